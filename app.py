@@ -1,0 +1,23 @@
+"""Aduan: citizen reporting for Indonesian regencies and cities.
+
+Only wiring here: the Chalice app, its blueprints, middleware and event
+handlers.  The logic lives in ``chalicelib``.
+"""
+from chalice import Chalice
+
+from chalicelib import resources
+from chalicelib.api import docs, health, regions, reports
+from chalicelib.api.http import error_shape_middleware
+from chalicelib.logs import configure_logging
+from chalicelib.workers import dispatch, photos, routing, sweep
+
+configure_logging()
+
+app = Chalice(app_name=resources.APP_NAME)
+app.register_middleware(error_shape_middleware, "http")
+
+for blueprint in (health.bp, docs.bp, regions.bp, reports.bp):
+    app.register_blueprint(blueprint)
+
+for worker in (routing.bp, dispatch.bp, photos.bp, sweep.bp):
+    app.register_blueprint(worker)

@@ -1,0 +1,190 @@
+"""``make bench``: what report creation and status lookup cost.
+
+For each request type it prints
+* the synchronous AWS calls one request makes, counted with botocore's event
+  hooks on every client the process creates (boto3's and PynamoDB's);
+* the median time of the Lambda handler (``app(event, context)`` with an API
+  Gateway proxy event, as Lambda calls it) divided by the median time of just
+  those AWS calls, replayed directly with boto3 against the same moto server;
+* whether any ``Scan`` was issued.
+Then the cold import time of ``app.py`` relative to ``import boto3``, each in
+a fresh interpreter.  Figures only: nothing here passes or fails.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+class CallRecorder:
+    """Registers on every botocore client created from now on."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str, dict[str, Any]]] = []
+
+    def install(self) -> None:
+        import botocore.session
+
+        original = botocore.session.Session.create_client
+        recorder = self
+
+        def create_client(session: Any, service_name: str, *args: Any, **kwargs: Any) -> Any:
+            client = original(session, service_name, *args, **kwargs)
+            client.meta.events.register("provide-client-params", recorder._record)
+            return client
+
+        botocore.session.Session.create_client = create_client  # type: ignore[method-assign]
+
+    def _record(self, params: dict[str, Any], model: Any, **kwargs: Any) -> None:
+        self.calls.append((model.service_model.service_name, model.name, json.loads(json.dumps(params, default=str))))
+
+    def take(self) -> list[tuple[str, str, dict[str, Any]]]:
+        calls, self.calls = self.calls, []
+        return calls
+
+
+def api_event(method: str, path: str, resource: str, path_params: dict[str, str], body: Any = None,
+              headers: dict[str, str] | None = None) -> dict[str, Any]:
+    headers = {"content-type": "application/json", "host": "bench.local", **(headers or {})}
+    return {
+        "resource": resource, "path": path, "httpMethod": method, "headers": headers,
+        "multiValueHeaders": {k: [v] for k, v in headers.items()},
+        "queryStringParameters": None, "multiValueQueryStringParameters": None,
+        "pathParameters": path_params, "stageVariables": None,
+        "requestContext": {"resourcePath": resource, "httpMethod": method, "path": f"/api{path}",
+                           "stage": "api", "requestId": str(uuid.uuid4()), "identity": {"sourceIp": "127.0.0.1"}},
+        "body": json.dumps(body) if body is not None else None, "isBase64Encoded": False,
+    }
+
+
+def replay(clients: dict[str, Any], calls: list[tuple[str, str, dict[str, Any]]]) -> float:
+    """The same AWS calls made directly with boto3; returns seconds."""
+    from botocore import xform_name
+
+    prepared = []
+    for service, operation, params in calls:
+        params = json.loads(json.dumps(params))
+        if operation == "PutItem":  # a new key, so the conditional write succeeds as the handler's did
+            params["Item"]["id"] = {"S": uuid.uuid4().hex}
+        prepared.append((getattr(clients[service], xform_name(operation)), params))
+    start = time.perf_counter()
+    for method, params in prepared:
+        method(**params)
+    return time.perf_counter() - start
+
+
+def import_time(statement: str, runs: int) -> float:
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "0"}
+    code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True)  # warm disk cache
+    samples = [float(subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True,
+                                    capture_output=True, text=True).stdout) for _ in range(runs)]
+    return statistics.median(samples)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--import-runs", type=int, default=9)
+    args = parser.parse_args()
+
+    from devstack.stack import REGION, MotoServer, aws_environment
+
+    moto = MotoServer().start()
+    try:
+        os.environ.update(aws_environment(moto.endpoint))
+        os.environ["ADUAN_STAGE"] = "bench"
+        recorder = CallRecorder()
+        recorder.install()
+
+        import boto3
+
+        from infra.local import provision
+
+        urls = provision(boto3.session.Session(), REGION)
+        for logical, url in urls.items():
+            os.environ[f"ADUAN_QUEUE_URL_{logical.upper()}"] = url
+        from devstack.seed import seed_demo_region
+
+        seed_demo_region()
+        from app import app
+        from devstack.lambda_events import LambdaContext
+
+        session = boto3.session.Session()
+        clients = {name: session.client(name, region_name=REGION) for name in ("dynamodb", "sqs", "s3")}
+        context = LambdaContext("api")
+        body = {"category": "jalan-rusak", "description": "Jalan berlubang di depan pasar.", "lat": -8.1, "lon": 111.7}
+
+        def create() -> dict[str, Any]:
+            event = api_event("POST", "/v1/regions/trenggalek/reports", "/v1/regions/{region_id}/reports",
+                              {"region_id": "trenggalek"}, body, {"idempotency-key": uuid.uuid4().hex})
+            response = app(event, context)
+            assert response["statusCode"] == 201, response
+            return json.loads(response["body"])
+
+        report_ids = [create()["id"] for _ in range(5)]  # warm: caches, clients, connections
+        lookup_id = report_ids[0]
+
+        def lookup() -> dict[str, Any]:
+            event = api_event("GET", f"/v1/reports/{lookup_id}", "/v1/reports/{report_id}", {"report_id": lookup_id})
+            response = app(event, context)
+            assert response["statusCode"] == 200, response
+            return json.loads(response["body"])
+
+        lookup()
+        recorder.take()
+        results = {}
+        for name, request in (("create report", create), ("report lookup", lookup)):
+            handler_times, direct_times, call_counts = [], [], Counter()
+            operations: Counter[str] = Counter()
+            for _ in range(args.requests):
+                start = time.perf_counter()
+                request()
+                handler_times.append(time.perf_counter() - start)
+                calls = recorder.take()
+                call_counts[len(calls)] += 1
+                operations.update(f"{s}.{o}" for s, o, _ in calls)
+                direct_times.append(replay(clients, calls))
+                recorder.take()
+            results[name] = (handler_times, direct_times, call_counts, operations)
+
+        print(f"moto server {moto.endpoint} (child process); {args.requests} requests each, after warm-up\n")
+        print(f"{'request':<15} {'AWS calls':>9}  {'operations (per request)':<42} {'handler ms':>10} "
+              f"{'AWS-only ms':>11} {'ratio':>6}")
+        scans = 0
+        for name, (handler_times, direct_times, call_counts, operations) in results.items():
+            [(calls_per_request, _)] = call_counts.most_common(1)
+            per_request = ", ".join(f"{op} x{n / args.requests:g}" for op, n in sorted(operations.items()))
+            scans += sum(n for op, n in operations.items() if op.endswith(".Scan"))
+            handler_ms = statistics.median(handler_times) * 1000
+            direct_ms = statistics.median(direct_times) * 1000
+            spread = "" if len(call_counts) == 1 else f" (varied: {dict(call_counts)})"
+            print(f"{name:<15} {calls_per_request:>9}  {per_request:<42} {handler_ms:>10.2f} {direct_ms:>11.2f} "
+                  f"{handler_ms / direct_ms:>6.2f}{spread}")
+        print(f"\nScan calls on these request paths: {scans}")
+    finally:
+        moto.stop()
+
+    env_stage = {"ADUAN_STAGE": "bench"}
+    os.environ.update(env_stage)
+    boto3_s = import_time("import boto3", args.import_runs)
+    app_s = import_time("import app", args.import_runs)
+    print(f"cold import (median of {args.import_runs} fresh interpreters): import boto3 {boto3_s * 1000:.1f} ms, "
+          f"import app {app_s * 1000:.1f} ms, ratio {app_s / boto3_s:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

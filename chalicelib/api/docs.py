@@ -1,0 +1,270 @@
+"""The OpenAPI 3 description of the HTTP API, served at ``/openapi.json``.
+
+``tests/test_openapi.py`` validates it and checks that every route the app
+serves is described here and nothing else is."""
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint
+
+from .. import resources
+from ..domain import reports as report_rules
+from .http import reply
+
+bp = Blueprint(__name__)
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"application/json": {"schema": schema}}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": _json(_ref("Error"))}
+
+
+_LANG = {
+    "name": "Accept-Language", "in": "header", "required": False,
+    "description": "Language of error messages: Indonesian by default, English with `en`.",
+    "schema": {"type": "string", "example": "en"},
+}
+_REGION = {"name": "region_id", "in": "path", "required": True, "schema": {"type": "string", "example": "trenggalek"}}
+_REPORT = {"name": "report_id", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^[0-9a-f]{32}$"}}
+
+I18N = {
+    "type": "object",
+    "description": "A text in Indonesian (`id`) and English (`en`).",
+    "required": ["id", "en"],
+    "properties": {"id": {"type": "string"}, "en": {"type": "string"}},
+}
+
+SCHEMAS: dict[str, Any] = {
+    "I18nText": I18N,
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {"error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string", "example": "out_of_range"},
+                "message": {"type": "string", "example": "Kolom 'lat' harus antara -90 dan 90."},
+                "params": {"type": "object", "additionalProperties": True},
+            },
+        }},
+    },
+    "Category": {
+        "type": "object",
+        "required": ["code", "name", "agency", "team"],
+        "properties": {
+            "code": {"type": "string", "example": "jalan-rusak"},
+            "name": _ref("I18nText"),
+            "agency": {"type": "string", "example": "dpupr"},
+            "agency_name": _ref("I18nText"),
+            "team": {"type": "string", "enum": ["pink", "white", "orange", "yellow", "blue"]},
+        },
+    },
+    "NewReport": {
+        "type": "object",
+        "required": ["category", "description", "lat", "lon"],
+        "additionalProperties": False,
+        "properties": {
+            "category": {"type": "string", "description": "A `code` from the region's categories."},
+            "description": {"type": "string", "maxLength": report_rules.DESCRIPTION_MAX},
+            "lat": {"type": "number", "minimum": -90, "maximum": 90},
+            "lon": {"type": "number", "minimum": -180, "maximum": 180},
+            "address": {"type": "string", "maxLength": report_rules.ADDRESS_MAX},
+            "kelurahan_code": {"type": "string", "description": "The reporter's choice; routing trusts the point."},
+            "anonymous": {"type": "boolean", "default": False},
+            "reporter": {
+                "type": "object",
+                "description": "Contact details; never shown to anyone but the reporter.",
+                "additionalProperties": False,
+                "properties": {k: {"type": "string", "maxLength": report_rules.CONTACT_FIELD_MAX}
+                               for k in sorted(report_rules.REPORTER_FIELDS)},
+            },
+        },
+    },
+    "Photo": {
+        "type": "object",
+        "required": ["id", "url", "thumbnail_url"],
+        "properties": {
+            "id": {"type": "string"},
+            "url": {"type": "string", "format": "uri", "description": "Presigned GET, valid for 15 minutes."},
+            "thumbnail_url": {"type": "string", "format": "uri"},
+            "content_type": {"type": "string"},
+            "width": {"type": "integer"},
+            "height": {"type": "integer"},
+        },
+    },
+    "HistoryEntry": {
+        "type": "object",
+        "required": ["status", "at", "note"],
+        "properties": {
+            "status": {"type": "string"},
+            "status_label": _ref("I18nText"),
+            "at": {"type": "string", "format": "date-time", "example": "2026-11-22T08:15:00+07:00"},
+            "note": _ref("I18nText"),
+        },
+    },
+    "Report": {
+        "type": "object",
+        "required": ["id", "region_id", "status", "category", "agency", "kelurahan", "kecamatan", "photos", "history"],
+        "properties": {
+            "id": {"type": "string"},
+            "region_id": {"type": "string"},
+            "status": {"type": "string", "enum": sorted(report_rules.STATUS_LABELS)},
+            "status_label": _ref("I18nText"),
+            "category": {"type": "string"},
+            "category_name": _ref("I18nText"),
+            "description": {"type": "string"},
+            "lat": {"type": "number"},
+            "lon": {"type": "number"},
+            "address": {"type": "string", "nullable": True},
+            "anonymous": {"type": "boolean"},
+            "routed": {"type": "boolean", "description": "False until the routing worker has run."},
+            "agency": {"type": "string", "nullable": True},
+            "agency_name": {"allOf": [_ref("I18nText")], "nullable": True},
+            "team": {"type": "object", "nullable": True, "properties": {
+                "code": {"type": "string"}, "name": _ref("I18nText")}},
+            "kelurahan_code": {"type": "string", "nullable": True},
+            "kelurahan": {"type": "string", "nullable": True},
+            "kecamatan_code": {"type": "string", "nullable": True},
+            "kecamatan": {"type": "string", "nullable": True},
+            "out_of_area": {"type": "boolean", "description": "The point lies outside every kelurahan polygon."},
+            "photos": {"type": "array", "items": _ref("Photo")},
+            "photo_urls_expire_at": {"type": "string", "format": "date-time"},
+            "rejected_photos": {"type": "array", "items": {"type": "object", "properties": {
+                "id": {"type": "string"}, "reason_code": {"type": "string"}, "reason": _ref("I18nText"),
+                "at": {"type": "string", "format": "date-time"}}}},
+            "history": {"type": "array", "items": _ref("HistoryEntry")},
+            "created_at": {"type": "string", "format": "date-time"},
+            "updated_at": {"type": "string", "format": "date-time"},
+        },
+    },
+    "PhotoUpload": {
+        "type": "object",
+        "required": ["photo_id", "upload"],
+        "properties": {
+            "photo_id": {"type": "string"},
+            "upload": {
+                "type": "object",
+                "description": "A presigned S3 POST: send `fields` then the file as `file` in a multipart/form-data POST to `url`.",
+                "required": ["url", "fields"],
+                "properties": {"url": {"type": "string", "format": "uri"},
+                               "fields": {"type": "object", "additionalProperties": {"type": "string"}}},
+            },
+            "content_type": {"type": "string"},
+            "max_bytes": {"type": "integer", "example": resources.PHOTO_MAX_BYTES},
+            "expires_in": {"type": "integer", "description": "Seconds the upload form stays valid."},
+        },
+    },
+    "FeatureCollection": {
+        "type": "object",
+        "description": "GeoJSON (RFC 7946), WGS84.",
+        "required": ["type", "features"],
+        "properties": {
+            "type": {"type": "string", "enum": ["FeatureCollection"]},
+            "version": {"type": "integer"},
+            "features": {"type": "array", "items": {"type": "object", "properties": {
+                "type": {"type": "string", "enum": ["Feature"]},
+                "properties": {"type": "object", "required": ["kelurahan_code", "kelurahan", "kecamatan_code", "kecamatan"],
+                               "properties": {k: {"type": "string"} for k in
+                                              ("kelurahan_code", "kelurahan", "kecamatan_code", "kecamatan")}},
+                "geometry": {"type": "object"},
+            }}},
+        },
+    },
+}
+
+
+def document() -> dict[str, Any]:
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Aduan API",
+            "version": "1.0.0",
+            "description": "Citizen reporting for Indonesian regencies and cities. Errors always have the shape "
+                           "`{\"error\": {\"code\", \"message\"}}`, the message in Indonesian unless "
+                           "`Accept-Language` prefers English. Bilingual labels are `{\"id\", \"en\"}` objects.",
+            "license": {"name": "AGPL-3.0-or-later"},
+        },
+        "paths": {
+            "/health": {"get": {"summary": "Liveness", "operationId": "health",
+                                "responses": {"200": {"description": "Up", "content": _json({"type": "object"})}}}},
+            "/openapi.json": {"get": {"summary": "This document", "operationId": "openapi",
+                                      "responses": {"200": {"description": "OpenAPI 3", "content": _json({"type": "object"})}}}},
+            "/v1/regions/{region_id}/categories": {"get": {
+                "summary": "The region's report categories, with agency and colour team",
+                "operationId": "listCategories",
+                "parameters": [_REGION, _LANG],
+                "responses": {
+                    "200": {"description": "Categories", "content": _json({"type": "object", "properties": {
+                        "region_id": {"type": "string"}, "categories": {"type": "array", "items": _ref("Category")}}})},
+                    "404": _error("Unknown region"),
+                },
+            }},
+            "/v1/regions/{region_id}/boundaries": {"get": {
+                "summary": "The region's kelurahan/desa polygons, for maps and pickers",
+                "operationId": "getBoundaries",
+                "parameters": [_REGION, _LANG],
+                "responses": {
+                    "200": {"description": "GeoJSON", "content": {"application/geo+json": {"schema": _ref("FeatureCollection")}}},
+                    "404": _error("Unknown region"),
+                },
+            }},
+            "/v1/regions/{region_id}/reports": {"post": {
+                "summary": "Create a report",
+                "description": "Routing to an agency and kelurahan happens asynchronously: poll "
+                               "`GET /v1/reports/{id}` until `routed` is true.",
+                "operationId": "createReport",
+                "parameters": [_REGION, _LANG, {
+                    "name": "Idempotency-Key", "in": "header", "required": False,
+                    "description": "Any unique string (e.g. a UUID) per report. A retry with the same key returns "
+                                   "the same report; the same key with a different body gets 422.",
+                    "schema": {"type": "string", "maxLength": 128}}],
+                "requestBody": {"required": True, "content": _json(_ref("NewReport"))},
+                "responses": {
+                    "201": {"description": "Created (or replayed: header `Idempotent-Replayed: true`)",
+                            "content": _json(_ref("Report"))},
+                    "400": _error("Invalid input"),
+                    "404": _error("Unknown region"),
+                    "422": _error("Idempotency key reused for a different report"),
+                },
+            }},
+            "/v1/reports/{report_id}": {"get": {
+                "summary": "A report with its status, routing, photos and history",
+                "operationId": "getReport",
+                "parameters": [_REPORT, _LANG],
+                "responses": {"200": {"description": "The report", "content": _json(_ref("Report"))},
+                              "404": _error("Unknown report")},
+            }},
+            "/v1/reports/{report_id}/photos": {"post": {
+                "summary": "Get a presigned upload for one photo",
+                "description": "JPEG, PNG or WebP, at most 10 MB, up to 5 per report. The photo is checked, "
+                               "stripped of EXIF/GPS metadata and thumbnailed; it then appears in the report's "
+                               "`photos`, or in `rejected_photos` with the reason.",
+                "operationId": "requestPhotoUpload",
+                "parameters": [_REPORT, _LANG],
+                "requestBody": {"required": True, "content": _json({
+                    "type": "object", "required": ["content_type"],
+                    "properties": {"content_type": {"type": "string", "enum": sorted(resources.PHOTO_CONTENT_TYPES)}}})},
+                "responses": {
+                    "201": {"description": "Upload form", "content": _json(_ref("PhotoUpload"))},
+                    "400": _error("Unsupported type or invalid body"),
+                    "404": _error("Unknown report"),
+                    "409": _error("The report already has the maximum number of photos"),
+                },
+            }},
+        },
+        "components": {"schemas": SCHEMAS},
+    }
+
+
+@bp.route("/openapi.json", methods=["GET"])
+def openapi():
+    return reply(document())

@@ -1,0 +1,227 @@
+"""Reports: what a new report must contain, its statuses, its history, and
+how it is routed to an agency and a kelurahan/desa."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from . import i18n
+from .errors import InvalidInput, NotFound
+from .geometry import AreaIndex
+from .regions import TEAMS, RegionConfig
+
+DESCRIPTION_MAX = 4000
+ADDRESS_MAX = 300
+CONTACT_FIELD_MAX = 120
+
+# The statuses a citizen follows ("menunggu" → "diproses" → "selesai"); the
+# verification and rejection states join them with the admin workflow.
+STATUS_LABELS: dict[str, dict[str, str]] = {
+    "waiting": {"id": "Menunggu", "en": "Waiting"},
+    "in_process": {"id": "Diproses", "en": "In process"},
+    "done": {"id": "Selesai", "en": "Done"},
+}
+INITIAL_STATUS = "waiting"
+
+REPORT_FIELDS = {"category", "description", "lat", "lon", "address", "kelurahan_code", "anonymous", "reporter"}
+REPORTER_FIELDS = {"name", "phone", "email"}
+
+_IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,128}$")
+_REPORT_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def iso_utc(moment: datetime) -> str:
+    """Stored form: UTC, microseconds, fixed width, so strings sort in time order."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_iso(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def local_iso(value: str, region: RegionConfig) -> str:
+    """ISO-8601 with the region's offset, e.g. ``2026-11-22T08:15:00+07:00``."""
+    return parse_iso(value).astimezone(region.tz).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class NewReport:
+    category: str
+    description: str
+    lat: float
+    lon: float
+    address: str | None
+    kelurahan_code: str | None
+    anonymous: bool
+    reporter: dict[str, str] | None
+
+    def fingerprint(self) -> str:
+        """Identifies the request's content, to tell a genuine retry from a
+        different report sent under the same idempotency key."""
+        body = json.dumps(self.__dict__, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(body.encode()).hexdigest()[:32]
+
+
+def _require(body: dict[str, Any], name: str) -> Any:
+    if name not in body or body[name] is None:
+        raise InvalidInput("missing_field", field=name)
+    return body[name]
+
+
+def _number(body: dict[str, Any], name: str, low: float, high: float) -> float:
+    value = _require(body, name)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InvalidInput("wrong_type", field=name, expected="number")
+    value = float(value)
+    if not (low <= value <= high):  # also rejects NaN
+        raise InvalidInput("out_of_range", field=name, min=low, max=high)
+    return value
+
+
+def _text(body: dict[str, Any], name: str, limit: int, required: bool) -> str | None:
+    if required:
+        value = _require(body, name)
+    else:
+        value = body.get(name)
+        if value is None:
+            return None
+    if not isinstance(value, str):
+        raise InvalidInput("wrong_type", field=name, expected="string")
+    value = value.strip()
+    if not value:
+        if required:
+            raise InvalidInput("empty_field", field=name)
+        return None
+    if len(value) > limit:
+        raise InvalidInput("too_long", field=name, max=limit)
+    return value
+
+
+def parse_new_report(body: Any, region: RegionConfig) -> NewReport:
+    """Validate a citizen's report against the region's own tables; raises
+    ``InvalidInput``/``NotFound`` naming the first problem found."""
+    if not isinstance(body, dict):
+        raise InvalidInput("body_not_object")
+    for name in body:
+        if name not in REPORT_FIELDS:
+            raise InvalidInput("unknown_field", field=name)
+    category = _text(body, "category", 64, required=True)
+    assert category is not None
+    known = region.categories.get(category)
+    if known is None:
+        raise InvalidInput("unknown_category", category=category)
+    if not known.active:
+        raise InvalidInput("category_retired", category=category)
+    description = _text(body, "description", DESCRIPTION_MAX, required=True)
+    assert description is not None
+    lat = _number(body, "lat", -90, 90)
+    lon = _number(body, "lon", -180, 180)
+    address = _text(body, "address", ADDRESS_MAX, required=False)
+    kelurahan_code = _text(body, "kelurahan_code", 32, required=False)
+    if kelurahan_code is not None and kelurahan_code not in region.kelurahan:
+        raise InvalidInput("unknown_kelurahan", kelurahan_code=kelurahan_code)
+    anonymous = body.get("anonymous", False)
+    if not isinstance(anonymous, bool):
+        raise InvalidInput("wrong_type", field="anonymous", expected="boolean")
+    reporter = body.get("reporter")
+    if reporter is not None:
+        if not isinstance(reporter, dict):
+            raise InvalidInput("wrong_type", field="reporter", expected="object")
+        cleaned: dict[str, str] = {}
+        for name, value in reporter.items():
+            if name not in REPORTER_FIELDS:
+                raise InvalidInput("unknown_field", field=f"reporter.{name}")
+            text = _text(reporter, name, CONTACT_FIELD_MAX, required=False)
+            if text is not None:
+                cleaned[name] = text
+        reporter = cleaned or None
+    return NewReport(category, description, lat, lon, address, kelurahan_code, anonymous, reporter)
+
+
+def check_idempotency_key(key: str | None) -> str | None:
+    if key is None:
+        return None
+    if not _IDEMPOTENCY_KEY.match(key):
+        raise InvalidInput("invalid_idempotency_key")
+    return key
+
+
+def new_report_id(region_id: str, idempotency_key: str | None) -> str:
+    """Random, or derived from the idempotency key so that a retried request
+    lands on the same id and a conditional write detects it with no extra
+    lookup table and no extra AWS call."""
+    if idempotency_key is None:
+        return uuid.uuid4().hex
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"aduan:report:{region_id}:{idempotency_key}").hex
+
+
+def check_report_id(report_id: str) -> str:
+    if not _REPORT_ID.match(report_id or ""):
+        raise NotFound("report_not_found", report_id=(report_id or "")[:64])
+    return report_id
+
+
+def history_entry(status: str, at: str, note_code: str, actor: str = "system", **params: object) -> dict[str, Any]:
+    return {"status": status, "at": at, "actor": actor, "note_code": note_code, "note": i18n.both(note_code, **params)}
+
+
+@dataclass(frozen=True)
+class Routing:
+    agency: str
+    team: str
+    kelurahan_code: str | None
+    kelurahan: str | None
+    kecamatan_code: str | None
+    kecamatan: str | None
+    out_of_area: bool
+    hint_mismatch: bool
+
+    def history(self, status: str, at: str, region: RegionConfig) -> dict[str, Any]:
+        agency_id, agency_en = region.agency_names(self.agency)
+        if self.out_of_area:
+            return history_entry(status, at, "history_out_of_area", agency=agency_id, agency_en=agency_en)
+        return history_entry(status, at, "history_routed", agency=agency_id, agency_en=agency_en,
+                             kelurahan=self.kelurahan, kecamatan=self.kecamatan)
+
+
+def route(region: RegionConfig, areas: AreaIndex, category: str, lat: float, lon: float,
+          kelurahan_hint: str | None) -> Routing:
+    """Agency and team from the region's category table; kelurahan/desa and
+    kecamatan from the polygon that contains the point.  A point outside
+    every polygon is flagged ``out_of_area`` instead of guessed, even when the
+    reporter named a kelurahan: the verifier decides."""
+    cat = region.categories.get(category)
+    if cat is None:
+        # The category was removed from the table after the report was made;
+        # the report is still kept and routed by place, for the verifier.
+        agency, team = "", ""
+    else:
+        agency, team = cat.agency, cat.team
+    area = areas.locate(lon, lat)
+    if area is None:
+        return Routing(agency, team, None, None, None, None, out_of_area=True,
+                       hint_mismatch=kelurahan_hint is not None)
+    return Routing(agency, team, area.kelurahan_code, area.kelurahan, area.kecamatan_code, area.kecamatan,
+                   out_of_area=False, hint_mismatch=kelurahan_hint is not None and kelurahan_hint != area.kelurahan_code)
+
+
+def category_view(region: RegionConfig, code: str) -> dict[str, Any]:
+    cat = region.categories.get(code)
+    if cat is None:
+        return {"code": code, "name": {"id": code, "en": code}}
+    return {"code": cat.code, "name": {"id": cat.name_id, "en": cat.name_en}}
+
+
+def team_view(team: str | None) -> dict[str, Any] | None:
+    if not team:
+        return None
+    return {"code": team, "name": dict(TEAMS.get(team, {"id": team, "en": team}))}

@@ -1,0 +1,149 @@
+"""Every AWS resource the code uses, declared once.
+
+The PynamoDB models (``chalicelib.store.models``), the local stack
+(``infra.local``) and the AWS deployment (``infra/``) all read these
+declarations; ``tests/test_resources.py`` fails if a model and its declaration
+ever disagree.  Nothing here imports boto3: it is plain data.
+
+Physical names are ``aduan-<stage>-<logical name>``; the stage comes from the
+``ADUAN_STAGE`` environment variable (``local`` by default).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+APP_NAME = "aduan"
+
+
+def stage() -> str:
+    return os.environ.get("ADUAN_STAGE", "local")
+
+
+def physical_name(logical: str) -> str:
+    return f"{APP_NAME}-{stage()}-{logical}"
+
+
+@dataclass(frozen=True)
+class Index:
+    name: str
+    hash_key: str
+    range_key: str | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    logical: str
+    hash_key: str
+    range_key: str | None = None
+    indexes: tuple[Index, ...] = ()
+    ttl_attribute: str | None = None
+    # Every key attribute is a string: ids, composite keys and ISO-8601 UTC
+    # timestamps (which sort lexicographically in time order).
+
+    @property
+    def name(self) -> str:
+        return physical_name(self.logical)
+
+    def key_attributes(self) -> list[str]:
+        names = [self.hash_key] + ([self.range_key] if self.range_key else [])
+        for index in self.indexes:
+            names += [index.hash_key] + ([index.range_key] if index.range_key else [])
+        return list(dict.fromkeys(names))
+
+
+@dataclass(frozen=True)
+class Queue:
+    logical: str
+    # Lambda's function timeout for the consumer, in seconds; the queue's
+    # visibility timeout is six times it, as AWS recommends for SQS sources.
+    consumer_timeout: int = 30
+    batch_size: int = 10
+    # Receives before a message is moved to the dead-letter queue.
+    max_receive_count: int = 5
+    dlq_retention_seconds: int = 14 * 24 * 3600
+
+    @property
+    def name(self) -> str:
+        return physical_name(self.logical)
+
+    @property
+    def dlq_name(self) -> str:
+        return physical_name(f"{self.logical}-dlq")
+
+    @property
+    def visibility_timeout(self) -> int:
+        return 6 * self.consumer_timeout
+
+
+@dataclass(frozen=True)
+class Bucket:
+    logical: str
+    # Object-created notifications under ``prefix`` go to ``queue``.
+    notify_prefix: str
+    notify_queue: str
+    layout: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return physical_name(self.logical)
+
+
+# --- tables ---------------------------------------------------------------
+
+REPORTS = Table(
+    logical="reports",
+    hash_key="id",
+    indexes=(
+        # Sparse: only reports not yet routed carry ``unrouted_shard``; the
+        # sweep queries each shard for reports older than N minutes.  Spread
+        # over a few shards so no single partition takes every new report.
+        Index("unrouted", hash_key="unrouted_shard", range_key="created_at"),
+    ),
+)
+
+REGIONS = Table(logical="regions", hash_key="region_id")
+
+# One item per kelurahan/desa polygon of one boundary *version* of a region:
+# hash key ``<region_id>#v<version>``, range key the kelurahan code.  The region
+# item names its active version, so a new upload switches atomically.
+BOUNDARIES = Table(logical="boundaries", hash_key="region_version", range_key="kelurahan_code")
+
+# Monthly counters: hash key ``<region_id>#<YYYY-MM>``, range key the metric
+# (e.g. ``agency#dinas-pupr#dispatched``).
+COUNTERS = Table(logical="counters", hash_key="scope", range_key="metric")
+
+TABLES: tuple[Table, ...] = (REPORTS, REGIONS, BOUNDARIES, COUNTERS)
+
+# --- queues ---------------------------------------------------------------
+
+ROUTING_QUEUE = Queue(logical="routing")
+PHOTOS_QUEUE = Queue(logical="photos", consumer_timeout=60, batch_size=5)
+# One dispatch queue for every agency, the agency and region travelling as
+# message attributes: agencies are data (each region edits its own list), so a
+# queue per agency would mean a deployment per new agency.
+DISPATCH_QUEUE = Queue(logical="dispatch")
+
+QUEUES: tuple[Queue, ...] = (ROUTING_QUEUE, PHOTOS_QUEUE, DISPATCH_QUEUE)
+
+# --- bucket ---------------------------------------------------------------
+
+UPLOAD_PREFIX = "uploads/"
+PHOTOS_BUCKET = Bucket(
+    logical="photos",
+    notify_prefix=UPLOAD_PREFIX,
+    notify_queue=PHOTOS_QUEUE.logical,
+    layout={
+        "uploads/reports/<report_id>/<photo_id>.<ext>": "raw upload from a presigned POST; deleted once processed",
+        "photos/reports/<report_id>/<photo_id>.<ext>": "the cleaned image (metadata removed)",
+        "photos/reports/<report_id>/<photo_id>.thumb.jpg": "thumbnail",
+    },
+)
+
+# --- limits shared by the API and the workers -------------------------------
+
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+PHOTO_CONTENT_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+PHOTOS_PER_REPORT = 5
+UPLOAD_URL_SECONDS = 600
+VIEW_URL_SECONDS = 900

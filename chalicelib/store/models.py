@@ -1,0 +1,146 @@
+"""PynamoDB models: the only place that knows how items are laid out.
+
+Table names, keys and indexes come from ``chalicelib.resources``;
+``tests/test_resources.py`` checks the two agree.
+
+Layout, from the questions in ACCESS-PATTERNS.md:
+
+* ``reports``: one item per report, key ``id``; its history and photos live
+  inside the item (both short and always read together), so "a report by id
+  with its history and photos" is one ``GetItem``.  The sparse ``unrouted``
+  index answers "reports left unrouted longer than N minutes".
+* ``regions``: one item per region with its category table, agencies and
+  areas: one ``GetItem``, cached by the services.
+* ``boundaries``: one item per kelurahan polygon and boundary version; the
+  routing worker and the boundaries endpoint read a region's polygons with
+  one ``Query`` (paged) and cache them.
+* ``counters``: monthly counters per region, one item per metric.
+"""
+from __future__ import annotations
+
+import os
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from .. import resources
+
+
+def _region() -> str:
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "ap-southeast-3"
+
+
+class _Meta:
+    region = _region()
+    billing_mode = "PAY_PER_REQUEST"
+
+
+class UnroutedIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "unrouted"
+        projection = AllProjection()
+
+    unrouted_shard = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class ReportModel(Model):
+    class Meta(_Meta):
+        table_name = resources.REPORTS.name
+
+    id = UnicodeAttribute(hash_key=True)
+    region_id = UnicodeAttribute()
+    category = UnicodeAttribute()
+    description = UnicodeAttribute()
+    lat = NumberAttribute()
+    lon = NumberAttribute()
+    address = UnicodeAttribute(null=True)
+    kelurahan_hint = UnicodeAttribute(null=True)
+    anonymous = BooleanAttribute(default=False)
+    # Contact details: stored, never shown to anyone but the reporter.
+    reporter = MapAttribute(null=True)
+    status = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    fingerprint = UnicodeAttribute(null=True)
+    channel = UnicodeAttribute(default="app")
+    unrouted_shard = UnicodeAttribute(null=True)
+    unrouted = UnroutedIndex()
+    # routing
+    agency = UnicodeAttribute(null=True)
+    team = UnicodeAttribute(null=True)
+    kelurahan_code = UnicodeAttribute(null=True)
+    kelurahan = UnicodeAttribute(null=True)
+    kecamatan_code = UnicodeAttribute(null=True)
+    kecamatan = UnicodeAttribute(null=True)
+    out_of_area = BooleanAttribute(null=True)
+    hint_mismatch = BooleanAttribute(null=True)
+    routed_at = UnicodeAttribute(null=True)
+    dispatched_at = UnicodeAttribute(null=True)
+    # [{status, at, actor, note_code, note: {id, en}}]
+    history = ListAttribute(default=list)
+    # accepted photos: [{id, key, thumb_key, content_type, width, height, bytes, at}]
+    photos = ListAttribute(default=list)
+    # uploads the photo worker refused: [{id, reason_code, reason: {id, en}, at}]
+    rejected_photos = ListAttribute(default=list)
+    # ids of every upload handled (accepted or refused), for idempotency
+    photo_ids = ListAttribute(default=list)
+    # ids handed out by presigned POSTs, to bound photos per report
+    upload_ids = ListAttribute(default=list)
+
+
+class RegionModel(Model):
+    class Meta(_Meta):
+        table_name = resources.REGIONS.name
+
+    region_id = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute()
+    kemendagri_code = UnicodeAttribute()
+    time_zone = UnicodeAttribute()
+    status = UnicodeAttribute()
+    categories = ListAttribute(default=list)
+    agencies = ListAttribute(default=list)
+    # [{code, name, kelurahan: [{code, name, type}]}]
+    areas = ListAttribute(default=list)
+    areas_source = UnicodeAttribute(null=True)
+    boundaries_version = NumberAttribute(default=0)
+    boundaries_note = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+
+
+class BoundaryModel(Model):
+    class Meta(_Meta):
+        table_name = resources.BOUNDARIES.name
+
+    region_version = UnicodeAttribute(hash_key=True)
+    kelurahan_code = UnicodeAttribute(range_key=True)
+    kelurahan = UnicodeAttribute()
+    kecamatan_code = UnicodeAttribute()
+    kecamatan = UnicodeAttribute()
+    geometry = JSONAttribute()
+
+
+class CounterModel(Model):
+    class Meta(_Meta):
+        table_name = resources.COUNTERS.name
+
+    scope = UnicodeAttribute(hash_key=True)
+    metric = UnicodeAttribute(range_key=True)
+    value = NumberAttribute(default=0)
+
+
+MODELS = {
+    resources.REPORTS.logical: ReportModel,
+    resources.REGIONS.logical: RegionModel,
+    resources.BOUNDARIES.logical: BoundaryModel,
+    resources.COUNTERS.logical: CounterModel,
+}

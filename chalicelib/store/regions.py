@@ -1,0 +1,69 @@
+"""Reads and writes of regions and their boundary polygons."""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from pynamodb.exceptions import DoesNotExist
+
+from .models import BoundaryModel, RegionModel
+
+REGION_FIELDS = ("region_id", "name", "kemendagri_code", "time_zone", "status", "categories",
+                 "agencies", "areas", "areas_source", "boundaries_version", "boundaries_note",
+                 "created_at", "updated_at")
+
+
+def get(region_id: str) -> dict[str, Any] | None:
+    try:
+        item = RegionModel.get(region_id)
+    except DoesNotExist:
+        return None
+    return {name: getattr(item, name) for name in REGION_FIELDS}
+
+
+def put(record: dict[str, Any]) -> None:
+    RegionModel(**{name: record[name] for name in REGION_FIELDS if name in record}).save()
+
+
+def _partition(region_id: str, version: int) -> str:
+    return f"{region_id}#v{version}"
+
+
+def put_boundaries(region_id: str, version: int, features: Iterable[dict[str, Any]], note: str | None) -> int:
+    """Write a complete new version of a region's polygons, then point the
+    region at it: readers see the old version or the new one, never a mix."""
+    count = 0
+    with BoundaryModel.batch_write() as batch:
+        for feature in features:
+            props = feature["properties"]
+            batch.save(BoundaryModel(
+                region_version=_partition(region_id, version),
+                kelurahan_code=props["kelurahan_code"],
+                kelurahan=props["kelurahan"],
+                kecamatan_code=props["kecamatan_code"],
+                kecamatan=props["kecamatan"],
+                geometry=feature["geometry"],
+            ))
+            count += 1
+    RegionModel(region_id=region_id).update(actions=[
+        RegionModel.boundaries_version.set(version),
+        RegionModel.boundaries_note.set(note),
+    ], condition=RegionModel.region_id.exists())
+    return count
+
+
+def boundaries(region_id: str, version: int) -> list[dict[str, Any]]:
+    """The region's polygons of one version as GeoJSON features (one paged
+    Query)."""
+    return [
+        {
+            "type": "Feature",
+            "properties": {
+                "kelurahan_code": item.kelurahan_code,
+                "kelurahan": item.kelurahan,
+                "kecamatan_code": item.kecamatan_code,
+                "kecamatan": item.kecamatan,
+            },
+            "geometry": item.geometry,
+        }
+        for item in BoundaryModel.query(_partition(region_id, version))
+    ]

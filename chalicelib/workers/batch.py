@@ -1,0 +1,34 @@
+"""SQS batches as Lambda delivers them: each record is handled on its own,
+and the ones that failed are returned as ``batchItemFailures`` so that SQS
+retries only those (the event source mapping sets ReportBatchItemFailures)."""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Callable
+
+log = logging.getLogger(__name__)
+
+
+def records(event: Any) -> list[dict[str, Any]]:
+    """The raw Lambda records of a Chalice SQS event (or of a plain dict)."""
+    raw = event.to_dict() if hasattr(event, "to_dict") else event
+    return list(raw.get("Records", []))
+
+
+def process(event: Any, handle: Callable[[dict[str, Any]], Any]) -> dict[str, list[dict[str, str]]]:
+    failures = []
+    for record in records(event):
+        try:
+            handle(record)
+        except Exception:  # noqa: BLE001 - one bad record must not fail the batch
+            log.exception("message %s failed", record.get("messageId"))
+            failures.append({"itemIdentifier": record["messageId"]})
+    return {"batchItemFailures": failures}
+
+
+def body(record: dict[str, Any]) -> dict[str, Any]:
+    value = json.loads(record["body"])
+    if not isinstance(value, dict):
+        raise ValueError("message body is not a JSON object")
+    return value

@@ -1,0 +1,14 @@
+"""Scheduled safety net: re-enqueue reports left unrouted too long."""
+import os
+
+from chalice import Blueprint, Rate
+
+from ..services import routing
+
+bp = Blueprint(__name__)
+
+
+@bp.schedule(Rate(5, unit=Rate.MINUTES))
+def sweep_unrouted(event):
+    minutes = float(os.environ.get("ADUAN_UNROUTED_AFTER_MINUTES", "5"))
+    return {"requeued": routing.sweep_unrouted(minutes)}

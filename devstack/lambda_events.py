@@ -1,0 +1,75 @@
+"""Lambda's event shapes for SQS batches and scheduled events, so the local
+stack and the tests call the handlers with what AWS would send."""
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import datetime, timezone
+from typing import Any
+
+ACCOUNT = "123456789012"
+
+
+def sqs_record(message: dict[str, Any], queue_arn: str, region: str) -> dict[str, Any]:
+    """One Lambda SQS record from a ReceiveMessage result."""
+    attributes = message.get("Attributes", {})
+    return {
+        "messageId": message["MessageId"],
+        "receiptHandle": message["ReceiptHandle"],
+        "body": message["Body"],
+        "attributes": {
+            "ApproximateReceiveCount": attributes.get("ApproximateReceiveCount", "1"),
+            "SentTimestamp": attributes.get("SentTimestamp", "0"),
+            "SenderId": attributes.get("SenderId", ACCOUNT),
+            "ApproximateFirstReceiveTimestamp": attributes.get("ApproximateFirstReceiveTimestamp", "0"),
+        },
+        "messageAttributes": {
+            name: {"stringValue": value.get("StringValue"), "stringListValues": [], "binaryListValues": [],
+                   "dataType": value.get("DataType", "String")}
+            for name, value in message.get("MessageAttributes", {}).items()
+        },
+        "md5OfBody": message.get("MD5OfBody") or hashlib.md5(message["Body"].encode()).hexdigest(),
+        "eventSource": "aws:sqs",
+        "eventSourceARN": queue_arn,
+        "awsRegion": region,
+    }
+
+
+def sqs_event(bodies: list[str], queue_arn: str, region: str) -> dict[str, Any]:
+    """A batch built from bodies, each with its own message id (unlike
+    ``chalice.test.Client``'s generated events, which share one)."""
+    records = []
+    for body in bodies:
+        message_id = str(uuid.uuid4())
+        records.append(sqs_record({"MessageId": message_id, "ReceiptHandle": f"local-{message_id}", "Body": body},
+                                  queue_arn, region))
+    return {"Records": records}
+
+
+def scheduled_event(rule_arn: str, region: str) -> dict[str, Any]:
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": ACCOUNT,
+        "time": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": region,
+        "resources": [rule_arn],
+        "detail": {},
+    }
+
+
+class LambdaContext:
+    """The attributes handlers may read from Lambda's context object."""
+
+    def __init__(self, function_name: str, timeout_seconds: int = 30) -> None:
+        self.function_name = function_name
+        self.function_version = "$LATEST"
+        self.memory_limit_in_mb = 256
+        self.aws_request_id = str(uuid.uuid4())
+        self.invoked_function_arn = f"arn:aws:lambda:local:{ACCOUNT}:function:{function_name}"
+        self._deadline = datetime.now(timezone.utc).timestamp() + timeout_seconds
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self._deadline - datetime.now(timezone.utc).timestamp()) * 1000))

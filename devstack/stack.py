@@ -1,0 +1,267 @@
+"""The whole system on one machine.
+
+* AWS: moto's server in a child process, bound to 127.0.0.1; boto3 and
+  PynamoDB reach it through ``AWS_ENDPOINT_URL``.
+* Resources: created from ``chalicelib.resources`` by ``infra.local``.
+* API: Chalice's local HTTP server running ``app.py``.
+* Workers: for every ``@on_sqs_message`` handler a poller receives from its
+  queue, calls the *same handler object Lambda calls* with Lambda's batch
+  event, deletes what succeeded and leaves ``batchItemFailures`` for SQS to
+  redeliver (and, after ``maxReceiveCount`` receives, to dead-letter).
+* Schedules: every ``@schedule`` handler is called on a timer.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from . import lambda_events
+
+ROOT = Path(__file__).resolve().parent.parent
+REGION = "ap-southeast-3"
+log = logging.getLogger("devstack")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
+
+
+def aws_environment(endpoint: str) -> dict[str, str]:
+    """What points every AWS client of this process at the local server."""
+    return {
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "AWS_SESSION_TOKEN": "local",
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_REGION": REGION,
+        "ADUAN_STAGE": os.environ.get("ADUAN_STAGE", "local"),
+    }
+
+
+class MotoServer:
+    """moto's server as a child process on 127.0.0.1."""
+
+    def __init__(self, port: int = 0) -> None:
+        self.port = port or free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> "MotoServer":
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        wait_for_port(self.port)
+        return self
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+@dataclass
+class SqsPoller:
+    """Drives one SQS-triggered handler the way Lambda's event source mapping
+    does (with ReportBatchItemFailures)."""
+
+    name: str
+    handler: Callable[[dict[str, Any], Any], Any]
+    sqs: Any
+    queue_url: str
+    queue_arn: str
+    batch_size: int
+    # Locally a failed message becomes visible again after this many seconds
+    # instead of the queue's full visibility timeout, so retries and the
+    # dead-letter path can be watched without waiting minutes.
+    retry_delay: int = 5
+    wait_seconds: int = 1
+    handled: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def poll_once(self) -> int:
+        received = self.sqs.receive_message(
+            QueueUrl=self.queue_url, MaxNumberOfMessages=min(self.batch_size, 10),
+            WaitTimeSeconds=self.wait_seconds, AttributeNames=["All"], MessageAttributeNames=["All"],
+        ).get("Messages", [])
+        if not received:
+            return 0
+        event = {"Records": [lambda_events.sqs_record(m, self.queue_arn, REGION) for m in received]}
+        try:
+            result = self.handler(event, lambda_events.LambdaContext(self.name))
+            failed_ids = {f["itemIdentifier"] for f in (result or {}).get("batchItemFailures", [])}
+        except Exception as error:  # noqa: BLE001 - Lambda would fail the whole batch
+            log.exception("%s: the whole batch failed", self.name)
+            self.errors.append(repr(error))
+            failed_ids = {m["MessageId"] for m in received}
+        done = [m for m in received if m["MessageId"] not in failed_ids]
+        retry = [m for m in received if m["MessageId"] in failed_ids]
+        if done:
+            self.sqs.delete_message_batch(QueueUrl=self.queue_url, Entries=[
+                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)])
+        if retry:
+            self.sqs.change_message_visibility_batch(QueueUrl=self.queue_url, Entries=[
+                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": self.retry_delay}
+                for i, m in enumerate(retry)])
+        self.handled += len(done)
+        self.failed += len(retry)
+        return len(received)
+
+    def run(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            try:
+                self.poll_once()
+            except Exception:  # noqa: BLE001 - keep polling; the local server may be restarting
+                log.exception("%s: polling failed", self.name)
+                stop.wait(1)
+
+
+@dataclass
+class Schedule:
+    name: str
+    handler: Callable[[dict[str, Any], Any], Any]
+    every_seconds: float
+    runs: int = 0
+
+    def run_once(self) -> Any:
+        self.runs += 1
+        return self.handler(lambda_events.scheduled_event(f"arn:aws:events:{REGION}:rule/{self.name}", REGION),
+                            lambda_events.LambdaContext(self.name))
+
+    def run(self, stop: threading.Event) -> None:
+        while not stop.wait(self.every_seconds):
+            try:
+                result = self.run_once()
+                log.info("%s: %s", self.name, result)
+            except Exception:  # noqa: BLE001
+                log.exception("%s failed", self.name)
+
+
+class LocalStack:
+    def __init__(self, api_port: int = 8000, aws_port: int = 0, retry_delay: int = 5,
+                 schedule_seconds: float = 30.0, seed: bool = True) -> None:
+        self.api_port = api_port
+        self.moto = MotoServer(aws_port)
+        self.retry_delay = retry_delay
+        self.schedule_seconds = schedule_seconds
+        self.seed = seed
+        self.stop_event = threading.Event()
+        self.threads: list[threading.Thread] = []
+        self.pollers: dict[str, SqsPoller] = {}
+        self.schedules: dict[str, Schedule] = {}
+        self.queue_urls: dict[str, str] = {}
+        self.seeded: dict[str, int] = {}
+        self.app: Any = None
+        self._server: Any = None
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.api_port}"
+
+    def start(self) -> "LocalStack":
+        self.moto.start()
+        os.environ.update(aws_environment(self.moto.endpoint))
+        sys.path.insert(0, str(ROOT))
+
+        import boto3
+
+        from infra.local import provision
+
+        session = boto3.session.Session()
+        self.queue_urls = provision(session, REGION)
+        for logical, url in self.queue_urls.items():
+            if not logical.endswith("-dlq"):
+                os.environ[f"ADUAN_QUEUE_URL_{logical.upper()}"] = url
+
+        # Only now: the app reads its settings from the environment.
+        import app as app_module
+        from chalice.app import ScheduledEventConfig, SQSEventConfig
+
+        from chalicelib.resources import QUEUES
+
+        self.app = app_module.app
+        if self.seed:
+            from .seed import seed_demo_region
+
+            self.seeded = seed_demo_region()
+
+        sqs = session.client("sqs", region_name=REGION)
+        by_name = {q.name: q for q in QUEUES}
+        for source in self.app.event_sources:
+            if isinstance(source, SQSEventConfig):
+                queue = by_name[source.queue]
+                arn = sqs.get_queue_attributes(QueueUrl=self.queue_urls[queue.logical],
+                                               AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+                self.pollers[source.name] = SqsPoller(
+                    name=source.name, handler=self.app.handler_map[source.name], sqs=sqs,
+                    queue_url=self.queue_urls[queue.logical], queue_arn=arn, batch_size=source.batch_size,
+                    retry_delay=self.retry_delay)
+            elif isinstance(source, ScheduledEventConfig):
+                self.schedules[source.name] = Schedule(source.name, self.app.handler_map[source.name],
+                                                       self.schedule_seconds)
+        self._start_api()
+        for poller in self.pollers.values():
+            self._spawn(poller.run, f"poller-{poller.name}")
+        for schedule in self.schedules.values():
+            self._spawn(schedule.run, f"schedule-{schedule.name}")
+        return self
+
+    def _spawn(self, target: Callable[[threading.Event], None], name: str) -> None:
+        thread = threading.Thread(target=target, args=(self.stop_event,), name=name, daemon=True)
+        thread.start()
+        self.threads.append(thread)
+
+    def _start_api(self) -> None:
+        from chalice.cli.factory import CLIFactory
+
+        factory = CLIFactory(str(ROOT))
+        config = factory.create_config_obj(chalice_stage_name="local")
+        self._server = factory.create_local_server(self.app, config, "127.0.0.1", self.api_port)
+        thread = threading.Thread(target=self._server.server.serve_forever, name="api", daemon=True)
+        thread.start()
+        self.threads.append(thread)
+        wait_for_port(self.api_port)
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server.server_close()
+        for thread in self.threads:
+            thread.join(timeout=5)
+        self.moto.stop()
+
+    def __enter__(self) -> "LocalStack":
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()

@@ -1,0 +1,90 @@
+"""Create the declared resources (``chalicelib.resources``) on an AWS-compatible
+endpoint: the embedded moto server of ``make run`` and the tests.
+
+The deployment to AWS (issue: infra/ CDK app) reads the same declarations, so
+the local stack has exactly the tables, indexes, queues, dead-letter queues
+and bucket notification that production has.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from chalicelib import resources
+
+
+def table_definition(table: resources.Table) -> dict[str, Any]:
+    def key_schema(hash_key: str, range_key: str | None) -> list[dict[str, str]]:
+        schema = [{"AttributeName": hash_key, "KeyType": "HASH"}]
+        if range_key:
+            schema.append({"AttributeName": range_key, "KeyType": "RANGE"})
+        return schema
+
+    definition: dict[str, Any] = {
+        "TableName": table.name,
+        "BillingMode": "PAY_PER_REQUEST",
+        "KeySchema": key_schema(table.hash_key, table.range_key),
+        "AttributeDefinitions": [{"AttributeName": name, "AttributeType": "S"} for name in table.key_attributes()],
+    }
+    if table.indexes:
+        definition["GlobalSecondaryIndexes"] = [
+            {"IndexName": index.name, "KeySchema": key_schema(index.hash_key, index.range_key),
+             "Projection": {"ProjectionType": "ALL"}}
+            for index in table.indexes
+        ]
+    return definition
+
+
+def queue_attributes(queue: resources.Queue, dlq_arn: str) -> dict[str, str]:
+    return {
+        "VisibilityTimeout": str(queue.visibility_timeout),
+        "MessageRetentionPeriod": str(4 * 24 * 3600),
+        "ReceiveMessageWaitTimeSeconds": "20",
+        "SqsManagedSseEnabled": "true",
+        "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": queue.max_receive_count}),
+    }
+
+
+def provision(session: Any, region: str) -> dict[str, str]:
+    """Create (or find) every declared resource; returns queue URLs by
+    logical name (``routing``, ``routing-dlq``, ...)."""
+    dynamodb = session.client("dynamodb", region_name=region)
+    sqs = session.client("sqs", region_name=region)
+    s3 = session.client("s3", region_name=region)
+
+    existing = set(dynamodb.list_tables()["TableNames"])
+    for table in resources.TABLES:
+        if table.name not in existing:
+            dynamodb.create_table(**table_definition(table))
+        if table.ttl_attribute:
+            dynamodb.update_time_to_live(TableName=table.name, TimeToLiveSpecification={
+                "Enabled": True, "AttributeName": table.ttl_attribute})
+
+    urls: dict[str, str] = {}
+    arns: dict[str, str] = {}
+    for queue in resources.QUEUES:
+        dlq_url = sqs.create_queue(QueueName=queue.dlq_name, Attributes={
+            "MessageRetentionPeriod": str(queue.dlq_retention_seconds), "SqsManagedSseEnabled": "true"})["QueueUrl"]
+        dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        url = sqs.create_queue(QueueName=queue.name, Attributes=queue_attributes(queue, dlq_arn))["QueueUrl"]
+        urls[queue.logical] = url
+        urls[f"{queue.logical}-dlq"] = dlq_url
+        arns[queue.logical] = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+
+    bucket = resources.PHOTOS_BUCKET
+    try:
+        s3.create_bucket(Bucket=bucket.name, CreateBucketConfiguration={"LocationConstraint": region})
+    except s3.exceptions.BucketAlreadyOwnedByYou:
+        pass
+    s3.put_public_access_block(Bucket=bucket.name, PublicAccessBlockConfiguration={
+        "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
+    s3.put_bucket_encryption(Bucket=bucket.name, ServerSideEncryptionConfiguration={
+        "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
+    s3.put_bucket_notification_configuration(Bucket=bucket.name, NotificationConfiguration={
+        "QueueConfigurations": [{
+            "Id": "uploads-to-photo-worker",
+            "QueueArn": arns[bucket.notify_queue],
+            "Events": ["s3:ObjectCreated:*"],
+            "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": bucket.notify_prefix}]}},
+        }]})
+    return urls

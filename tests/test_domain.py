@@ -1,0 +1,144 @@
+"""Pure domain rules, no AWS."""
+import pytest
+
+from chalicelib.domain import i18n
+from chalicelib.domain import reports as rules
+from chalicelib.domain.errors import InvalidInput, NotFound
+from chalicelib.domain.geometry import AreaIndex, geometry_problems, polygon_contains
+from chalicelib.domain.regions import RegionConfig, default_categories
+
+SQUARE = [[[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]]]
+WITH_HOLE = SQUARE + [[[4, 4], [6, 4], [6, 6], [4, 6], [4, 4]]]
+
+
+@pytest.mark.parametrize("point,inside", [
+    ((5, 5), True), ((0, 5), True), ((10, 10), True), ((10.0001, 5), False), ((-1, -1), False), ((5, 10.5), False),
+])
+def test_point_in_square(point, inside):
+    assert polygon_contains(SQUARE, *point) is inside
+
+
+def test_holes_are_outside():
+    assert polygon_contains(WITH_HOLE, 5, 5) is False
+    assert polygon_contains(WITH_HOLE, 2, 2) is True
+
+
+def test_concave_polygon():
+    u_shape = [[[0, 0], [9, 0], [9, 9], [6, 9], [6, 3], [3, 3], [3, 9], [0, 9], [0, 0]]]
+    assert polygon_contains(u_shape, 4.5, 6) is False  # in the notch
+    assert polygon_contains(u_shape, 1.5, 6) is True
+    assert polygon_contains(u_shape, 7.5, 6) is True
+
+
+def feature(code, kec, coordinates, kind="Polygon"):
+    return {"type": "Feature", "geometry": {"type": kind, "coordinates": coordinates},
+            "properties": {"kelurahan_code": code, "kelurahan": f"Desa {code}", "kecamatan_code": kec,
+                           "kecamatan": f"Kec {kec}"}}
+
+
+def test_area_index_multipolygon_and_shared_border():
+    index = AreaIndex.from_features([
+        feature("B", "K1", [[[10, 0], [20, 0], [20, 10], [10, 10], [10, 0]]]),
+        feature("A", "K1", [SQUARE, [[[30, 30], [31, 30], [31, 31], [30, 31], [30, 30]]]], "MultiPolygon"),
+    ])
+    assert index.locate(5, 5).kelurahan_code == "A"
+    assert index.locate(30.5, 30.5).kelurahan_code == "A"  # the island
+    assert index.locate(15, 5).kelurahan_code == "B"
+    assert index.locate(10, 5).kelurahan_code == "A"  # border: lowest code, every time
+    assert index.locate(50, 50) is None
+
+
+def test_geometry_problems():
+    assert geometry_problems({"type": "Polygon", "coordinates": SQUARE}) == []
+    assert geometry_problems({"type": "Point", "coordinates": [1, 2]})
+    assert geometry_problems({"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [0, 1]]]})
+    assert geometry_problems({"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 2]]]})
+    assert geometry_problems({"type": "Polygon", "coordinates": [[[0, 0], [200, 0], [1, 1], [0, 0]]]})
+
+
+def region(**kw):
+    record = {"region_id": "r", "name": "R", "kemendagri_code": "99.01", "time_zone": "WITA",
+              "categories": default_categories(), "agencies": [{"code": "dlh", "name_id": "DLH", "name_en": "Env"}],
+              "areas": [{"code": "99.01.01", "name": "Kec", "kelurahan": [{"code": "99.01.01.1001", "name": "Kel"}]}]}
+    record.update(kw)
+    return RegionConfig.from_record(record)
+
+
+def test_parse_new_report_accepts_and_normalises():
+    draft = rules.parse_new_report({"category": "sampah", "description": "  bau  ", "lat": -8, "lon": 111,
+                                    "kelurahan_code": "99.01.01.1001", "reporter": {"phone": " 0812 "}}, region())
+    assert draft.description == "bau" and draft.lat == -8.0 and draft.reporter == {"phone": "0812"}
+    assert draft.fingerprint() == rules.parse_new_report(
+        {"category": "sampah", "description": "bau", "lat": -8.0, "lon": 111.0, "kelurahan_code": "99.01.01.1001",
+         "reporter": {"phone": "0812"}}, region()).fingerprint()
+
+
+def test_retired_category_is_refused_for_new_reports():
+    cats = default_categories()
+    cats[0]["active"] = False
+    with pytest.raises(InvalidInput) as error:
+        rules.parse_new_report({"category": cats[0]["code"], "description": "x", "lat": 0, "lon": 0},
+                               region(categories=cats))
+    assert error.value.code == "category_retired"
+
+
+def test_nan_and_infinity_are_out_of_range():
+    for value in (float("nan"), float("inf")):
+        with pytest.raises(InvalidInput):
+            rules.parse_new_report({"category": "sampah", "description": "x", "lat": value, "lon": 0}, region())
+
+
+def test_report_ids():
+    assert rules.new_report_id("r", "k") == rules.new_report_id("r", "k")
+    assert rules.new_report_id("r", "k") != rules.new_report_id("other", "k")
+    assert rules.new_report_id("r", None) != rules.new_report_id("r", None)
+    with pytest.raises(NotFound):
+        rules.check_report_id("../../etc")
+    with pytest.raises(InvalidInput):
+        rules.check_idempotency_key("has space")
+    with pytest.raises(InvalidInput):
+        rules.check_idempotency_key("k" * 129)
+
+
+def test_local_time_uses_the_regions_zone():
+    assert rules.local_iso("2026-11-22T01:00:00.000000Z", region()) == "2026-11-22T09:00:00+08:00"
+
+
+def test_route_uses_category_table_and_polygons():
+    index = AreaIndex.from_features([feature("99.01.01.1001", "99.01.01", SQUARE)])
+    inside = rules.route(region(), index, "sampah", lat=5, lon=5, kelurahan_hint="99.01.01.1001")
+    assert (inside.agency, inside.team, inside.kelurahan_code, inside.out_of_area) == ("dlh", "yellow", "99.01.01.1001", False)
+    assert inside.hint_mismatch is False
+    outside = rules.route(region(), index, "sampah", lat=50, lon=50, kelurahan_hint="99.01.01.1001")
+    assert outside.out_of_area and outside.kelurahan_code is None and outside.hint_mismatch
+    note = outside.history("waiting", "2026-01-01T00:00:00.000000Z", region())["note"]
+    assert "luar batas wilayah" in note["id"] and "outside" in note["en"]
+
+
+@pytest.mark.parametrize("header,expected", [
+    (None, "id"), ("", "id"), ("en", "en"), ("en-US,en;q=0.9", "en"), ("id-ID,en;q=0.8", "id"),
+    ("fr-FR,en;q=0.5", "en"), ("de", "id"), ("en;q=0.2,id;q=0.9", "id"), ("en;q=0", "id"), ("EN-gb", "en"),
+])
+def test_language_negotiation(header, expected):
+    assert i18n.negotiate(header) == expected
+
+
+def test_every_message_has_both_languages_with_the_same_placeholders():
+    for code, texts in i18n.MESSAGES.items():
+        assert set(texts) == set(i18n.LANGUAGES), code
+        assert i18n.placeholders(texts["id"]) <= i18n.placeholders(texts["en"]) | {"agency"}, code
+
+
+def test_ttl_cache_expires(monkeypatch):
+    from chalicelib.services.regions import TtlCache
+
+    now = [0.0]
+    cache = TtlCache(clock=lambda: now[0])
+    loads = []
+    monkeypatch.setenv("ADUAN_CONFIG_TTL", "60")
+    value = lambda: loads.append(1) or len(loads)  # noqa: E731
+    assert cache.get("k", value) == 1
+    now[0] = 59
+    assert cache.get("k", value) == 1
+    now[0] = 61
+    assert cache.get("k", value) == 2

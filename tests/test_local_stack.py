@@ -1,0 +1,142 @@
+"""End to end: the real local stack (``python -m devstack run``, what
+``make run`` starts) driven over HTTP as the mobile app drives it."""
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import boto3
+import pytest
+import requests
+from PIL import Image
+
+from conftest import ROOT, new_report
+from devstack.stack import free_port
+from test_photos import GPS_IFD, jpeg_with_gps
+
+
+def wait_until(check, timeout=30.0, interval=0.2):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting")
+        time.sleep(interval)
+
+
+@pytest.fixture(scope="module")
+def stack():
+    api_port, aws_port = free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and not k.startswith("ADUAN_")}
+    env["ADUAN_STAGE"] = "e2e"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "devstack", "run", "--port", str(api_port), "--aws-port", str(aws_port),
+         "--retry-delay", "0", "--schedule-seconds", "2"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    base = f"http://127.0.0.1:{api_port}"
+
+    def up():
+        if process.poll() is not None:
+            raise AssertionError(f"the local stack exited: {process.stdout.read()}")
+        try:
+            return requests.get(f"{base}/health", timeout=1).status_code == 200
+        except requests.ConnectionError:
+            return False
+
+    wait_until(up, timeout=90)
+    aws = boto3.session.Session(aws_access_key_id="local", aws_secret_access_key="local",
+                                region_name="ap-southeast-3")
+    yield {"base": base, "process": process, "aws_endpoint": f"http://127.0.0.1:{aws_port}", "session": aws,
+           "aws_port": aws_port}
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+
+
+def test_mobile_flow_report_photo_routing(stack):
+    base = stack["base"]
+    categories = requests.get(f"{base}/v1/regions/trenggalek/categories").json()["categories"]
+    assert any(c["code"] == "jalan-rusak" for c in categories)
+    boundaries = requests.get(f"{base}/v1/regions/trenggalek/boundaries").json()
+    assert len(boundaries["features"]) == 157
+
+    headers = {"Idempotency-Key": "e2e-report-1", "Accept-Language": "en"}
+    created = requests.post(f"{base}/v1/regions/trenggalek/reports", json=new_report(), headers=headers)
+    assert created.status_code == 201, created.text
+    report_id = created.json()["id"]
+    retried = requests.post(f"{base}/v1/regions/trenggalek/reports", json=new_report(), headers=headers)
+    assert retried.json()["id"] == report_id
+
+    grant = requests.post(f"{base}/v1/reports/{report_id}/photos", json={"content_type": "image/jpeg"})
+    assert grant.status_code == 201, grant.text
+    upload = grant.json()["upload"]
+    assert upload["url"].startswith(stack["aws_endpoint"])
+    posted = requests.post(upload["url"], data=upload["fields"],
+                           files={"file": ("photo.jpg", jpeg_with_gps(), "image/jpeg")})
+    assert posted.status_code in (200, 201, 204), posted.text
+
+    def finished():
+        report = requests.get(f"{base}/v1/reports/{report_id}").json()
+        return report if report["routed"] and report["photos"] else None
+
+    report = wait_until(finished)
+    assert report["agency"] == "dpupr" and report["team"]["code"] == "orange"
+    assert report["kelurahan"] and report["kecamatan"]
+    assert [h["status"] for h in report["history"]] == ["waiting", "waiting"]
+    photo = requests.get(report["photos"][0]["url"])
+    assert photo.status_code == 200
+    with Image.open(io.BytesIO(photo.content)) as image:
+        assert image.format == "JPEG" and not image.getexif().get_ifd(GPS_IFD)
+    assert requests.get(report["photos"][0]["thumbnail_url"]).status_code == 200
+
+
+def test_bucket_is_not_public(stack):
+    from chalicelib.resources import PHOTOS_BUCKET
+
+    # An unsigned request to the local S3 must not list or read the bucket's
+    # objects.  (moto does not enforce bucket policies; the check here is
+    # that the bucket is configured to block public access.)
+    s3 = stack["session"].client("s3", endpoint_url=stack["aws_endpoint"])
+    name = f"aduan-e2e-{PHOTOS_BUCKET.logical}"
+    block = s3.get_public_access_block(Bucket=name)["PublicAccessBlockConfiguration"]
+    assert all(block.values())
+
+
+def test_poison_message_ends_in_the_dead_letter_queue(stack):
+    sqs = stack["session"].client("sqs", endpoint_url=stack["aws_endpoint"])
+    routing = sqs.get_queue_url(QueueName="aduan-e2e-routing")["QueueUrl"]
+    dlq = sqs.get_queue_url(QueueName="aduan-e2e-routing-dlq")["QueueUrl"]
+    sqs.send_message(QueueUrl=routing, MessageBody=json.dumps({"report_id": "d" * 32}))
+
+    def dead():
+        got = sqs.receive_message(QueueUrl=dlq, WaitTimeSeconds=1).get("Messages", [])
+        return got
+
+    messages = wait_until(dead, timeout=60)
+    assert json.loads(messages[0]["Body"]) == {"report_id": "d" * 32}
+
+
+def test_bad_input_over_http(stack):
+    base = stack["base"]
+    response = requests.post(f"{base}/v1/regions/trenggalek/reports", data="{not json",
+                             headers={"Content-Type": "application/json", "Accept-Language": "en"})
+    assert response.status_code == 400
+    assert response.json()["error"] == {"code": "invalid_json", "message": "The request body is not valid JSON."}
+    missing = requests.get(f"{base}/v1/reports/{'a' * 32}")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "report_not_found"
+
+
+def test_ctrl_c_stops_everything(stack):
+    process = stack["process"]
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=30) == 0
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"{stack['base']}/health", timeout=1)
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"http://127.0.0.1:{stack['aws_port']}/", timeout=1)

@@ -1,0 +1,61 @@
+"""One source of truth: the PynamoDB models and the local stack follow the
+declarations in chalicelib.resources."""
+import json
+
+import boto3
+
+from chalicelib import resources
+from chalicelib.store.models import MODELS
+from conftest import REGION
+
+
+def test_every_declared_table_has_a_model_with_the_same_keys_and_indexes():
+    assert set(MODELS) == {t.logical for t in resources.TABLES}
+    for table in resources.TABLES:
+        model = MODELS[table.logical]
+        meta = model._get_schema()
+        assert model.Meta.table_name == table.name
+        keys = {k["attribute_name"] if "attribute_name" in k else k["AttributeName"]: k.get("key_type", k.get("KeyType"))
+                for k in meta["key_schema"]}
+        expected = {table.hash_key: "HASH", **({table.range_key: "RANGE"} if table.range_key else {})}
+        assert keys == expected, table.logical
+        indexes = {}
+        for index in meta.get("global_secondary_indexes", []):
+            schema = {k.get("attribute_name", k.get("AttributeName")): k.get("key_type", k.get("KeyType"))
+                      for k in index["key_schema"]}
+            indexes[index["index_name"]] = schema
+        declared = {i.name: {i.hash_key: "HASH", **({i.range_key: "RANGE"} if i.range_key else {})}
+                    for i in table.indexes}
+        assert indexes == declared, table.logical
+
+
+def test_local_stack_creates_what_is_declared(aws):
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    for table in resources.TABLES:
+        described = dynamodb.describe_table(TableName=table.name)["Table"]
+        assert {k["AttributeName"] for k in described["KeySchema"]} == {table.hash_key, table.range_key} - {None}
+        assert {i["IndexName"] for i in described.get("GlobalSecondaryIndexes", [])} == {i.name for i in table.indexes}
+    sqs = boto3.client("sqs", region_name=REGION)
+    for queue in resources.QUEUES:
+        attributes = sqs.get_queue_attributes(QueueUrl=aws[queue.logical], AttributeNames=["All"])["Attributes"]
+        redrive = json.loads(attributes["RedrivePolicy"])
+        assert redrive["maxReceiveCount"] == queue.max_receive_count
+        assert redrive["deadLetterTargetArn"].endswith(queue.dlq_name)
+        assert int(attributes["VisibilityTimeout"]) == 6 * queue.consumer_timeout
+    s3 = boto3.client("s3", region_name=REGION)
+    notification = s3.get_bucket_notification_configuration(Bucket=resources.PHOTOS_BUCKET.name)
+    [config] = notification["QueueConfigurations"]
+    assert config["QueueArn"].endswith(resources.PHOTOS_QUEUE.name)
+    assert config["Filter"]["Key"]["FilterRules"] == [{"Name": "Prefix", "Value": "uploads/"}] or \
+        config["Filter"]["Key"]["FilterRules"] == [{"Name": "prefix", "Value": "uploads/"}]
+    block = s3.get_public_access_block(Bucket=resources.PHOTOS_BUCKET.name)["PublicAccessBlockConfiguration"]
+    assert all(block.values())
+
+
+def test_every_sqs_handler_consumes_a_declared_queue():
+    from chalice.app import SQSEventConfig
+
+    from app import app
+
+    consumed = {s.queue for s in app.event_sources if isinstance(s, SQSEventConfig)}
+    assert consumed == {q.name for q in resources.QUEUES}
