@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test bench clean
+.PHONY: run test bench clean token
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,3 +22,7 @@ bench: $(VENV)/.installed  ## AWS calls per request, overhead ratio, import time
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+ROLE ?= citizen
+token: $(VENV)/.installed  ## an ID token of a seeded account of the running stack (last line)
+	@$(PY) -m devstack token --port $(PORT) --role $(ROLE)

@@ -99,6 +99,23 @@ REPORTS = Table(
         # sweep queries each shard for reports older than N minutes.  Spread
         # over a few shards so no single partition takes every new report.
         Index("unrouted", hash_key="unrouted_shard", range_key="created_at"),
+        # Verification queue: ``<region>#waiting`` (and ``<region>#review`` for
+        # closures a low rating sent back), oldest first.
+        Index("queue", hash_key="queue_key", range_key="created_at"),
+        # Agency inbox: ``<region>#<agency>#<status>`` by due time (or closing
+        # time once closed).  Set once a verifier has dispatched the report.
+        Index("agency_inbox", hash_key="agency_key", range_key="inbox_at"),
+        # Kelurahan staff inbox: ``<region>#<kelurahan>#<status>``.
+        Index("kelurahan_inbox", hash_key="kelurahan_key", range_key="inbox_at"),
+        # "My work": reports an officer has taken, most recently changed first.
+        Index("assignee", hash_key="assignee", range_key="updated_at"),
+        # "My reports": a citizen's reports, newest first.
+        Index("reporter", hash_key="reporter_id", range_key="created_at"),
+        # SLA sweep: open reports with a running clock, sharded, by deadline.
+        Index("due", hash_key="due_shard", range_key="due_at"),
+        # Escalations: overdue open reports per ``<region>#<agency>`` (or
+        # ``<region>#verification`` while unverified), by deadline.
+        Index("overdue", hash_key="overdue_key", range_key="due_at"),
     ),
 )
 
@@ -140,10 +157,48 @@ PHOTOS_BUCKET = Bucket(
     },
 )
 
+# --- accounts and notifications ------------------------------------------
+
+# Roles are Cognito groups; an account's region, agency and kelurahan are
+# custom attributes carried in its ID token.
+ROLES = ("citizen", "verifier", "officer", "agency_head", "region_admin", "platform_admin")
+
+
+@dataclass(frozen=True)
+class UserPool:
+    logical: str
+    groups: tuple[str, ...]
+    custom_attributes: tuple[str, ...]
+    # App client for the mobile app and the dashboards: USER_PASSWORD_AUTH and
+    # refresh tokens, no client secret (public clients).
+    client_name: str
+
+    @property
+    def name(self) -> str:
+        return physical_name(self.logical)
+
+
+USER_POOL = UserPool(
+    logical="users",
+    groups=ROLES,
+    custom_attributes=("region_id", "agency", "kelurahan_code"),
+    client_name="app",
+)
+
+# One SNS topic per region, created when the region is created, named
+# ``aduan-<stage>-notify-<region_id>``; reporters' SMS go out by direct publish.
+NOTIFY_TOPIC_PREFIX = "notify-"
+
+
+def notify_topic_name(region_id: str) -> str:
+    return physical_name(f"{NOTIFY_TOPIC_PREFIX}{region_id}")
+
+
 # --- limits shared by the API and the workers -------------------------------
 
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
 PHOTO_CONTENT_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 PHOTOS_PER_REPORT = 5
+EVIDENCE_PHOTOS_PER_REPORT = 5
 UPLOAD_URL_SECONDS = 600
 VIEW_URL_SECONDS = 900

@@ -12,6 +12,7 @@
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import socket
@@ -28,6 +29,10 @@ from . import lambda_events
 ROOT = Path(__file__).resolve().parent.parent
 REGION = "ap-southeast-3"
 log = logging.getLogger("devstack")
+
+
+def state_path(api_port: int) -> Path:
+    return ROOT / ".devstack" / f"{api_port}.json"
 
 
 def free_port() -> int:
@@ -182,6 +187,9 @@ class LocalStack:
         self.seeded: dict[str, int] = {}
         self.app: Any = None
         self._server: Any = None
+        self.user_pool_id = ""
+        self.client_id = ""
+        self.accounts: dict[str, str] = {}
 
     @property
     def api_url(self) -> str:
@@ -194,13 +202,16 @@ class LocalStack:
 
         import boto3
 
-        from infra.local import provision
+        from infra.local import provision, provision_user_pool
 
         session = boto3.session.Session()
         self.queue_urls = provision(session, REGION)
         for logical, url in self.queue_urls.items():
             if not logical.endswith("-dlq"):
                 os.environ[f"ADUAN_QUEUE_URL_{logical.upper()}"] = url
+        self.user_pool_id, self.client_id = provision_user_pool(session, REGION)
+        os.environ["ADUAN_USER_POOL_ID"] = self.user_pool_id
+        os.environ["ADUAN_USER_POOL_CLIENT_ID"] = self.client_id
 
         # Only now: the app reads its settings from the environment.
         import app as app_module
@@ -210,9 +221,11 @@ class LocalStack:
 
         self.app = app_module.app
         if self.seed:
-            from .seed import seed_demo_region
+            from .seed import seed_demo_accounts, seed_demo_region
 
             self.seeded = seed_demo_region()
+            self.accounts = seed_demo_accounts(session.client("cognito-idp", region_name=REGION), self.user_pool_id)
+        self._write_state()
 
         sqs = session.client("sqs", region_name=REGION)
         by_name = {q.name: q for q in QUEUES}
@@ -234,6 +247,19 @@ class LocalStack:
         for schedule in self.schedules.values():
             self._spawn(schedule.run, f"schedule-{schedule.name}")
         return self
+
+    def state_file(self) -> Path:
+        return state_path(self.api_port)
+
+    def _write_state(self) -> None:
+        """What ``make token`` needs to sign in against this running stack."""
+        path = self.state_file()
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(json.dumps({
+            "api": self.api_url, "aws_endpoint": self.moto.endpoint, "region": REGION,
+            "user_pool_id": self.user_pool_id, "client_id": self.client_id, "accounts": self.accounts,
+            "pid": os.getpid(),
+        }, indent=1))
 
     def _spawn(self, target: Callable[[threading.Event], None], name: str) -> None:
         thread = threading.Thread(target=target, args=(self.stop_event,), name=name, daemon=True)
@@ -259,6 +285,7 @@ class LocalStack:
         for thread in self.threads:
             thread.join(timeout=5)
         self.moto.stop()
+        self.state_file().unlink(missing_ok=True)
 
     def __enter__(self) -> "LocalStack":
         return self.start()

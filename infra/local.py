@@ -88,3 +88,40 @@ def provision(session: Any, region: str) -> dict[str, str]:
             "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": bucket.notify_prefix}]}},
         }]})
     return urls
+
+
+def user_pool_definition(pool: resources.UserPool) -> dict[str, Any]:
+    return {
+        "PoolName": pool.name,
+        "Policies": {"PasswordPolicy": {"MinimumLength": 8, "RequireUppercase": False, "RequireLowercase": True,
+                                        "RequireNumbers": True, "RequireSymbols": False}},
+        "AutoVerifiedAttributes": ["email", "phone_number"],
+        "Schema": [{"Name": name, "AttributeDataType": "String", "Mutable": True,
+                    "StringAttributeConstraints": {"MinLength": "0", "MaxLength": "64"}}
+                   for name in pool.custom_attributes],
+    }
+
+
+def provision_user_pool(session: Any, region: str) -> tuple[str, str]:
+    """Create (or find) the declared user pool, its groups (the roles) and
+    its app client; returns (pool id, client id)."""
+    pool = resources.USER_POOL
+    cognito = session.client("cognito-idp", region_name=region)
+    found = [p for p in cognito.list_user_pools(MaxResults=60)["UserPools"] if p["Name"] == pool.name]
+    pool_id = found[0]["Id"] if found else cognito.create_user_pool(**user_pool_definition(pool))["UserPool"]["Id"]
+    existing = {g["GroupName"] for g in cognito.list_groups(UserPoolId=pool_id)["Groups"]}
+    for precedence, group in enumerate(pool.groups):
+        if group not in existing:
+            cognito.create_group(UserPoolId=pool_id, GroupName=group, Precedence=precedence)
+    clients = [c for c in cognito.list_user_pool_clients(UserPoolId=pool_id, MaxResults=60)["UserPoolClients"]
+               if c["ClientName"] == pool.client_name]
+    if clients:
+        client_id = clients[0]["ClientId"]
+    else:
+        client_id = cognito.create_user_pool_client(
+            UserPoolId=pool_id, ClientName=pool.client_name, GenerateSecret=False,
+            ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+            # The app may not write the attributes that grant access.
+            WriteAttributes=["name", "email", "phone_number"],
+        )["UserPoolClient"]["ClientId"]
+    return pool_id, client_id

@@ -37,15 +37,28 @@ REGION = "ap-southeast-3"
 @pytest.fixture
 def aws():
     """A fresh, provisioned in-memory AWS for one test."""
+    import requests
+
     from chalicelib.adapters import aws as aws_adapter
+    from chalicelib.auth import verifier
     from chalicelib.services import regions
-    from infra.local import provision
+    from infra.local import provision, provision_user_pool
 
     with mock_aws():
         aws_adapter.reset()
         regions.clear_caches()
-        urls = provision(boto3.session.Session(), REGION)
+        verifier.KEYS.clear()
+        # The pool's JWKS is fetched over HTTP; under mock_aws, moto answers
+        # the `requests` library, so fetch with it (the local stack and AWS
+        # are reached with urllib, see tests/test_local_stack.py).
+        verifier.KEYS.fetch = lambda url: requests.get(url, timeout=5).json()
+        session = boto3.session.Session()
+        urls = provision(session, REGION)
+        pool_id, client_id = provision_user_pool(session, REGION)
+        os.environ["ADUAN_USER_POOL_ID"], os.environ["ADUAN_USER_POOL_CLIENT_ID"] = pool_id, client_id
         yield urls
+        verifier.KEYS.fetch = verifier.fetch_json
+        verifier.KEYS.clear()
         aws_adapter.reset()
         regions.clear_caches()
 
@@ -63,10 +76,28 @@ def no_scan(monkeypatch):
 
 @pytest.fixture
 def region(aws):
-    from devstack.seed import seed_demo_region
+    from devstack.seed import seed_demo_accounts, seed_demo_region
 
     seed_demo_region()
+    seed_demo_accounts(boto3.client("cognito-idp", region_name=REGION), os.environ["ADUAN_USER_POOL_ID"])
     return "trenggalek"
+
+
+class Tokens(dict):
+    """ID tokens of the seeded demo accounts, signed in through Cognito."""
+
+    def __missing__(self, role):
+        from devstack.seed import DEMO_ACCOUNTS, sign_in
+
+        cognito = boto3.client("cognito-idp", region_name=REGION)
+        token = sign_in(cognito, os.environ["ADUAN_USER_POOL_CLIENT_ID"], DEMO_ACCOUNTS[role][0])
+        self[role] = token
+        return token
+
+
+@pytest.fixture
+def tokens(region):
+    return Tokens()
 
 
 @pytest.fixture
@@ -80,23 +111,31 @@ def client(region, no_scan):
 
 
 class Api:
-    """Small helpers over the Chalice test client, speaking JSON."""
+    """Small helpers over the Chalice test client, speaking JSON; ``as_`` names
+    the seeded account whose token is sent (``citizen`` for posts by default)."""
 
-    def __init__(self, client):
+    def __init__(self, client, tokens):
         self.client = client
+        self.tokens = tokens
 
-    def post(self, path, body=None, raw=None, headers=None):
-        headers = {"Content-Type": "application/json", **(headers or {})}
+    def _headers(self, headers, as_):
+        headers = dict(headers or {})
+        if as_:
+            headers["Authorization"] = f"Bearer {self.tokens[as_]}"
+        return headers
+
+    def post(self, path, body=None, raw=None, headers=None, as_="citizen"):
+        headers = {"Content-Type": "application/json", **self._headers(headers, as_)}
         data = raw if raw is not None else json.dumps(body)
         return self.client.http.post(path, body=data, headers=headers)
 
-    def get(self, path, headers=None):
-        return self.client.http.get(path, headers=headers or {})
+    def get(self, path, headers=None, as_=None):
+        return self.client.http.get(path, headers=self._headers(headers, as_))
 
 
 @pytest.fixture
-def api(client):
-    return Api(client)
+def api(client, tokens):
+    return Api(client, tokens)
 
 
 def queue_messages(queue_url: str, limit: int = 10) -> list[dict]:

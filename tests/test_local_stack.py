@@ -52,8 +52,18 @@ def stack():
     wait_until(up, timeout=90)
     aws = boto3.session.Session(aws_access_key_id="local", aws_secret_access_key="local",
                                 region_name="ap-southeast-3")
+    tokens = {}
+
+    def token(role):
+        # `make token ROLE=…` is this very command.
+        if role not in tokens:
+            out = subprocess.run([sys.executable, "-m", "devstack", "token", "--port", str(api_port), "--role", role],
+                                 cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout
+            tokens[role] = out.strip().splitlines()[-1]
+        return {"Authorization": f"Bearer {tokens[role]}"}
+
     yield {"base": base, "process": process, "aws_endpoint": f"http://127.0.0.1:{aws_port}", "session": aws,
-           "aws_port": aws_port}
+           "aws_port": aws_port, "token": token}
     if process.poll() is None:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)
@@ -66,14 +76,15 @@ def test_mobile_flow_report_photo_routing(stack):
     boundaries = requests.get(f"{base}/v1/regions/trenggalek/boundaries").json()
     assert len(boundaries["features"]) == 157
 
-    headers = {"Idempotency-Key": "e2e-report-1", "Accept-Language": "en"}
+    headers = {"Idempotency-Key": "e2e-report-1", "Accept-Language": "en", **stack["token"]("citizen")}
     created = requests.post(f"{base}/v1/regions/trenggalek/reports", json=new_report(), headers=headers)
     assert created.status_code == 201, created.text
     report_id = created.json()["id"]
     retried = requests.post(f"{base}/v1/regions/trenggalek/reports", json=new_report(), headers=headers)
     assert retried.json()["id"] == report_id
 
-    grant = requests.post(f"{base}/v1/reports/{report_id}/photos", json={"content_type": "image/jpeg"})
+    grant = requests.post(f"{base}/v1/reports/{report_id}/photos", json={"content_type": "image/jpeg"},
+                          headers=stack["token"]("citizen"))
     assert grant.status_code == 201, grant.text
     upload = grant.json()["upload"]
     assert upload["url"].startswith(stack["aws_endpoint"])
@@ -125,7 +136,8 @@ def test_poison_message_ends_in_the_dead_letter_queue(stack):
 def test_bad_input_over_http(stack):
     base = stack["base"]
     response = requests.post(f"{base}/v1/regions/trenggalek/reports", data="{not json",
-                             headers={"Content-Type": "application/json", "Accept-Language": "en"})
+                             headers={"Content-Type": "application/json", "Accept-Language": "en",
+                                      **stack["token"]("citizen")})
     assert response.status_code == 400
     assert response.json()["error"] == {"code": "invalid_json", "message": "The request body is not valid JSON."}
     missing = requests.get(f"{base}/v1/reports/{'a' * 32}")

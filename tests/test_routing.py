@@ -57,20 +57,25 @@ def test_point_outside_every_polygon_is_flagged_not_guessed(api, pipeline):
     assert report["agency"] == "dpupr"
 
 
-def test_dispatch_fans_out_to_the_agency_with_attributes_and_counts_once(api, aws, client):
+def test_verification_fans_out_to_the_agency_with_attributes_and_counts_once(api, aws, client):
     from chalicelib.store import reports as store
 
     report_id = create(api, category="parkir-liar")
     routing_messages = queue_messages(aws["routing"])
     ids, result = invoke(client, "route_reports", [json.loads(m["Body"]) for m in routing_messages])
     assert result == {"batchItemFailures": []}
+    # Routing only proposes: nothing reaches the agency before a verifier checks it.
+    assert queue_messages(aws["dispatch"]) == []
+    verified = api.post(f"/v1/reports/{report_id}/transitions", {"to": "verified"}, as_="verifier")
+    assert verified.status_code == 200, verified.json_body
     dispatched = queue_messages(aws["dispatch"])
     assert len(dispatched) == 1
     attributes = {k: v["StringValue"] for k, v in dispatched[0]["MessageAttributes"].items()}
-    assert attributes == {"region_id": "trenggalek", "agency": "dishub", "team": "blue"}
+    assert attributes == {"region_id": "trenggalek", "agency": "dishub", "event": "status_changed"}
     body = json.loads(dispatched[0]["Body"])
-    # The same dispatch message delivered twice counts once.
-    invoke(client, "dispatch_reports", [body, body], queue="dispatch")
+    # The same message delivered twice delivers and counts once.
+    _, result = invoke(client, "dispatch_reports", [body, body], queue="dispatch")
+    assert result == {"batchItemFailures": []}
     month_scopes = [s for s in _counter_scopes() if s.startswith("trenggalek#")]
     assert len(month_scopes) == 1
     assert store.counter(month_scopes[0], "agency#dishub#received") == 1
@@ -150,36 +155,13 @@ def test_failed_send_is_recovered_by_the_clients_retry(api, aws, pipeline, monke
 
     real_send = adapter.send
     monkeypatch.setattr(adapter, "send", lambda *a, **k: (_ for _ in ()).throw(ConnectionError("down")))
-    headers = {"Content-Type": "application/json", "Idempotency-Key": "flaky-1"}
-    first = api.client.http.post("/v1/regions/trenggalek/reports", body=json.dumps(new_report()), headers=headers)
+    headers = {"Idempotency-Key": "flaky-1"}
+    first = api.post("/v1/regions/trenggalek/reports", new_report(), headers=headers)
     monkeypatch.setattr(adapter, "send", real_send)
-    retry = api.client.http.post("/v1/regions/trenggalek/reports", body=json.dumps(new_report()), headers=headers)
+    retry = api.post("/v1/regions/trenggalek/reports", new_report(), headers=headers)
     assert first.json_body["id"] == retry.json_body["id"]
     pipeline.run()
     assert get(api, first.json_body["id"])["routed"] is True
-
-
-def test_lost_dispatch_send_is_resent_on_redelivery(api, aws, client, monkeypatch):
-    from chalicelib.adapters import aws as adapter
-    from chalicelib.resources import DISPATCH_QUEUE
-
-    report_id = create(api)
-    real_send = adapter.send
-
-    def fail_dispatch(queue, body, attributes=None):
-        if queue is DISPATCH_QUEUE:
-            raise ConnectionError("down")
-        return real_send(queue, body, attributes)
-
-    monkeypatch.setattr(adapter, "send", fail_dispatch)
-    ids, result = invoke(client, "route_reports", [{"report_id": report_id}])
-    assert result == {"batchItemFailures": [{"itemIdentifier": ids[0]}]}
-    assert get(api, report_id)["routed"] is True  # routing itself was stored
-    monkeypatch.setattr(adapter, "send", real_send)
-    _, result = invoke(client, "route_reports", [{"report_id": report_id}])
-    assert result == {"batchItemFailures": []}
-    assert len(queue_messages(aws["dispatch"])) == 1
-    assert len(get(api, report_id)["history"]) == 2
 
 
 @pytest.mark.parametrize("category,agency", [("banjir", "bpbd"), ("anak-jalanan", "dinsos"), ("pungli", "inspektorat")])

@@ -118,6 +118,13 @@ SCHEMAS: dict[str, Any] = {
             "id": {"type": "string"},
             "region_id": {"type": "string"},
             "status": {"type": "string", "enum": sorted(report_rules.STATUS_LABELS)},
+            "due_at": {"type": "string", "format": "date-time", "nullable": True,
+                       "description": "Deadline of the running SLA stage (working days, region time zone)."},
+            "overdue": {"type": "boolean"},
+            "rejection_reason": {"type": "string", "nullable": True},
+            "duplicate_of": {"type": "string", "nullable": True},
+            "reopen_count": {"type": "integer"},
+            "reporter": {"type": "object", "nullable": True, "description": "Only in the reporter's own view."},
             "status_label": _ref("I18nText"),
             "category": {"type": "string"},
             "category_name": _ref("I18nText"),
@@ -183,7 +190,7 @@ SCHEMAS: dict[str, Any] = {
 
 
 def document() -> dict[str, Any]:
-    return {
+    doc = {
         "openapi": "3.0.3",
         "info": {
             "title": "Aduan API",
@@ -261,8 +268,133 @@ def document() -> dict[str, Any]:
                 },
             }},
         },
-        "components": {"schemas": SCHEMAS},
+        "components": {"schemas": SCHEMAS, "securitySchemes": {"cognito": {
+            "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+            "description": "A Cognito ID token (InitiateAuth, USER_PASSWORD_AUTH, on the app client). "
+                           "Roles are the token's groups; the region, agency and kelurahan its custom attributes."}}},
     }
+    paths = doc["paths"]
+    paths.update(WORKFLOW_PATHS)
+    for path, item in paths.items():
+        for method, operation in item.items():
+            if (path, method) in SECURED:
+                operation["security"] = [{"cognito": []}]
+                operation["responses"].setdefault("401", _error("No valid token"))
+                operation["responses"].setdefault("403", _error("Role or region not allowed"))
+    return doc
+
+
+_PAGE = [
+    {"name": "limit", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+    {"name": "cursor", "in": "query", "required": False, "schema": {"type": "string"},
+     "description": "`next_cursor` of the previous page."},
+]
+_PAGE_REPLY = {"description": "One page", "content": _json({"type": "object", "properties": {
+    "items": {"type": "array", "items": _ref("ReportSummary")},
+    "next_cursor": {"type": "string", "nullable": True}}})}
+SCHEMAS["ReportSummary"] = {"type": "object", "properties": {
+    name: {"type": "string", "nullable": True} for name in
+    ("id", "status", "category", "agency", "kelurahan_code", "kelurahan", "kecamatan", "created_at", "due_at",
+     "assignee_name")} | {"overdue": {"type": "boolean"}, "review_pending": {"type": "boolean"},
+                          "routed": {"type": "boolean"}, "photos": {"type": "integer"}}}
+SCHEMAS["Transition"] = {
+    "type": "object", "required": ["to"], "additionalProperties": False,
+    "properties": {
+        "to": {"type": "string", "enum": ["verified", "in_process", "done", "rejected", "duplicate"]},
+        "note": {"type": "string", "maxLength": 2000},
+        "agency": {"type": "string", "description": "verify only: correct the proposed agency"},
+        "kelurahan_code": {"type": "string", "description": "verify only: correct the proposed kelurahan"},
+        "reason": {"type": "string", "enum": ["spam", "duplicate", "outside_region", "not_actionable"],
+                   "description": "required with to=rejected"},
+        "duplicate_of": {"type": "string", "description": "required with to=duplicate"},
+    },
+    "description": "waiting→verified|rejected|duplicate (verifier); verified→in_process (officer takes it); "
+                   "in_process→done (the assigned officer, with at least one evidence photo); after a rating of "
+                   "1–2, done→in_process (reopen) or done→done (confirm), by the verifier.",
+}
+SCHEMAS["Account"] = {"type": "object", "properties": {
+    "username": {"type": "string"}, "role": {"type": "string"}, "region_id": {"type": "string"},
+    "agency": {"type": "string", "nullable": True}, "kelurahan_code": {"type": "string", "nullable": True}}}
+_ILLEGAL = {"description": "Illegal transition; `error.allowed_transitions` lists the allowed ones",
+            "content": _json(_ref("Error"))}
+WORKFLOW_PATHS: dict[str, Any] = {
+    "/v1/reports/{report_id}/transitions": {"post": {
+        "summary": "Move a report through its lifecycle", "operationId": "transition",
+        "parameters": [_REPORT, _LANG], "requestBody": {"required": True, "content": _json(_ref("Transition"))},
+        "responses": {"200": {"description": "The updated report", "content": _json(_ref("Report"))},
+                      "400": _error("Invalid input"), "404": _error("Unknown report (or another region's)"),
+                      "409": _ILLEGAL, "422": _error("duplicate_of names no report of this region")}}},
+    "/v1/reports/{report_id}/notes": {"post": {
+        "summary": "Add a staff note to the history", "operationId": "addNote", "parameters": [_REPORT, _LANG],
+        "requestBody": {"required": True, "content": _json({"type": "object", "required": ["note"], "properties": {
+            "note": {"type": "string", "maxLength": 2000}}})},
+        "responses": {"201": {"description": "The report", "content": _json(_ref("Report"))},
+                      "400": _error("Invalid input"), "404": _error("Unknown report")}}},
+    "/v1/reports/{report_id}/rating": {"post": {
+        "summary": "The reporter rates a finished report (1–2 sends it back to the verifier)",
+        "operationId": "rate", "parameters": [_REPORT, _LANG],
+        "requestBody": {"required": True, "content": _json({"type": "object", "required": ["stars"], "properties": {
+            "stars": {"type": "integer", "minimum": 1, "maximum": 5}, "comment": {"type": "string", "maxLength": 1000}}})},
+        "responses": {"201": {"description": "The report", "content": _json(_ref("Report"))},
+                      "400": _error("Invalid input"), "404": _error("Unknown report"),
+                      "409": _error("Not done yet, or already rated")}}},
+    "/v1/regions/{region_id}/verification-queue": {"get": {
+        "summary": "Reports waiting for verification (or, with queue=review, closures sent back by a low rating), "
+                   "oldest first, with the proposed routing",
+        "operationId": "verificationQueue",
+        "parameters": [_REGION, _LANG, {"name": "queue", "in": "query", "required": False,
+                                        "schema": {"type": "string", "enum": ["waiting", "review"]}}] + _PAGE,
+        "responses": {"200": _PAGE_REPLY, "400": _error("Invalid parameter"), "404": _error("Unknown region")}}},
+    "/v1/me/inbox": {"get": {
+        "summary": "The officer's inbox: their agency's (or kelurahan's) reports by status, by due time",
+        "operationId": "inbox",
+        "parameters": [_LANG,
+                       {"name": "status", "in": "query", "required": False,
+                        "schema": {"type": "string", "enum": ["verified", "in_process", "done"], "default": "verified"}},
+                       {"name": "overdue", "in": "query", "required": False,
+                        "schema": {"type": "string", "enum": ["true", "false"]}},
+                       {"name": "assigned", "in": "query", "required": False,
+                        "schema": {"type": "string", "enum": ["me"]}, "description": "reports I have taken"}] + _PAGE,
+        "responses": {"200": _PAGE_REPLY, "400": _error("Invalid parameter")}}},
+    "/v1/me/reports": {"get": {
+        "summary": "The citizen's own reports, newest first", "operationId": "myReports",
+        "parameters": [_LANG] + _PAGE, "responses": {"200": _PAGE_REPLY, "400": _error("Invalid parameter")}}},
+    "/v1/me": {"get": {
+        "summary": "The signed-in account", "operationId": "me", "parameters": [_LANG],
+        "responses": {"200": {"description": "Role, region, agency, kelurahan", "content": _json(_ref("Account"))}}}},
+    "/v1/regions/{region_id}/signup": {"post": {
+        "summary": "A citizen signs up (Cognito sends a verification code)", "operationId": "signup",
+        "parameters": [_REGION, _LANG],
+        "requestBody": {"required": True, "content": _json({"type": "object", "required": ["name", "password"],
+            "properties": {"name": {"type": "string"}, "phone": {"type": "string", "example": "+6281234567890"},
+                           "email": {"type": "string"}, "password": {"type": "string", "minLength": 8}}})},
+        "responses": {"201": {"description": "Account created, to be confirmed", "content": _json(_ref("Account"))},
+                      "400": _error("Invalid input"), "404": _error("Unknown region"),
+                      "409": _error("Account exists")}}},
+    "/v1/signup/confirm": {"post": {
+        "summary": "Confirm a sign-up with the code Cognito sent", "operationId": "confirmSignup",
+        "parameters": [_LANG],
+        "requestBody": {"required": True, "content": _json({"type": "object", "required": ["username", "code"],
+            "properties": {"username": {"type": "string"}, "code": {"type": "string"}}})},
+        "responses": {"200": {"description": "Confirmed", "content": _json({"type": "object"})},
+                      "400": _error("Wrong or expired code")}}},
+    "/v1/regions/{region_id}/accounts": {"post": {
+        "summary": "A region admin creates a staff account (Cognito sends the temporary password)",
+        "operationId": "createStaff", "parameters": [_REGION, _LANG],
+        "requestBody": {"required": True, "content": _json({"type": "object", "required": ["name", "role"],
+            "properties": {"name": {"type": "string"}, "phone": {"type": "string"}, "email": {"type": "string"},
+                           "role": {"type": "string", "enum": ["verifier", "officer", "agency_head", "region_admin"]},
+                           "agency": {"type": "string"}, "kelurahan_code": {"type": "string"}}})},
+        "responses": {"201": {"description": "Created", "content": _json(_ref("Account"))},
+                      "400": _error("Invalid input"), "409": _error("Account exists")}}},
+}
+SECURED = {
+    ("/v1/regions/{region_id}/reports", "post"), ("/v1/reports/{report_id}/photos", "post"),
+    ("/v1/reports/{report_id}/transitions", "post"), ("/v1/reports/{report_id}/notes", "post"),
+    ("/v1/reports/{report_id}/rating", "post"), ("/v1/regions/{region_id}/verification-queue", "get"),
+    ("/v1/me/inbox", "get"), ("/v1/me/reports", "get"), ("/v1/me", "get"),
+    ("/v1/regions/{region_id}/accounts", "post"),
+}
 
 
 @bp.route("/openapi.json", methods=["GET"])

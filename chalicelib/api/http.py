@@ -12,7 +12,8 @@ from chalice import Blueprint, Response
 from chalice.app import Request
 
 from ..domain import i18n
-from ..domain.errors import AppError, InvalidInput
+from ..auth import verifier
+from ..domain.errors import AppError, Forbidden, InvalidInput, Unauthorized
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,14 @@ def json_body(request: Request) -> Any:
         raise InvalidInput("invalid_json") from None
 
 
+def query(request: Request) -> dict[str, str]:
+    return dict(request.query_params or {})
+
+
+def page_reply(items: list[Any], cursor: str | None) -> Response:
+    return reply({"items": items, "next_cursor": cursor}, headers={"Cache-Control": "no-store"})
+
+
 def reply(body: Any, status: int = 200, headers: dict[str, str] | None = None,
           content_type: str = JSON) -> Response:
     return Response(
@@ -57,18 +66,33 @@ def error_reply(code: str, status: int, lang: str, params: dict[str, Any] | None
     return reply({"error": error}, status, headers={"Content-Language": lang})
 
 
-def endpoint(bp: Blueprint) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def endpoint(bp: Blueprint, auth: str | None = None,
+             roles: tuple[str, ...] | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Wrap a view: domain errors become 4xx replies in the caller's
-    language; anything unexpected is logged and becomes a plain 500."""
+    language; anything unexpected is logged and becomes a plain 500.
+
+    ``auth="required"`` passes the verified caller as ``actor`` (401 without
+    a valid token, 403 when its role is not in ``roles``); ``auth="optional"``
+    passes ``actor=None`` for anonymous callers."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             try:
+                if auth is not None:
+                    actor = verifier.identify(bp.current_request.headers.get("authorization"))
+                    if actor is None and auth == "required":
+                        raise Unauthorized("unauthorized")
+                    if actor is not None and roles is not None and actor.role not in roles:
+                        raise Forbidden("forbidden")
+                    kwargs["actor"] = actor
                 return view(*args, **kwargs)
             except AppError as error:
-                return error_reply(error.code, error.status, language(bp.current_request), error.params,
-                                   error.details)
+                headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+                response = error_reply(error.code, error.status, language(bp.current_request), error.params,
+                                       error.details)
+                response.headers.update(headers or {})
+                return response
             except Exception:  # noqa: BLE001
                 log.exception("unhandled error in %s", view.__name__)
                 return error_reply("internal_error", 500, language(bp.current_request))

@@ -20,6 +20,14 @@ class InvalidInput(AppError):
     status = 400
 
 
+class Unauthorized(AppError):
+    status = 401
+
+
+class Forbidden(AppError):
+    status = 403
+
+
 class NotFound(AppError):
     status = 404
 

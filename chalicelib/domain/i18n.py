@@ -150,6 +150,173 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Diarahkan ke {agency}; lokasi berada di luar batas wilayah, perlu diperiksa petugas.",
         "en": "Routed to {agency_en}; the location is outside the region's boundaries and needs checking.",
     },
+    # access
+    "unauthorized": {
+        "id": "Silakan masuk terlebih dahulu: token tidak ada, tidak sah, atau kedaluwarsa.",
+        "en": "Please sign in: the token is missing, invalid or expired.",
+    },
+    "forbidden": {
+        "id": "Peran akun Anda tidak diizinkan melakukan ini.",
+        "en": "Your account's role is not allowed to do this.",
+    },
+    "citizens_only": {
+        "id": "Hanya akun warga yang dapat membuat laporan.",
+        "en": "Only citizen accounts can create reports.",
+    },
+    "other_region": {
+        "id": "Akun Anda terdaftar di wilayah lain.",
+        "en": "Your account belongs to another region.",
+    },
+    "not_your_report": {
+        "id": "Laporan ini bukan untuk dinas atau kelurahan Anda.",
+        "en": "This report is not for your agency or kelurahan.",
+    },
+    "not_assignee": {
+        "id": "Hanya petugas yang menangani laporan ini yang dapat menyelesaikannya.",
+        "en": "Only the officer handling this report can finish it.",
+    },
+    "not_reporter": {
+        "id": "Hanya pelapor yang dapat melakukan ini.",
+        "en": "Only the reporter can do this.",
+    },
+    "no_agency": {
+        "id": "Akun Anda belum terhubung ke dinas atau kelurahan.",
+        "en": "Your account is not linked to an agency or kelurahan.",
+    },
+    # workflow
+    "illegal_transition": {
+        "id": "Laporan berstatus '{current}' tidak dapat diubah menjadi '{target}'. Yang diizinkan: {allowed}.",
+        "en": "A report in status '{current}' cannot move to '{target}'. Allowed: {allowed}.",
+    },
+    "unknown_status": {
+        "id": "Status '{status}' tidak dikenal.",
+        "en": "Status '{status}' is not known.",
+    },
+    "field_not_for_transition": {
+        "id": "Kolom '{field}' tidak berlaku untuk perubahan status ini.",
+        "en": "The field '{field}' does not apply to this transition.",
+    },
+    "unknown_reason": {
+        "id": "Alasan '{reason}' tidak dikenal; pilih salah satu: {allowed}.",
+        "en": "Reason '{reason}' is not known; use one of: {allowed}.",
+    },
+    "duplicate_of_invalid": {
+        "id": "Laporan asli untuk 'duplicate_of' tidak ditemukan di wilayah ini.",
+        "en": "The original report named in 'duplicate_of' was not found in this region.",
+    },
+    "not_routed_yet": {
+        "id": "Laporan belum diarahkan; tentukan 'agency' saat verifikasi.",
+        "en": "The report has not been routed yet; give an 'agency' when verifying.",
+    },
+    "evidence_required": {
+        "id": "Unggah minimal satu foto bukti penanganan sebelum menyelesaikan laporan.",
+        "en": "Upload at least one evidence photo before closing the report.",
+    },
+    "evidence_needs_in_process": {
+        "id": "Foto bukti hanya dapat diunggah saat laporan sedang diproses.",
+        "en": "Evidence photos can only be added while the report is in process.",
+    },
+    "unknown_photo_kind": {
+        "id": "Jenis foto '{kind}' tidak dikenal; gunakan 'report' atau 'evidence'.",
+        "en": "Photo kind '{kind}' is not known; use 'report' or 'evidence'.",
+    },
+    "concurrent_update": {
+        "id": "Laporan baru saja diubah orang lain. Muat ulang lalu coba lagi.",
+        "en": "Someone else just changed this report. Reload and try again.",
+    },
+    "not_done": {
+        "id": "Penilaian hanya dapat diberikan setelah laporan selesai.",
+        "en": "A rating can only be given once the report is done.",
+    },
+    "already_rated": {
+        "id": "Anda sudah memberi penilaian untuk penyelesaian ini.",
+        "en": "You have already rated this resolution.",
+    },
+    "unknown_agency": {
+        "id": "Dinas '{agency}' tidak dikenal di wilayah ini.",
+        "en": "Agency '{agency}' is not known in this region.",
+    },
+    "invalid_cursor": {
+        "id": "Kursor halaman tidak sah.",
+        "en": "The page cursor is not valid.",
+    },
+    "unknown_queue": {
+        "id": "Antrean '{queue}' tidak dikenal; gunakan 'waiting' atau 'review'.",
+        "en": "Queue '{queue}' is not known; use 'waiting' or 'review'.",
+    },
+    # accounts
+    "account_exists": {
+        "id": "Akun dengan nomor/e-mail ini sudah ada.",
+        "en": "An account with this phone number or e-mail already exists.",
+    },
+    "invalid_password": {
+        "id": "Kata sandi minimal 8 karakter, berisi huruf kecil dan angka.",
+        "en": "The password needs at least 8 characters, with lowercase letters and digits.",
+    },
+    "invalid_code": {
+        "id": "Kode verifikasi salah atau kedaluwarsa.",
+        "en": "The verification code is wrong or has expired.",
+    },
+    "invalid_phone": {
+        "id": "Nomor telepon harus dalam format +62…",
+        "en": "The phone number must be in the +62… format.",
+    },
+    "invalid_email": {
+        "id": "Alamat e-mail tidak sah.",
+        "en": "The e-mail address is not valid.",
+    },
+    "unknown_role": {
+        "id": "Peran '{role}' tidak dapat dibuat di sini; pilih: {allowed}.",
+        "en": "Role '{role}' cannot be created here; use one of: {allowed}.",
+    },
+    # history notes of the workflow
+    "history_verified": {
+        "id": "Diverifikasi dan diteruskan ke {agency}.",
+        "en": "Verified and forwarded to {agency_en}.",
+    },
+    "history_rejected": {
+        "id": "Ditolak: {reason}.",
+        "en": "Rejected: {reason_en}.",
+    },
+    "history_duplicate": {
+        "id": "Ditandai sebagai laporan ganda dari #{original}.",
+        "en": "Marked as a duplicate of #{original}.",
+    },
+    "history_taken": {
+        "id": "Petugas mulai menangani laporan.",
+        "en": "An officer started working on the report.",
+    },
+    "history_done": {
+        "id": "Penanganan selesai.",
+        "en": "Work finished.",
+    },
+    "history_reopened": {
+        "id": "Dibuka kembali setelah penilaian pelapor.",
+        "en": "Reopened after the reporter's rating.",
+    },
+    "history_closure_confirmed": {
+        "id": "Penyelesaian dikonfirmasi oleh verifikator.",
+        "en": "Closure confirmed by the verifier.",
+    },
+    "history_note": {
+        "id": "Catatan petugas.",
+        "en": "Staff note.",
+    },
+    "history_rated": {
+        "id": "Pelapor memberi nilai {stars} dari 5.",
+        "en": "The reporter rated it {stars} out of 5.",
+    },
+    "history_rated_low": {
+        "id": "Pelapor memberi nilai {stars} dari 5; dikembalikan ke verifikator untuk ditinjau.",
+        "en": "The reporter rated it {stars} out of 5; sent back to the verifier for review.",
+    },
+    "history_overdue": {
+        "id": "Melewati batas waktu {stage} ({due}); dieskalasi ke atasan.",
+        "en": "Past the {stage_en} deadline ({due}); escalated.",
+    },
+    "sla_stage_verify": {"id": "verifikasi", "en": "verification"},
+    "sla_stage_respond": {"id": "tanggapan dinas", "en": "agency response"},
+    "sla_stage_resolve": {"id": "penyelesaian", "en": "resolution"},
 }
 
 

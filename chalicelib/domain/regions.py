@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta, timezone
 from typing import Any
 
+from .sla import SlaDays
+
 # The colour teams ("pasukan") of Trenggalek.
 TEAMS: dict[str, dict[str, str]] = {
     "pink": {"id": "Pasukan pink (sosial)", "en": "Pink team (social)"},
@@ -110,6 +112,8 @@ class RegionConfig:
     # kelurahan code -> (kelurahan name, kecamatan code, kecamatan name)
     kelurahan: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     boundaries_version: int = 0
+    sla: SlaDays = field(default_factory=SlaDays)
+    notify_topic_arn: str | None = None
 
     @property
     def tz(self) -> timezone:
@@ -131,6 +135,8 @@ class RegionConfig:
             agencies={a["code"]: Agency(**a) for a in record.get("agencies") or []},
             kelurahan=kelurahan,
             boundaries_version=int(record.get("boundaries_version") or 0),
+            sla=SlaDays.from_record(record.get("sla")),
+            notify_topic_arn=record.get("notify_topic_arn"),
         )
 
     def agency_names(self, code: str | None) -> tuple[str, str]:

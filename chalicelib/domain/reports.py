@@ -13,19 +13,13 @@ from typing import Any
 from . import i18n
 from .errors import InvalidInput, NotFound
 from .geometry import AreaIndex
+from .lifecycle import STATUS_LABELS
 from .regions import TEAMS, RegionConfig
 
 DESCRIPTION_MAX = 4000
 ADDRESS_MAX = 300
 CONTACT_FIELD_MAX = 120
 
-# The statuses a citizen follows ("menunggu" → "diproses" → "selesai"); the
-# verification and rejection states join them with the admin workflow.
-STATUS_LABELS: dict[str, dict[str, str]] = {
-    "waiting": {"id": "Menunggu", "en": "Waiting"},
-    "in_process": {"id": "Diproses", "en": "In process"},
-    "done": {"id": "Selesai", "en": "Done"},
-}
 INITIAL_STATUS = "waiting"
 
 REPORT_FIELDS = {"category", "description", "lat", "lon", "address", "kelurahan_code", "anonymous", "reporter"}

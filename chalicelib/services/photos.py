@@ -139,10 +139,12 @@ def process_upload(bucket: str, key: str) -> str:
     thumb_key = f"{base}.thumb.jpg"
     s3.put_object(Bucket=bucket, Key=photo_key, Body=image, ContentType=content_type)
     s3.put_object(Bucket=bucket, Key=thumb_key, Body=thumbnail, ContentType="image/jpeg")
+    evidence = upload.photo_id in report.evidence_upload_ids
     accepted = {
         "id": upload.photo_id, "key": photo_key, "thumb_key": thumb_key, "content_type": content_type,
         "width": width, "height": height, "bytes": len(image), "at": now,
+        "kind": "evidence" if evidence else "report",
     }
-    store.add_photo_outcome(upload.report_id, upload.photo_id, accepted, None, now)
+    store.add_photo_outcome(upload.report_id, upload.photo_id, accepted, None, now, evidence=evidence)
     s3.delete_object(Bucket=bucket, Key=key)
     return "accepted"

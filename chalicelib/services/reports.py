@@ -10,8 +10,11 @@ from typing import Any
 from .. import resources
 from ..adapters import aws
 from ..domain import reports as domain
-from ..domain.errors import Conflict, InvalidInput, NotFound, Unprocessable
+from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Unprocessable
+from ..auth.identity import Identity
+from ..domain import sla
 from ..domain.regions import RegionConfig
+from ..domain.workflow import Placement
 from ..store import reports as store
 from ..store.models import ReportModel
 from . import regions
@@ -29,7 +32,7 @@ def enqueue_routing(report_id: str) -> None:
     aws.send(resources.ROUTING_QUEUE, {"report_id": report_id})
 
 
-def create_report(region_id: str, body: Any, idempotency_key: str | None) -> Created:
+def create_report(region_id: str, body: Any, idempotency_key: str | None, actor: Identity) -> Created:
     """Store a citizen's report and hand it to the routing worker.
 
     AWS calls on the normal path: one conditional PutItem and one SendMessage
@@ -38,10 +41,23 @@ def create_report(region_id: str, body: Any, idempotency_key: str | None) -> Cre
     request re-sends, and the unrouted sweep re-enqueues it in any case.
     """
     region = regions.get_region(region_id)
+    if actor.role != "citizen":
+        raise Forbidden("citizens_only")
+    if not actor.in_region(region.region_id):
+        raise Forbidden("other_region")
     key = domain.check_idempotency_key(idempotency_key)
     draft = domain.parse_new_report(body, region)
-    now = domain.iso_utc(domain.now_utc())
-    report_id = domain.new_report_id(region.region_id, key)
+    moment = domain.now_utc()
+    now = domain.iso_utc(moment)
+    # The key is scoped to the reporter: two phones cannot collide on it.
+    report_id = domain.new_report_id(region.region_id, f"{actor.sub}:{key}" if key else None)
+    _, due = sla.deadline(domain.INITIAL_STATUS, moment, region.sla, region.tz)
+    due_at = domain.iso_utc(due) if due else None
+    contact = dict(draft.reporter or {})
+    for name, value in (("phone", actor.phone), ("email", actor.email), ("name", actor.name)):
+        if value and name not in contact:
+            contact[name] = value
+    placement = Placement(region.region_id, report_id, domain.INITIAL_STATUS, None, None, due_at, False, now).keys()
     report = ReportModel(
         id=report_id,
         region_id=region.region_id,
@@ -52,20 +68,22 @@ def create_report(region_id: str, body: Any, idempotency_key: str | None) -> Cre
         address=draft.address,
         kelurahan_hint=draft.kelurahan_code,
         anonymous=draft.anonymous,
-        reporter=draft.reporter,
+        reporter=contact or None,
+        reporter_id=actor.sub,
+        due_stage="verify",
+        **{k: v for k, v in placement.items() if v is not None},
         status=domain.INITIAL_STATUS,
         created_at=now,
         updated_at=now,
         fingerprint=draft.fingerprint() if key else None,
         unrouted_shard=store.unrouted_shard(report_id),
-        history=[domain.history_entry(domain.INITIAL_STATUS, now, "history_received",
-                                      actor="citizen" if not draft.anonymous else "anonymous")],
+        history=[domain.history_entry(domain.INITIAL_STATUS, now, "history_received", actor="reporter")],
     )
     try:
         store.insert(report)
     except store.AlreadyExists:
         existing = store.get(report_id)
-        if existing is None or existing.fingerprint != report.fingerprint:
+        if existing is None or existing.fingerprint != report.fingerprint or existing.reporter_id != actor.sub:
             raise Unprocessable("idempotency_key_reused")
         if existing.routed_at is None:
             _try_enqueue(report_id)
@@ -95,11 +113,23 @@ def _view_url(key: str) -> str:
     )
 
 
-def report_view(report: ReportModel, region: RegionConfig) -> dict[str, Any]:
-    """The public view of a report.  Contact details never appear here."""
+def viewer_level(report: ReportModel, viewer: Identity | None) -> str:
+    """``reporter`` (their own report), ``staff`` (of the report's region)
+    or ``public``."""
+    if viewer is None:
+        return "public"
+    if viewer.role == "citizen":
+        return "reporter" if report.reporter_id == viewer.sub else "public"
+    return "staff" if viewer.in_region(report.region_id) else "public"
+
+
+def report_view(report: ReportModel, region: RegionConfig, viewer: Identity | None = None) -> dict[str, Any]:
+    """A report as ``viewer`` may see it.  Contact details appear only to the
+    reporter; who reported it appears to nobody else, anonymous or not."""
+    level = viewer_level(report, viewer)
     agency_id, agency_en = region.agency_names(report.agency)
     expires = datetime.now(timezone.utc) + timedelta(seconds=resources.VIEW_URL_SECONDS)
-    return {
+    view = {
         "id": report.id,
         "region_id": report.region_id,
         "status": report.status,
@@ -128,6 +158,7 @@ def report_view(report: ReportModel, region: RegionConfig) -> dict[str, Any]:
                 "content_type": photo["content_type"],
                 "width": int(photo["width"]),
                 "height": int(photo["height"]),
+                "kind": photo.get("kind", "report"),
             }
             for photo in report.photos
         ],
@@ -148,10 +179,63 @@ def report_view(report: ReportModel, region: RegionConfig) -> dict[str, Any]:
         ],
         "created_at": domain.local_iso(report.created_at, region),
         "updated_at": domain.local_iso(report.updated_at, region),
+        "version": int(report.version),
+        "due_at": domain.local_iso(report.due_at, region) if report.due_at else None,
+        "due_stage": report.due_stage,
+        "overdue": bool(report.overdue),
+        "rejection_reason": report.rejection_reason,
+        "duplicate_of": report.duplicate_of,
+        "reopen_count": int(report.reopen_count or 0),
+        "rating": _last_rating(report, region, level),
+    }
+    if level == "staff":
+        view["assignee"] = report.assignee
+        view["assignee_name"] = report.assignee_name
+        view["review_pending"] = bool(report.review_pending)
+        view["history"] = [dict(h, actor_role=e.get("actor_role"), comment=e.get("comment"))
+                           for h, e in zip(view["history"], report.history)]
+    if level == "reporter":
+        contact = report.reporter.as_dict() if hasattr(report.reporter, "as_dict") else (report.reporter or {})
+        view["reporter"] = contact or None
+        view["mine"] = True
+    return view
+
+
+def _last_rating(report: ReportModel, region: RegionConfig, level: str) -> dict[str, Any] | None:
+    if not report.ratings:
+        return None
+    last = report.ratings[-1]
+    rating = {"stars": int(last["stars"]), "at": domain.local_iso(last["at"], region)}
+    if level in ("staff", "reporter"):
+        rating["comment"] = last.get("comment")
+    return rating
+
+
+def summary(report: ReportModel, region: RegionConfig) -> dict[str, Any]:
+    """A list entry: what a queue or inbox shows, no contact details."""
+    return {
+        "id": report.id,
+        "status": report.status,
+        "status_label": domain.STATUS_LABELS.get(report.status, {"id": report.status, "en": report.status}),
+        "category": report.category,
+        "category_name": domain.category_view(region, report.category)["name"],
+        "description": report.description[:280],
+        "agency": report.agency,
+        "kelurahan_code": report.kelurahan_code,
+        "kelurahan": report.kelurahan,
+        "kecamatan": report.kecamatan,
+        "out_of_area": bool(report.out_of_area),
+        "routed": report.routed_at is not None,
+        "created_at": domain.local_iso(report.created_at, region),
+        "due_at": domain.local_iso(report.due_at, region) if report.due_at else None,
+        "overdue": bool(report.overdue),
+        "assignee_name": report.assignee_name,
+        "review_pending": bool(report.review_pending),
+        "photos": len(report.photos),
     }
 
 
-def request_photo_upload(report_id: str, body: Any) -> dict[str, Any]:
+def request_photo_upload(report_id: str, body: Any, actor: Identity) -> dict[str, Any]:
     """A presigned S3 POST for one photo of a report.  The policy admits only
     the declared image type and at most ``PHOTO_MAX_BYTES``; the photo worker
     checks both again, since not every S3 implementation enforces policies."""
@@ -159,8 +243,11 @@ def request_photo_upload(report_id: str, body: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise InvalidInput("body_not_object")
     for name in body:
-        if name != "content_type":
+        if name not in ("content_type", "kind"):
             raise InvalidInput("unknown_field", field=name)
+    kind = body.get("kind", "report")
+    if kind not in ("report", "evidence"):
+        raise InvalidInput("unknown_photo_kind", kind=str(kind)[:32])
     content_type = body.get("content_type")
     if content_type is None:
         raise InvalidInput("missing_field", field="content_type")
@@ -170,9 +257,14 @@ def request_photo_upload(report_id: str, body: Any) -> dict[str, Any]:
     if extension is None:
         raise InvalidInput("unsupported_photo_type", content_type=content_type[:64])
     content_type = content_type.strip().lower()
+    report = store.get(report_id)
+    if report is None:
+        raise NotFound("report_not_found", report_id=report_id)
+    _check_photo_rights(report, actor, kind)
     photo_id = uuid.uuid4().hex
     try:
-        store.note_upload(ReportModel(id=report_id), photo_id, resources.PHOTOS_PER_REPORT)
+        store.note_upload(ReportModel(id=report_id), photo_id, resources.PHOTOS_PER_REPORT + (
+            resources.EVIDENCE_PHOTOS_PER_REPORT if kind == "evidence" else 0), evidence=kind == "evidence")
     except store.ConditionFailed:
         if store.get(report_id) is None:
             raise NotFound("report_not_found", report_id=report_id) from None
@@ -190,8 +282,26 @@ def request_photo_upload(report_id: str, body: Any) -> dict[str, Any]:
     )
     return {
         "photo_id": photo_id,
+        "kind": kind,
         "upload": {"url": post["url"], "fields": post["fields"]},
         "content_type": content_type,
         "max_bytes": resources.PHOTO_MAX_BYTES,
         "expires_in": resources.UPLOAD_URL_SECONDS,
     }
+
+
+def _check_photo_rights(report: ReportModel, actor: Identity, kind: str) -> None:
+    """The reporter adds photos of the problem; field staff of the report's
+    agency or kelurahan add evidence of the work while it is in process."""
+    from .workflow import in_scope
+
+    if kind == "report":
+        if actor.role != "citizen" or report.reporter_id != actor.sub:
+            raise Forbidden("not_reporter")
+        return
+    if not actor.is_staff or not actor.in_region(report.region_id):
+        raise NotFound("report_not_found", report_id=report.id)
+    if actor.role not in ("officer", "agency_head") or not in_scope(report, actor):
+        raise Forbidden("not_your_report")
+    if report.status != "in_process":
+        raise Conflict("evidence_needs_in_process")

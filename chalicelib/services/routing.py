@@ -1,14 +1,14 @@
-"""Routing a report to its agency and kelurahan, dispatching it to the
-agency, and re-enqueueing reports the pipeline left behind.
+"""Routing a report to its agency and kelurahan (a proposal the verifier
+confirms or corrects), delivering verified reports to their agency and
+telling the reporter, and re-enqueueing reports the pipeline left behind.
 
 Every step is idempotent, because SQS delivers at least once:
 
 * routing is a conditional write on ``routed_at``: a redelivered message
   finds the report routed and writes nothing (no second history entry);
-* dispatch is sent while ``dispatched_at`` is unset, and the dispatch worker
-  sets it with a conditional transaction, so a message sent twice counts
-  once.  If the send fails after routing was stored, the redelivered routing
-  message sends it again.
+* delivery to the agency sets ``dispatched_at`` in a conditional
+  transaction with the agency's counter, so a message sent twice counts
+  once; notifications are marked per status change.
 """
 from __future__ import annotations
 
@@ -16,11 +16,9 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from .. import resources
-from ..adapters import aws
 from ..domain import reports as domain
 from ..store import reports as store
-from . import regions
+from . import notifications, regions
 from .reports import enqueue_routing
 
 log = logging.getLogger(__name__)
@@ -57,23 +55,29 @@ def route_report(report_id: str) -> dict[str, Any]:
             # Another delivery of the same message won the race.
             report = store.get(report_id)
             assert report is not None
-    if report.agency and report.dispatched_at is None:
-        aws.send(
-            resources.DISPATCH_QUEUE,
-            {"report_id": report.id, "region_id": report.region_id, "agency": report.agency},
-            attributes={"region_id": report.region_id, "agency": report.agency, "team": report.team or ""},
-        )
     return {"report_id": report.id, "outcome": outcome, "agency": report.agency,
             "kelurahan_code": report.kelurahan_code, "out_of_area": bool(report.out_of_area)}
 
 
-def dispatch_report(report_id: str, region_id: str, agency: str) -> bool:
-    """Deliver a routed report to its agency: mark it and count it in the
-    agency's monthly counter, once."""
-    region = regions.get_region(region_id)
-    now = domain.now_utc()
-    month = now.astimezone(region.tz).strftime("%Y-%m")
-    return store.record_dispatch(report_id, domain.iso_utc(now), f"{region_id}#{month}", f"agency#{agency}#received")
+def handle_event(message: dict[str, Any]) -> dict[str, Any]:
+    """The dispatch worker: a report changed status.  Once verified it is
+    delivered to its agency (marked and counted once); the reporter is told
+    of every change (once per change, however often the message arrives)."""
+    report = store.get(message["report_id"])
+    if report is None:
+        raise ReportMissing(message["report_id"])
+    done: dict[str, Any] = {"report_id": report.id}
+    if report.status in ("verified", "in_process", "done") and report.agency and report.dispatched_at is None:
+        region = regions.get_region(report.region_id)
+        now = domain.now_utc()
+        month = now.astimezone(region.tz).strftime("%Y-%m")
+        done["dispatched"] = store.record_dispatch(report.id, domain.iso_utc(now), f"{report.region_id}#{month}",
+                                                   f"agency#{report.agency}#received")
+    marker = f"{message.get('status', report.status)}#{message.get('version', report.version)}"
+    if message.get("event") == "status_changed" and marker not in report.notified:
+        done["notified"] = notifications.notify_reporter(report)
+        store.mark_notified(report.id, marker)
+    return done
 
 
 def sweep_unrouted(older_than_minutes: float = 5.0) -> int:

@@ -43,13 +43,14 @@ class _Meta:
     billing_mode = "PAY_PER_REQUEST"
 
 
-class UnroutedIndex(GlobalSecondaryIndex):
-    class Meta:
-        index_name = "unrouted"
-        projection = AllProjection()
-
-    unrouted_shard = UnicodeAttribute(hash_key=True)
-    created_at = UnicodeAttribute(range_key=True)
+def _index(table: resources.Table, name: str) -> GlobalSecondaryIndex:
+    """A PynamoDB index built from its declaration, so the two cannot differ."""
+    declared = next(i for i in table.indexes if i.name == name)
+    body: dict = {"Meta": type("Meta", (), {"index_name": declared.name, "projection": AllProjection()}),
+                  declared.hash_key: UnicodeAttribute(hash_key=True)}
+    if declared.range_key:
+        body[declared.range_key] = UnicodeAttribute(range_key=True)
+    return type(f"{name.title().replace('_', '')}Index", (GlobalSecondaryIndex,), body)()
 
 
 class ReportModel(Model):
@@ -73,7 +74,43 @@ class ReportModel(Model):
     fingerprint = UnicodeAttribute(null=True)
     channel = UnicodeAttribute(default="app")
     unrouted_shard = UnicodeAttribute(null=True)
-    unrouted = UnroutedIndex()
+    # who reported it (Cognito sub); never shown to anyone but the reporter
+    reporter_id = UnicodeAttribute(null=True)
+    version = NumberAttribute(default=1)
+    # index keys (see chalicelib.resources.REPORTS)
+    queue_key = UnicodeAttribute(null=True)
+    agency_key = UnicodeAttribute(null=True)
+    kelurahan_key = UnicodeAttribute(null=True)
+    inbox_at = UnicodeAttribute(null=True)
+    assignee = UnicodeAttribute(null=True)
+    assignee_name = UnicodeAttribute(null=True)
+    due_shard = UnicodeAttribute(null=True)
+    due_at = UnicodeAttribute(null=True)
+    due_stage = UnicodeAttribute(null=True)
+    overdue_key = UnicodeAttribute(null=True)
+    overdue = BooleanAttribute(default=False)
+    overdue_count = NumberAttribute(default=0)
+    unrouted = _index(resources.REPORTS, "unrouted")
+    queue = _index(resources.REPORTS, "queue")
+    agency_inbox = _index(resources.REPORTS, "agency_inbox")
+    kelurahan_inbox = _index(resources.REPORTS, "kelurahan_inbox")
+    by_assignee = _index(resources.REPORTS, "assignee")
+    by_reporter = _index(resources.REPORTS, "reporter")
+    due = _index(resources.REPORTS, "due")
+    overdue_index = _index(resources.REPORTS, "overdue")
+    # workflow
+    verified_at = UnicodeAttribute(null=True)
+    rejection_reason = UnicodeAttribute(null=True)
+    duplicate_of = UnicodeAttribute(null=True)
+    reopen_count = NumberAttribute(default=0)
+    review_pending = BooleanAttribute(default=False)
+    # [{stars, comment, at, cycle}]
+    ratings = ListAttribute(default=list)
+    # ids of accepted evidence photos, and uploads granted as evidence
+    evidence_ids = ListAttribute(default=list)
+    evidence_upload_ids = ListAttribute(default=list)
+    # notification events already sent (idempotency of the event worker)
+    notified = ListAttribute(default=list)
     # routing
     agency = UnicodeAttribute(null=True)
     team = UnicodeAttribute(null=True)
@@ -113,6 +150,9 @@ class RegionModel(Model):
     areas_source = UnicodeAttribute(null=True)
     boundaries_version = NumberAttribute(default=0)
     boundaries_note = UnicodeAttribute(null=True)
+    # working days per SLA stage: {verify, respond, resolve}
+    sla = MapAttribute(null=True)
+    notify_topic_arn = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
 

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from pynamodb.attributes import MapAttribute
 from pynamodb.exceptions import DoesNotExist
 
 from .models import BoundaryModel, RegionModel
 
 REGION_FIELDS = ("region_id", "name", "kemendagri_code", "time_zone", "status", "categories",
-                 "agencies", "areas", "areas_source", "boundaries_version", "boundaries_note",
+                 "agencies", "areas", "areas_source", "boundaries_version", "boundaries_note", "sla", "notify_topic_arn",
                  "created_at", "updated_at")
 
 
@@ -17,7 +18,10 @@ def get(region_id: str) -> dict[str, Any] | None:
         item = RegionModel.get(region_id)
     except DoesNotExist:
         return None
-    return {name: getattr(item, name) for name in REGION_FIELDS}
+    record = {name: getattr(item, name) for name in REGION_FIELDS}
+    if isinstance(record["sla"], MapAttribute):
+        record["sla"] = record["sla"].as_dict()
+    return record
 
 
 def put(record: dict[str, Any]) -> None:
@@ -67,3 +71,8 @@ def boundaries(region_id: str, version: int) -> list[dict[str, Any]]:
         }
         for item in BoundaryModel.query(_partition(region_id, version))
     ]
+
+
+def set_topic(region_id: str, topic_arn: str) -> None:
+    RegionModel(region_id=region_id).update(actions=[RegionModel.notify_topic_arn.set(topic_arn)],
+                                            condition=RegionModel.region_id.exists())

@@ -2,12 +2,14 @@
 one transaction), never a Scan."""
 from __future__ import annotations
 
+import base64
+import json
 import zlib
 from typing import Any, Iterator
 
 from pynamodb.connection import Connection
 from pynamodb.expressions.condition import size
-from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist, PutError, QueryError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from .models import CounterModel, ReportModel, _Meta
@@ -63,6 +65,8 @@ def record_routing(report: ReportModel, fields: dict[str, Any], entry: dict[str,
         ReportModel.updated_at.set(at),
         ReportModel.history.set(ReportModel.history.append([entry])),
         ReportModel.unrouted_shard.remove(),
+        # a verifier who read the report before routing must re-read it
+        ReportModel.version.set(ReportModel.version + 1),
     ]
     try:
         report.update(actions=actions, condition=ReportModel.routed_at.does_not_exist())
@@ -92,11 +96,14 @@ def record_dispatch(report_id: str, at: str, counter_scope: str, counter_metric:
     return True
 
 
-def note_upload(report: ReportModel, upload_id: str, limit: int) -> None:
+def note_upload(report: ReportModel, upload_id: str, limit: int, evidence: bool = False) -> None:
     """Reserve one of the report's photo slots for a presigned upload."""
+    actions = [ReportModel.upload_ids.set(ReportModel.upload_ids.append([upload_id]))]
+    if evidence:
+        actions.append(ReportModel.evidence_upload_ids.set(ReportModel.evidence_upload_ids.append([upload_id])))
     try:
         report.update(
-            actions=[ReportModel.upload_ids.set(ReportModel.upload_ids.append([upload_id]))],
+            actions=actions,
             condition=ReportModel.id.exists() & (size(ReportModel.upload_ids) < limit),
         )
     except UpdateError as error:
@@ -106,7 +113,7 @@ def note_upload(report: ReportModel, upload_id: str, limit: int) -> None:
 
 
 def add_photo_outcome(report_id: str, photo_id: str, accepted: dict[str, Any] | None,
-                      rejected: dict[str, Any] | None, at: str) -> bool:
+                      rejected: dict[str, Any] | None, at: str, evidence: bool = False) -> bool:
     """Record what the photo worker decided about one upload, once; False if
     that upload had already been recorded (a redelivered notification)."""
     report = ReportModel(id=report_id)
@@ -116,6 +123,8 @@ def add_photo_outcome(report_id: str, photo_id: str, accepted: dict[str, Any] | 
     ]
     if accepted is not None:
         actions.append(ReportModel.photos.set(ReportModel.photos.append([accepted])))
+        if evidence:
+            actions.append(ReportModel.evidence_ids.set(ReportModel.evidence_ids.append([photo_id])))
     if rejected is not None:
         actions.append(ReportModel.rejected_photos.set(ReportModel.rejected_photos.append([rejected])))
     try:
@@ -144,3 +153,83 @@ def counter(scope: str, metric: str) -> int:
         return int(CounterModel.get(scope, metric).value)
     except DoesNotExist:
         return 0
+
+
+# --- workflow ----------------------------------------------------------------
+
+def due_shard(report_id: str) -> str:
+    return f"due#{zlib.crc32(report_id.encode()) % UNROUTED_SHARDS}"
+
+
+def update_versioned(report: ReportModel, actions: list[Any]) -> ReportModel:
+    """Apply ``actions`` only if nobody changed the report since it was read
+    (optimistic locking on ``version``); ``ConditionFailed`` otherwise."""
+    actions = actions + [ReportModel.version.set(ReportModel.version + 1)]
+    try:
+        report.update(actions=actions, condition=ReportModel.version == report.version)
+    except UpdateError as error:
+        if _condition_failed(error):
+            raise ConditionFailed(report.id) from error
+        raise
+    return report
+
+
+def encode_cursor(key: dict[str, Any] | None) -> str | None:
+    if not key:
+        return None
+    return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+class BadCursor(Exception):
+    pass
+
+
+def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
+    if not cursor:
+        return None
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, TypeError) as error:
+        raise BadCursor() from error
+    if not isinstance(key, dict) or not all(isinstance(v, dict) for v in key.values()):
+        raise BadCursor()
+    return key
+
+
+def page(index: Any, hash_value: str, limit: int, cursor: str | None, newest_first: bool = False,
+         range_condition: Any = None, filter_condition: Any = None) -> tuple[list[ReportModel], str | None]:
+    """One page of an index Query and the cursor of the next page."""
+    start = decode_cursor(cursor)
+    if start is not None and start.get(_hash_name(index), {}).get("S") != hash_value:
+        raise BadCursor()
+    results = index.query(hash_value, range_condition, filter_condition=filter_condition, limit=limit,
+                          page_size=limit, last_evaluated_key=start, scan_index_forward=not newest_first)
+    try:
+        items = list(results)
+    except QueryError as error:
+        if getattr(error, "cause_response_code", None) == "ValidationException":
+            raise BadCursor() from error
+        raise
+    return items, encode_cursor(results.last_evaluated_key)
+
+
+def _hash_name(index: Any) -> str:
+    return next(name for name, attr in index._get_attributes().items() if attr.is_hash_key)
+
+
+def due_before(cutoff: str, limit: int = 500) -> Iterator[ReportModel]:
+    for shard in range(UNROUTED_SHARDS):
+        yield from ReportModel.due.query(f"due#{shard}", ReportModel.due_at < cutoff, limit=limit)
+
+
+def mark_notified(report_id: str, marker: str) -> None:
+    """Remember that the reporter was told about one change (no-op if a
+    concurrent delivery already did)."""
+    try:
+        ReportModel(id=report_id).update(
+            actions=[ReportModel.notified.set(ReportModel.notified.append([marker]))],
+            condition=ReportModel.id.exists() & ~ReportModel.notified.contains(marker),
+        )
+    except UpdateError as error:
+        if not _condition_failed(error):
+            raise

@@ -1,4 +1,5 @@
-"""Dispatch worker: delivers routed reports to their agencies."""
+"""Dispatch worker: delivers verified reports to their agencies and tells
+reporters about every status change."""
 from chalice import Blueprint
 
 from .. import resources
@@ -9,8 +10,7 @@ bp = Blueprint(__name__)
 
 
 def _deliver(record):
-    message = batch.body(record)
-    routing.dispatch_report(message["report_id"], message["region_id"], message["agency"])
+    routing.handle_event(batch.body(record))
 
 
 @bp.on_sqs_message(queue=resources.DISPATCH_QUEUE.name, batch_size=resources.DISPATCH_QUEUE.batch_size)

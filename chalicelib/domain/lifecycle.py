@@ -1,0 +1,170 @@
+"""The report lifecycle: which status may follow which, and who may move it.
+
+    waiting ──verify──▶ verified ──take──▶ in_process ──finish──▶ done
+       │                                       ▲                   │
+       ├──reject──▶ rejected                   └──────reopen───────┤ (verifier, after a rating of 1–2)
+       └──mark duplicate──▶ duplicate                 confirm ◀────┘ (verifier keeps it done)
+
+Given the target status and the actor's role, the source status is unique,
+so a transition is one conditional write whose condition *is* this table:
+no read is needed first, and two officers racing to take the same report
+cannot both win (the loser's condition fails: 409).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import AppError, InvalidInput
+
+STATUS_LABELS: dict[str, dict[str, str]] = {
+    "waiting": {"id": "Menunggu", "en": "Waiting"},
+    "verified": {"id": "Terverifikasi", "en": "Verified"},
+    "in_process": {"id": "Diproses", "en": "In process"},
+    "done": {"id": "Selesai", "en": "Done"},
+    "rejected": {"id": "Ditolak", "en": "Rejected"},
+    "duplicate": {"id": "Laporan ganda", "en": "Duplicate"},
+}
+OPEN_STATUSES = ("waiting", "verified", "in_process")
+REJECT_REASONS = ("spam", "duplicate", "outside_region", "not_actionable")
+REJECT_REASON_LABELS = {
+    "spam": {"id": "spam", "en": "spam"},
+    "duplicate": {"id": "laporan ganda", "en": "a duplicate of another report"},
+    "outside_region": {"id": "di luar wilayah", "en": "outside the region"},
+    "not_actionable": {"id": "tidak dapat ditindaklanjuti", "en": "not actionable"},
+}
+STAFF_ROLES = ("verifier", "officer", "agency_head", "region_admin")
+FIELD_ROLES = ("officer", "agency_head")
+
+
+@dataclass(frozen=True)
+class Rule:
+    source: str
+    target: str
+    roles: tuple[str, ...]
+    action: str  # names the history note: history_<action>
+    needs_review: bool = False  # only while a low rating awaits the verifier
+    needs_assignee: bool = False  # only the officer who took it
+    needs_evidence: bool = False  # at least one evidence photo accepted
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("waiting", "verified", ("verifier",), "verified"),
+    Rule("waiting", "rejected", ("verifier",), "rejected"),
+    Rule("waiting", "duplicate", ("verifier",), "duplicate"),
+    Rule("verified", "in_process", FIELD_ROLES, "taken"),
+    Rule("in_process", "done", FIELD_ROLES, "done", needs_assignee=True, needs_evidence=True),
+    Rule("done", "in_process", ("verifier",), "reopened", needs_review=True),
+    Rule("done", "done", ("verifier",), "closure_confirmed", needs_review=True),
+)
+
+
+class IllegalTransition(AppError):
+    status = 409
+
+    def __init__(self, current: str, target: str, allowed: list[str]) -> None:
+        super().__init__("illegal_transition", current=current, target=target,
+                         allowed=", ".join(allowed) or "-")
+        self.details = {"current_status": current, "allowed_transitions": allowed}
+
+
+def rule_for(target: str, role: str) -> Rule | None:
+    for rule in RULES:
+        if rule.target == target and role in rule.roles:
+            return rule
+    return None
+
+
+def allowed_targets(current: str, role: str, review_pending: bool = False) -> list[str]:
+    return [r.target for r in RULES
+            if r.source == current and role in r.roles and (review_pending or not r.needs_review)]
+
+
+@dataclass(frozen=True)
+class TransitionRequest:
+    target: str
+    note: str | None
+    agency: str | None = None
+    kelurahan_code: str | None = None
+    reason: str | None = None
+    duplicate_of: str | None = None
+
+
+TRANSITION_FIELDS = {"to", "note", "agency", "kelurahan_code", "reason", "duplicate_of"}
+NOTE_MAX = 2000
+
+
+def parse_transition(body: Any) -> TransitionRequest:
+    if not isinstance(body, dict):
+        raise InvalidInput("body_not_object")
+    for name in body:
+        if name not in TRANSITION_FIELDS:
+            raise InvalidInput("unknown_field", field=name)
+    target = body.get("to")
+    if target is None:
+        raise InvalidInput("missing_field", field="to")
+    if not isinstance(target, str):
+        raise InvalidInput("wrong_type", field="to", expected="string")
+    if target not in STATUS_LABELS:
+        raise InvalidInput("unknown_status", status=target[:32])
+    values: dict[str, str | None] = {}
+    for name, limit in (("note", NOTE_MAX), ("agency", 64), ("kelurahan_code", 32), ("reason", 32),
+                        ("duplicate_of", 64)):
+        value = body.get(name)
+        if value is not None:
+            if not isinstance(value, str):
+                raise InvalidInput("wrong_type", field=name, expected="string")
+            value = value.strip() or None
+            if value is not None and len(value) > limit:
+                raise InvalidInput("too_long", field=name, max=limit)
+        values[name] = value
+    if target != "verified" and (values["agency"] or values["kelurahan_code"]):
+        raise InvalidInput("field_not_for_transition", field="agency" if values["agency"] else "kelurahan_code")
+    if target == "rejected":
+        if values["reason"] is None:
+            raise InvalidInput("missing_field", field="reason")
+        if values["reason"] not in REJECT_REASONS:
+            raise InvalidInput("unknown_reason", reason=values["reason"], allowed=", ".join(REJECT_REASONS))
+    elif values["reason"] is not None:
+        raise InvalidInput("field_not_for_transition", field="reason")
+    if target == "duplicate":
+        if values["duplicate_of"] is None:
+            raise InvalidInput("missing_field", field="duplicate_of")
+    elif values["duplicate_of"] is not None:
+        raise InvalidInput("field_not_for_transition", field="duplicate_of")
+    return TransitionRequest(target=target, note=values["note"], agency=values["agency"],
+                             kelurahan_code=values["kelurahan_code"], reason=values["reason"],
+                             duplicate_of=values["duplicate_of"])
+
+
+@dataclass(frozen=True)
+class Rating:
+    stars: int
+    comment: str | None
+
+    @property
+    def low(self) -> bool:
+        return self.stars <= 2
+
+
+def parse_rating(body: Any) -> Rating:
+    if not isinstance(body, dict):
+        raise InvalidInput("body_not_object")
+    for name in body:
+        if name not in ("stars", "comment"):
+            raise InvalidInput("unknown_field", field=name)
+    stars = body.get("stars")
+    if stars is None:
+        raise InvalidInput("missing_field", field="stars")
+    if isinstance(stars, bool) or not isinstance(stars, int):
+        raise InvalidInput("wrong_type", field="stars", expected="integer")
+    if not 1 <= stars <= 5:
+        raise InvalidInput("out_of_range", field="stars", min=1, max=5)
+    comment = body.get("comment")
+    if comment is not None:
+        if not isinstance(comment, str):
+            raise InvalidInput("wrong_type", field="comment", expected="string")
+        comment = comment.strip() or None
+        if comment and len(comment) > 1000:
+            raise InvalidInput("too_long", field="comment", max=1000)
+    return Rating(stars, comment)

@@ -1,0 +1,157 @@
+"""Accounts in the Cognito user pool: citizens sign up themselves, staff are
+created by their region's admin.  Roles are groups; the region, agency and
+kelurahan are custom attributes that the app client cannot write, so an
+account cannot move itself to another region or role."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..adapters import aws
+from ..auth import verifier
+from ..auth.identity import Identity
+from ..domain.errors import Conflict, Forbidden, InvalidInput
+from . import regions
+
+STAFF_ROLES_BY_REGION_ADMIN = ("verifier", "officer", "agency_head", "region_admin")
+_PHONE = re.compile(r"^\+62[0-9]{8,13}$")
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,180}\.[A-Za-z]{2,24}$")
+
+
+def _text(body: dict[str, Any], name: str, limit: int, required: bool = False) -> str | None:
+    value = body.get(name)
+    if value is None:
+        if required:
+            raise InvalidInput("missing_field", field=name)
+        return None
+    if not isinstance(value, str):
+        raise InvalidInput("wrong_type", field=name, expected="string")
+    value = value.strip()
+    if not value:
+        if required:
+            raise InvalidInput("empty_field", field=name)
+        return None
+    if len(value) > limit:
+        raise InvalidInput("too_long", field=name, max=limit)
+    return value
+
+
+def _contact(body: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
+    """The username (phone in E.164, or e-mail) and its Cognito attributes."""
+    phone = _text(body, "phone", 20)
+    email = _text(body, "email", 254)
+    if phone is None and email is None:
+        raise InvalidInput("missing_field", field="phone|email")
+    attributes = []
+    if phone is not None:
+        if not _PHONE.match(phone):
+            raise InvalidInput("invalid_phone")
+        attributes.append({"Name": "phone_number", "Value": phone})
+    if email is not None:
+        email = email.lower()
+        if not _EMAIL.match(email):
+            raise InvalidInput("invalid_email")
+        attributes.append({"Name": "email", "Value": email})
+    return (phone or email or ""), attributes
+
+
+def _only(body: Any, allowed: set[str]) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        raise InvalidInput("body_not_object")
+    for name in body:
+        if name not in allowed:
+            raise InvalidInput("unknown_field", field=name)
+    return body
+
+
+def _cognito_error(error: Exception) -> Exception:
+    code = getattr(error, "response", {}).get("Error", {}).get("Code", "")
+    if code in ("UsernameExistsException", "AliasExistsException"):
+        return Conflict("account_exists")
+    if code == "InvalidPasswordException":
+        return InvalidInput("invalid_password")
+    if code in ("CodeMismatchException", "ExpiredCodeException"):
+        return InvalidInput("invalid_code")
+    if code in ("UserNotFoundException", "NotAuthorizedException"):
+        return InvalidInput("invalid_code")
+    return error
+
+
+def signup_citizen(region_id: str, body: Any) -> dict[str, Any]:
+    region = regions.get_region(region_id)
+    body = _only(body, {"name", "phone", "email", "password"})
+    name = _text(body, "name", 120, required=True)
+    username, attributes = _contact(body)
+    password = body.get("password")
+    if not isinstance(password, str) or not 8 <= len(password) <= 256:
+        raise InvalidInput("invalid_password")
+    cognito = aws.client("cognito-idp")
+    try:
+        result = cognito.sign_up(ClientId=verifier.client_id(), Username=username, Password=password,
+                                 UserAttributes=attributes + [{"Name": "name", "Value": name or ""}])
+        pool = verifier.pool_id()
+        cognito.admin_update_user_attributes(UserPoolId=pool, Username=username, UserAttributes=[
+            {"Name": "custom:region_id", "Value": region.region_id}])
+        cognito.admin_add_user_to_group(UserPoolId=pool, Username=username, GroupName="citizen")
+    except cognito.exceptions.ClientError as error:
+        raise _cognito_error(error) from None
+    return {"username": username, "region_id": region.region_id, "role": "citizen",
+            "confirmed": bool(result.get("UserConfirmed")),
+            "delivery": result.get("CodeDeliveryDetails", {}).get("DeliveryMedium")}
+
+
+def confirm_signup(body: Any) -> dict[str, Any]:
+    body = _only(body, {"username", "code"})
+    username = _text(body, "username", 254, required=True)
+    code = _text(body, "code", 16, required=True)
+    cognito = aws.client("cognito-idp")
+    try:
+        cognito.confirm_sign_up(ClientId=verifier.client_id(), Username=username, ConfirmationCode=code)
+    except cognito.exceptions.ClientError as error:
+        raise _cognito_error(error) from None
+    return {"username": username, "confirmed": True}
+
+
+def create_staff(region_id: str, body: Any, actor: Identity) -> dict[str, Any]:
+    region = regions.get_region(region_id)
+    if actor.role not in ("region_admin", "platform_admin") or not actor.in_region(region.region_id):
+        raise Forbidden("forbidden")
+    body = _only(body, {"name", "phone", "email", "role", "agency", "kelurahan_code"})
+    name = _text(body, "name", 120, required=True)
+    role = _text(body, "role", 32, required=True)
+    if role not in STAFF_ROLES_BY_REGION_ADMIN:
+        raise InvalidInput("unknown_role", role=(role or "")[:32], allowed=", ".join(STAFF_ROLES_BY_REGION_ADMIN))
+    agency = _text(body, "agency", 64)
+    kelurahan_code = _text(body, "kelurahan_code", 32)
+    if role in ("officer", "agency_head") and not agency and not kelurahan_code:
+        raise InvalidInput("missing_field", field="agency")
+    if agency and agency not in region.agencies:
+        raise InvalidInput("unknown_agency", agency=agency)
+    if kelurahan_code and kelurahan_code not in region.kelurahan:
+        raise InvalidInput("unknown_kelurahan", kelurahan_code=kelurahan_code)
+    username, attributes = _contact(body)
+    attributes += [{"Name": "name", "Value": name or ""},
+                   {"Name": "custom:region_id", "Value": region.region_id}]
+    if agency:
+        attributes.append({"Name": "custom:agency", "Value": agency})
+    if kelurahan_code:
+        attributes.append({"Name": "custom:kelurahan_code", "Value": kelurahan_code})
+    cognito = aws.client("cognito-idp")
+    pool = verifier.pool_id()
+    try:
+        cognito.admin_create_user(UserPoolId=pool, Username=username, UserAttributes=attributes,
+                                  DesiredDeliveryMediums=["SMS" if username.startswith("+") else "EMAIL"])
+        cognito.admin_add_user_to_group(UserPoolId=pool, Username=username, GroupName=role)
+    except cognito.exceptions.ClientError as error:
+        raise _cognito_error(error) from None
+    return {"username": username, "name": name, "role": role, "region_id": region.region_id,
+            "agency": agency, "kelurahan_code": kelurahan_code}
+
+
+def me(actor: Identity) -> dict[str, Any]:
+    view: dict[str, Any] = {"sub": actor.sub, "username": actor.username, "name": actor.name,
+                            "role": actor.role, "region_id": actor.region_id}
+    if actor.is_staff:
+        view["agency"] = actor.agency
+        view["kelurahan_code"] = actor.kelurahan_code
+    return view
