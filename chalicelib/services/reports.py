@@ -299,7 +299,9 @@ def _check_photo_rights(report: ReportModel, actor: Identity, kind: str) -> None
         if actor.role != "citizen" or report.reporter_id != actor.sub:
             raise Forbidden("not_reporter")
         return
-    if not actor.is_staff or not actor.in_region(report.region_id):
+    if not actor.is_staff:
+        raise Forbidden("forbidden")
+    if not actor.in_region(report.region_id):
         raise NotFound("report_not_found", report_id=report.id)
     if actor.role not in ("officer", "agency_head") or not in_scope(report, actor):
         raise Forbidden("not_your_report")

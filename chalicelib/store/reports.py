@@ -214,7 +214,7 @@ def page(index: Any, hash_value: str, limit: int, cursor: str | None, newest_fir
 
 
 def _hash_name(index: Any) -> str:
-    return next(name for name, attr in index._get_attributes().items() if attr.is_hash_key)
+    return index._hash_key_attribute().attr_name
 
 
 def due_before(cutoff: str, limit: int = 500) -> Iterator[ReportModel]:
