@@ -30,20 +30,21 @@ def wait_until(check, timeout=30.0, interval=0.2):
 
 
 @pytest.fixture(scope="module")
-def stack():
+def stack(tmp_path_factory):
     api_port, aws_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and not k.startswith("ADUAN_")}
     env["ADUAN_STAGE"] = "e2e"
+    console = tmp_path_factory.mktemp("stack") / "console.log"
     process = subprocess.Popen(
         [sys.executable, "-m", "devstack", "run", "--port", str(api_port), "--aws-port", str(aws_port),
          "--retry-delay", "0", "--schedule-seconds", "2"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT, env=env, stdout=console.open("w"), stderr=subprocess.STDOUT, text=True,
     )
     base = f"http://127.0.0.1:{api_port}"
 
     def up():
         if process.poll() is not None:
-            raise AssertionError(f"the local stack exited: {process.stdout.read()}")
+            raise AssertionError(f"the local stack exited: {console.read_text()}")
         try:
             return requests.get(f"{base}/health", timeout=1).status_code == 200
         except requests.ConnectionError:
@@ -63,7 +64,7 @@ def stack():
         return {"Authorization": f"Bearer {tokens[role]}"}
 
     yield {"base": base, "process": process, "aws_endpoint": f"http://127.0.0.1:{aws_port}", "session": aws,
-           "aws_port": aws_port, "token": token}
+           "aws_port": aws_port, "token": token, "console": console}
     if process.poll() is None:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)
@@ -142,6 +143,49 @@ def test_bad_input_over_http(stack):
     assert response.json()["error"] == {"code": "invalid_json", "message": "The request body is not valid JSON."}
     missing = requests.get(f"{base}/v1/reports/{'a' * 32}")
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "report_not_found"
+
+
+def upload_photo(stack, report_id, role, kind=None):
+    body = {"content_type": "image/jpeg", **({"kind": kind} if kind else {})}
+    grant = requests.post(f"{stack['base']}/v1/reports/{report_id}/photos", json=body, headers=stack["token"](role))
+    assert grant.status_code == 201, grant.text
+    upload = grant.json()["upload"]
+    posted = requests.post(upload["url"], data=upload["fields"],
+                           files={"file": ("photo.jpg", jpeg_with_gps(), "image/jpeg")})
+    assert posted.status_code in (200, 201, 204), posted.text
+    return grant.json()["photo_id"]
+
+
+def test_verify_work_rate_reopen_finish(stack):
+    base, token = stack["base"], stack["token"]
+
+    def report(as_="verifier"):
+        return requests.get(f"{base}/v1/reports/{report_id}", headers=token(as_)).json()
+
+    def move(role, **body):
+        response = requests.post(f"{base}/v1/reports/{report_id}/transitions", json=body, headers=token(role))
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    report_id = requests.post(f"{base}/v1/regions/trenggalek/reports", headers=token("citizen"), json=new_report(
+        reporter={"phone": "+6281211112222"})).json()["id"]
+    wait_until(lambda: report()["routed"])
+    queue = requests.get(f"{base}/v1/regions/trenggalek/verification-queue?limit=100", headers=token("verifier")).json()
+    assert report_id in [item["id"] for item in queue["items"]]
+    move("verifier", to="verified")
+    inbox = requests.get(f"{base}/v1/me/inbox?limit=100", headers=token("officer")).json()
+    assert report_id in [item["id"] for item in inbox["items"]]
+    move("officer", to="in_process")
+    photo_id = upload_photo(stack, report_id, "officer", kind="evidence")
+    wait_until(lambda: photo_id in [p["id"] for p in report()["photos"]])
+    move("officer", to="done")
+    rated = requests.post(f"{base}/v1/reports/{report_id}/rating", json={"stars": 2}, headers=token("citizen"))
+    assert rated.status_code == 201, rated.text
+    assert move("verifier", to="in_process")["reopen_count"] == 1
+    final = move("officer", to="done")
+    assert [h["status"] for h in final["history"]][-1] == "done"
+    # the reporter was told, on the console and by SMS through the embedded SNS
+    wait_until(lambda: stack["console"].read_text().count("SMS +6281211112222") >= 5)
 
 
 def test_ctrl_c_stops_everything(stack):
