@@ -98,6 +98,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--import-runs", type=int, default=9)
+    parser.add_argument("--workflow", type=int, default=30, help="reports moved through the workflow")
     args = parser.parse_args()
 
     from devstack.stack import REGION, MotoServer, aws_environment
@@ -111,14 +112,20 @@ def main() -> int:
 
         import boto3
 
-        from infra.local import provision
+        from infra.local import provision, provision_user_pool
 
         urls = provision(boto3.session.Session(), REGION)
         for logical, url in urls.items():
             os.environ[f"ADUAN_QUEUE_URL_{logical.upper()}"] = url
-        from devstack.seed import seed_demo_region
+        pool_id, client_id = provision_user_pool(boto3.session.Session(), REGION)
+        os.environ["ADUAN_USER_POOL_ID"], os.environ["ADUAN_USER_POOL_CLIENT_ID"] = pool_id, client_id
+        from devstack.seed import DEMO_ACCOUNTS, seed_demo_accounts, seed_demo_region, sign_in
 
         seed_demo_region()
+        cognito = boto3.client("cognito-idp", region_name=REGION)
+        seed_demo_accounts(cognito, pool_id)
+        tokens = {role: "Bearer " + sign_in(cognito, client_id, DEMO_ACCOUNTS[role][0])
+                  for role in ("citizen", "verifier", "officer", "agency_head")}
         from app import app
         from devstack.lambda_events import LambdaContext
 
@@ -129,7 +136,8 @@ def main() -> int:
 
         def create() -> dict[str, Any]:
             event = api_event("POST", "/v1/regions/trenggalek/reports", "/v1/regions/{region_id}/reports",
-                              {"region_id": "trenggalek"}, body, {"idempotency-key": uuid.uuid4().hex})
+                              {"region_id": "trenggalek"}, body, {"idempotency-key": uuid.uuid4().hex,
+                                                                  "authorization": tokens["citizen"]})
             response = app(event, context)
             assert response["statusCode"] == 201, response
             return json.loads(response["body"])
@@ -174,6 +182,63 @@ def main() -> int:
             print(f"{name:<15} {calls_per_request:>9}  {per_request:<42} {handler_ms:>10.2f} {direct_ms:>11.2f} "
                   f"{handler_ms / direct_ms:>6.2f}{spread}")
         print(f"\nScan calls on these request paths: {scans}")
+
+        # --- the workflow: calls per transition and per list request ----------
+        from chalicelib.services.routing import route_report
+
+        fresh = [create()["id"] for _ in range(args.workflow)]
+        for report_id in fresh:
+            route_report(report_id)
+        recorder.take()
+
+        def call(role: str, method: str, path: str, resource: str, params: dict[str, str], body: Any = None,
+                 query: dict[str, str] | None = None) -> None:
+            event = api_event(method, path, resource, params, body, {"authorization": tokens[role]})
+            event["queryStringParameters"] = query
+            response = app(event, context)
+            assert response["statusCode"] < 300, response
+
+        def transition(role: str, target: str):
+            def run(report_id: str) -> None:
+                call(role, "POST", f"/v1/reports/{report_id}/transitions", "/v1/reports/{report_id}/transitions",
+                     {"report_id": report_id}, {"to": target})
+            return run
+
+        steps = [
+            ("verify", transition("verifier", "verified")),
+            ("take", transition("officer", "in_process")),
+            ("note", lambda rid: call("officer", "POST", f"/v1/reports/{rid}/notes", "/v1/reports/{report_id}/notes",
+                                      {"report_id": rid}, {"note": "dicek"})),
+        ]
+        lists = [
+            ("verification queue", lambda: call("verifier", "GET", "/v1/regions/trenggalek/verification-queue",
+                                                "/v1/regions/{region_id}/verification-queue",
+                                                {"region_id": "trenggalek"})),
+            ("officer inbox", lambda: call("officer", "GET", "/v1/me/inbox", "/v1/me/inbox", {},
+                                           query={"status": "in_process"})),
+            ("escalations", lambda: call("agency_head", "GET", "/v1/me/inbox", "/v1/me/inbox", {},
+                                         query={"overdue": "true"})),
+            ("my reports", lambda: call("citizen", "GET", "/v1/me/reports", "/v1/me/reports", {})),
+        ]
+        print(f"\nworkflow ({args.workflow} reports each; median handler time):")
+        for name, step in steps:
+            operations = Counter()
+            times = []
+            for report_id in fresh:
+                start = time.perf_counter()
+                step(report_id)
+                times.append(time.perf_counter() - start)
+                operations.update(f"{s}.{o}" for s, o, _ in recorder.take())
+            per = ", ".join(f"{op} x{n / len(fresh):g}" for op, n in sorted(operations.items()))
+            print(f"  {name:<19} {sum(operations.values()) / len(fresh):>4g} AWS calls: {per:<58} "
+                  f"{statistics.median(times) * 1000:7.2f} ms")
+        for name, request in lists:
+            operations = Counter()
+            for _ in range(10):
+                request()
+                operations.update(f"{s}.{o}" for s, o, _ in recorder.take())
+            per = ", ".join(f"{op} x{n / 10:g}" for op, n in sorted(operations.items()))
+            print(f"  {name:<19} {sum(operations.values()) / 10:>4g} AWS calls: {per}")
     finally:
         moto.stop()
 
