@@ -26,3 +26,35 @@ clean:
 ROLE ?= citizen
 token: $(VENV)/.installed  ## an ID token of a seeded account of the running stack (last line)
 	@$(PY) -m devstack token --port $(PORT) --role $(ROLE)
+
+# --- AWS deployment (infra/): see "Deploying to AWS" in the README ----------
+STAGE ?= dev
+INFRA_PY := infra/.venv/bin/python
+CDK := cd infra && JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1 ./node_modules/.bin/cdk
+
+.PHONY: synth deploy diff package-size cost
+
+infra/.venv/.installed: infra/requirements.txt requirements.txt
+	$(PYTHON) -m venv infra/.venv
+	infra/.venv/bin/python -m pip install --quiet --disable-pip-version-check -r infra/requirements.txt
+	touch $@
+
+infra/node_modules/.installed: infra/package.json infra/package-lock.json
+	npm ci --prefix infra --no-audit --no-fund --loglevel=error
+	touch $@
+
+synth: infra/.venv/.installed infra/node_modules/.installed  ## offline: template in cdk.out/, cfn-lint + checkov
+	$(CDK) synth -c stage=$(STAGE) --quiet
+	$(INFRA_PY) -m infra.checks cdk.out/aduan-$(STAGE).template.json
+
+deploy: synth  ## needs the stage account's AWS credentials
+	$(CDK) deploy -c stage=$(STAGE) aduan-$(STAGE)
+
+diff: synth
+	$(CDK) diff -c stage=$(STAGE) aduan-$(STAGE)
+
+package-size: infra/.venv/.installed  ## the Lambda zip: size, import time with/without bytecode
+	$(INFRA_PY) -m bench.package
+
+cost: $(VENV)/.installed  ## monthly AWS bill from measured AWS calls per operation
+	$(PY) -m bench.costs

@@ -1,0 +1,206 @@
+"""The Lambda deployment package: a staging copy of the app that Chalice
+packages (``chalice package`` / its CDK construct).
+
+* No boto3/botocore/s3transfer/jmespath/dateutil/urllib3/six in the zip: the
+  Lambda Python runtime provides them.  The runtime requirements
+  (``requirements.txt``) are installed into Chalice's ``vendor/`` directory
+  *without dependencies*, as wheels for the functions' architecture, and every
+  dependency they declare must be vendored or provided by the runtime (checked).
+* Bytecode compiled into the package (``unchecked-hash`` pycs, PEP 552: valid
+  whatever mtimes the zip gives the sources), so a cold start does not compile
+  the app and its libraries: ``/var/task`` is read-only, nothing is cached there.
+"""
+from __future__ import annotations
+
+import compileall
+import hashlib
+import os
+import py_compile
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "build" / "infra"
+LAMBDA_PYTHON = (3, 11)
+# Importable in the Lambda Python runtime without being packaged.
+RUNTIME_PROVIDED = {"boto3", "botocore", "s3transfer", "jmespath", "python-dateutil", "urllib3", "six"}
+PLATFORMS = {"x86_64": "manylinux2014_x86_64", "arm64": "manylinux2014_aarch64"}
+# Where the Lambda package must differ from requirements.txt, and why.
+LAMBDA_PINS = {
+    # Pillow 13 ships only manylinux_2_27+ wheels for cp311; the python3.11
+    # Lambda runtime is Amazon Linux 2 (glibc 2.26), where they cannot load.
+    # 12.2.0 is the newest release with manylinux2014 (glibc 2.17) wheels.
+    "pillow": "pillow==12.2.0",
+}
+# Files the functions never read.
+PRUNE_DIRS = {"tests", "test", "__pycache__"}
+# Pillow extensions the photo worker never loads (fonts, colour management,
+# AVIF, Tk) and the bundled libraries only they link: 6.3 MB -> ~3 MB zipped.
+PRUNE_GLOBS = ("PIL/_avif.*.so", "PIL/_imagingft.*.so", "PIL/_imagingcms.*.so", "PIL/_imagingtk.*.so",
+               "pillow.libs/libavif-*", "pillow.libs/libfreetype-*", "pillow.libs/libharfbuzz-*",
+               "pillow.libs/libbrotli*", "pillow.libs/libpng16-*", "pillow.libs/liblcms2-*")
+# holidays ships translations of every country's holiday names; the SLA
+# clock only asks which dates are Indonesian public holidays.
+KEEP_LOCALES = {"holidays/locale": {"id", "en_US"}}
+# Its ``countries`` package imports all ~150 countries as soon as one is
+# loaded (2.6 MB of bytecode, and the time to import them on the first SLA
+# computation): keep Indonesia only.  The build's import probe checks it works.
+HOLIDAY_COUNTRIES = {"indonesia": "Indonesia, ID, IDN"}
+
+
+def _canonical(name: str) -> str:
+    return name.lower().replace("_", "-").replace(".", "-")
+
+
+def runtime_requirements() -> list[str]:
+    lines = (ROOT / "requirements.txt").read_text().splitlines()
+    requirements = [line.split("#")[0].strip() for line in lines if line.split("#")[0].strip()]
+    return [LAMBDA_PINS.get(_canonical(r.split("=")[0].split("[")[0].strip()), r) for r in requirements]
+
+
+def vendor(arch: str) -> Path:
+    """The runtime requirements as installed for ``arch``, cached by content."""
+    requirements = runtime_requirements()
+    key = hashlib.sha256("\n".join([arch, *requirements]).encode()).hexdigest()[:16]
+    target = BUILD / f"vendor-{arch}-{key}"
+    if (target / ".complete").exists():
+        return target
+    shutil.rmtree(target, ignore_errors=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                    "--no-deps", "--no-compile", "--only-binary=:all:", "--platform", PLATFORMS[arch],
+                    "--python-version", "%d.%d" % LAMBDA_PYTHON, "--implementation", "cp",
+                    "--target", str(target), *requirements], check=True)
+    check_dependencies(target)
+    for path in sorted(target.rglob("*"), reverse=True):
+        if path.is_dir() and path.name in PRUNE_DIRS:
+            shutil.rmtree(path)
+    for parent, keep in KEEP_LOCALES.items():
+        for path in (target / parent).glob("*"):
+            if path.is_dir() and path.name not in keep:
+                shutil.rmtree(path)
+    countries = target / "holidays" / "countries"
+    if countries.is_dir():
+        for path in countries.glob("*.py"):
+            if path.stem != "__init__" and path.stem not in HOLIDAY_COUNTRIES:
+                path.unlink()
+        (countries / "__init__.py").write_text("".join(
+            f"from holidays.countries.{module} import {names}  # noqa: F401\n"
+            for module, names in HOLIDAY_COUNTRIES.items()))
+    for pattern in PRUNE_GLOBS:
+        for path in target.glob(pattern):
+            path.unlink()
+    # Type stubs, console scripts and install metadata (read by no import;
+    # the dependency check above has used the metadata already).
+    for path in [*target.rglob("*.pyi"), *target.glob("bin"), *target.glob("*.dist-info")]:
+        shutil.rmtree(path) if path.is_dir() else path.unlink()
+    (target / ".complete").touch()
+    return target
+
+
+def check_dependencies(target: Path) -> None:
+    """Every dependency a vendored distribution declares is vendored too or
+    provided by the Lambda runtime."""
+    try:
+        from packaging.requirements import Requirement
+    except ImportError:  # pragma: no cover
+        from pip._vendor.packaging.requirements import Requirement
+    vendored = {_canonical(p.name.split("-")[0]) for p in target.glob("*.dist-info")}
+    env = {"python_version": "%d.%d" % LAMBDA_PYTHON, "python_full_version": "%d.%d.0" % LAMBDA_PYTHON,
+           "sys_platform": "linux", "platform_system": "Linux", "os_name": "posix",
+           "implementation_name": "cpython", "platform_python_implementation": "CPython", "extra": ""}
+    missing = []
+    for dist in target.glob("*.dist-info"):
+        for line in (dist / "METADATA").read_text(errors="replace").splitlines():
+            if not line.startswith("Requires-Dist:"):
+                continue
+            req = Requirement(line.split(":", 1)[1].strip())
+            if req.marker and not req.marker.evaluate(env):
+                continue
+            name = _canonical(req.name)
+            if name not in vendored and name not in RUNTIME_PROVIDED:
+                missing.append(f"{dist.name}: {req}")
+    if missing:
+        raise SystemExit("vendored packages need dependencies neither vendored nor in the Lambda runtime:\n  "
+                         + "\n  ".join(missing) + "\nadd them to requirements.txt")
+
+
+def build_source(arch: str, bytecode: bool = True) -> Path:
+    """A Chalice project directory ready for ``chalice package``."""
+    src = BUILD / f"src-{arch}{'' if bytecode else '-nopyc'}"
+    shutil.rmtree(src, ignore_errors=True)
+    (src / ".chalice").mkdir(parents=True)
+    shutil.copy2(ROOT / ".chalice" / "config.json", src / ".chalice" / "config.json")
+    shutil.copy2(ROOT / "app.py", src / "app.py")
+    shutil.copytree(ROOT / "chalicelib", src / "chalicelib", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(vendor(arch), src / "vendor", ignore=shutil.ignore_patterns(".complete"))
+    # No requirements.txt: Chalice's own pip step has nothing to do.
+    if bytecode and sys.version_info[:2] == LAMBDA_PYTHON:
+        compile_bytecode(src)
+    return src
+
+
+# Run in the staged package to list the modules a cold start loads
+# (``import app``): only those, chalicelib and Pillow's image path get bytecode,
+# keeping the zip under 5 MB (holidays, loaded lazily by the SLA clock, stays
+# source).  The probe also checks the pruned holidays still knows Indonesia.  Pillow's pure-Python part is
+# compiled from a fixed list (its native part may be for another architecture).
+_PROBE = """
+import sys
+sys.path[:0] = [sys.argv[1], sys.argv[1] + '/vendor']
+import app
+for m in list(sys.modules.values()):
+    f = getattr(m, '__file__', None) or ''
+    if f.startswith(sys.argv[1]):
+        print(f)
+import holidays
+assert holidays.country_holidays('ID', years=2025), 'pruned holidays lost Indonesia'
+"""
+
+
+# What the photo worker loads of Pillow (JPEG/PNG/WebP in, JPEG/PNG/WebP out).
+PIL_MODULES = ("__init__", "_version", "_binary", "_util", "_deprecate", "_typing", "Image", "ImageFile", "ImageOps",
+               "ImageMode", "ImagePalette", "ImageColor", "ImageSequence", "ExifTags", "TiffTags", "TiffImagePlugin",
+               "JpegImagePlugin", "JpegPresets", "PngImagePlugin", "WebPImagePlugin", "GifImagePlugin",
+               "BmpImagePlugin", "PpmImagePlugin", "features")
+
+
+def compile_bytecode(src: Path) -> None:
+    mode = py_compile.PycInvalidationMode.UNCHECKED_HASH
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "ADUAN_STAGE": os.environ.get("ADUAN_STAGE", "dev")}
+    loaded = subprocess.run([sys.executable, "-c", _PROBE, str(src)], env=env, check=True,
+                            capture_output=True, text=True).stdout.split()
+    files = {Path(f) for f in loaded if f.endswith(".py")}
+    files |= set((src / "chalicelib").rglob("*.py"))
+    files |= {src / "vendor" / "PIL" / f"{name}.py" for name in PIL_MODULES if (src / "vendor" / "PIL" / f"{name}.py").exists()}
+    for file in sorted(files):
+        if file == src / "app.py":
+            continue
+        py_compile.compile(str(file), invalidation_mode=mode, doraise=True,
+                           dfile=str(file.relative_to(src / "vendor" if "vendor" in file.parts else src)))
+    tag = sys.implementation.cache_tag
+    # app.py and Chalice's runtime (chalice/app.py, chalice/__init__.py) sit at
+    # the zip's root; their pycs travel in vendor/, which Chalice copies there.
+    py_compile.compile(str(src / "app.py"), cfile=str(src / "vendor" / "__pycache__" / f"app.{tag}.pyc"),
+                       dfile="app.py", invalidation_mode=mode, doraise=True)
+    import chalice
+    import chalice.app
+
+    for module, name in ((chalice.app, "app"), (chalice, "__init__")):
+        source = module.__file__[:-1] if module.__file__.endswith(".pyc") else module.__file__
+        py_compile.compile(source, cfile=str(src / "vendor" / "chalice" / "__pycache__" / f"{name}.{tag}.pyc"),
+                           dfile=f"chalice/{name}.py", invalidation_mode=mode, doraise=True)
+
+
+def package(arch: str, out: Path, stage: str = "dev", bytecode: bool = True) -> Path:
+    """``chalice package`` of the staged app; returns the deployment zip."""
+    from chalice import api
+
+    os.environ["ADUAN_STAGE"] = stage
+    os.environ.setdefault("AWS_DEFAULT_REGION", "ap-southeast-3")
+    src = build_source(arch, bytecode)
+    shutil.rmtree(out, ignore_errors=True)
+    api.package_app(project_dir=str(src), output_dir=str(out), stage=stage,
+                    chalice_config={"lambda_architecture": arch})
+    return out / "deployment.zip"

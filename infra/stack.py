@@ -1,0 +1,318 @@
+"""One regency stage on AWS: the Chalice app (API + workers + schedules,
+through Chalice's CDK construct) and every resource ``chalicelib.resources``
+declares.  Resources are built by iterating the declarations, so a new table,
+index or queue there flows through without a change here."""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import aws_cdk as cdk
+from aws_cdk import (
+    aws_cloudwatch as cw,
+    aws_cloudwatch_actions as cw_actions,
+    aws_cognito as cognito,
+    aws_dynamodb as ddb,
+    aws_iam as iam,
+    aws_logs as logs,
+    aws_s3 as s3,
+    aws_s3_notifications as s3n,
+    aws_sns as sns,
+    aws_sns_subscriptions as subs,
+    aws_sqs as sqs,
+)
+from constructs import Construct
+
+from chalicelib import resources
+from infra import package
+from infra.stages import Stage
+
+DDB_TYPE = ddb.AttributeType.STRING  # every key attribute is a string (resources.Table)
+
+
+def _attr(name: str | None) -> ddb.Attribute | None:
+    return ddb.Attribute(name=name, type=DDB_TYPE) if name else None
+
+
+def suppress(resource: cdk.CfnResource, *checks: tuple[str, str]) -> None:
+    """checkov suppressions, in code, each with its reason."""
+    current = resource.get_metadata("checkov") or {"skip": []}
+    known = {s["id"] for s in current["skip"]}
+    skips = current["skip"] + [{"id": c, "comment": why} for c, why in checks if c not in known]
+    resource.add_metadata("checkov", {"skip": skips})
+
+
+# Suppressions by resource type (applied to every resource of that type,
+# including the ones CDK adds itself), each with its reason.
+SUPPRESSIONS_BY_TYPE = {
+    "AWS::SQS::Queue": (("CKV_AWS_27", "encrypted with SSE-SQS (SqsManagedSseEnabled: true); checkov only "
+                                       "recognises a KMS key, which would cost US$1/month plus requests"),),
+    "AWS::Logs::LogGroup": (("CKV_AWS_158", "CloudWatch Logs encrypts at rest by default; a customer KMS key "
+                                            "costs US$1/month and the logs hold no secrets"),),
+    "AWS::Lambda::Function": (
+        ("CKV_AWS_116", "CDK's S3 bucket-notifications custom resource: runs once per deployment, "
+                        "CloudFormation reports its failure"),
+        ("CKV_AWS_117", "CDK's S3 bucket-notifications custom resource: calls only the S3 API"),
+        ("CKV_AWS_115", "CDK's S3 bucket-notifications custom resource: one invocation per deployment")),
+    "AWS::IAM::Role": (("CKV_AWS_111", "Cognito's SMS role: sns:Publish to phone numbers has no resource ARN "
+                                       "to restrict to (CDK scopes it with an external id)"),),
+}
+
+
+class AduanStack(cdk.Stack):
+    def __init__(self, scope: Construct, stage: Stage, **kwargs) -> None:
+        super().__init__(scope, f"aduan-{stage.name}", **kwargs)
+        assert resources.stage() == stage.name, "ADUAN_STAGE must be set before chalicelib is imported"
+        removal = cdk.RemovalPolicy.RETAIN if stage.production else cdk.RemovalPolicy.DESTROY
+
+        # --- tables ----------------------------------------------------------
+        self.tables: dict[str, ddb.Table] = {}
+        for decl in resources.TABLES:
+            table = ddb.Table(
+                self, f"Table-{decl.logical}", table_name=decl.name,
+                partition_key=_attr(decl.hash_key), sort_key=_attr(decl.range_key),
+                billing_mode=ddb.BillingMode.PAY_PER_REQUEST,
+                point_in_time_recovery_specification=ddb.PointInTimeRecoverySpecification(
+                    point_in_time_recovery_enabled=True),
+                deletion_protection=stage.production, removal_policy=removal,
+                time_to_live_attribute=decl.ttl_attribute,
+                encryption=ddb.TableEncryption.AWS_MANAGED)
+            for index in decl.indexes:
+                table.add_global_secondary_index(index_name=index.name, partition_key=_attr(index.hash_key),
+                                                 sort_key=_attr(index.range_key),
+                                                 projection_type=ddb.ProjectionType.ALL)
+            suppress(table.node.default_child, ("CKV_AWS_119", "AWS-owned/managed keys: a customer KMS key costs "
+                                                "US$1/month each plus requests, against the idle-cost goal"))
+            self.tables[decl.logical] = table
+
+        # --- queues ----------------------------------------------------------
+        self.queues: dict[str, sqs.Queue] = {}
+        self.dlqs: dict[str, sqs.Queue] = {}
+        for decl in resources.QUEUES:
+            dlq = sqs.Queue(self, f"Dlq-{decl.logical}", queue_name=decl.dlq_name,
+                            retention_period=cdk.Duration.seconds(decl.dlq_retention_seconds),
+                            encryption=sqs.QueueEncryption.SQS_MANAGED, enforce_ssl=True)
+            queue = sqs.Queue(self, f"Queue-{decl.logical}", queue_name=decl.name,
+                              visibility_timeout=cdk.Duration.seconds(decl.visibility_timeout),
+                              retention_period=cdk.Duration.days(4),
+                              receive_message_wait_time=cdk.Duration.seconds(20),
+                              encryption=sqs.QueueEncryption.SQS_MANAGED, enforce_ssl=True,
+                              dead_letter_queue=sqs.DeadLetterQueue(queue=dlq,
+                                                                    max_receive_count=decl.max_receive_count))
+            self.queues[decl.logical], self.dlqs[decl.logical] = queue, dlq
+
+        # --- photo bucket ----------------------------------------------------
+        decl = resources.PHOTOS_BUCKET
+        self.bucket = s3.Bucket(
+            self, f"Bucket-{decl.logical}", bucket_name=decl.name,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL, encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True, versioned=True, object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            removal_policy=removal, auto_delete_objects=False,
+            lifecycle_rules=[
+                # Raw uploads are deleted by the photo worker; anything left is junk.
+                s3.LifecycleRule(id="stale-uploads", prefix=decl.notify_prefix, expiration=cdk.Duration.days(7)),
+                s3.LifecycleRule(id="old-photos", transitions=[
+                    s3.Transition(storage_class=s3.StorageClass.INFREQUENT_ACCESS,
+                                  transition_after=cdk.Duration.days(stage.old_photos_after_days)),
+                    s3.Transition(storage_class=s3.StorageClass.GLACIER_INSTANT_RETRIEVAL,
+                                  transition_after=cdk.Duration.days(stage.archive_after_days))]),
+                s3.LifecycleRule(id="old-versions", noncurrent_version_expiration=cdk.Duration.days(30),
+                                 abort_incomplete_multipart_upload_after=cdk.Duration.days(1)),
+            ])
+        self.bucket.add_event_notification(s3.EventType.OBJECT_CREATED, s3n.SqsDestination(
+            self.queues[decl.notify_queue]), s3.NotificationKeyFilter(prefix=decl.notify_prefix))
+        suppress(self.bucket.node.default_child,
+                 ("CKV_AWS_18", "access logging would store a log object per photo request; CloudTrail data "
+                                "events can be enabled by an auditor when needed"),
+                 ("CKV_AWS_144", "cross-region replication doubles storage cost; versioning + PITR-less "
+                                 "photos are acceptable for report evidence in a small regency"))
+
+        # --- accounts ----------------------------------------------------------
+        pool_decl = resources.USER_POOL
+        self.user_pool = cognito.UserPool(
+            self, "UserPool", user_pool_name=pool_decl.name, self_sign_up_enabled=True,
+            sign_in_aliases=cognito.SignInAliases(email=True, phone=True),
+            auto_verify=cognito.AutoVerifiedAttrs(email=True, phone=True),
+            password_policy=cognito.PasswordPolicy(min_length=8, require_lowercase=True, require_digits=True,
+                                                   require_uppercase=False, require_symbols=False),
+            custom_attributes={name: cognito.StringAttribute(min_len=0, max_len=64, mutable=True)
+                               for name in pool_decl.custom_attributes},
+            account_recovery=cognito.AccountRecovery.EMAIL_AND_PHONE_WITHOUT_MFA,
+            removal_policy=removal)
+        for precedence, group in enumerate(pool_decl.groups):
+            cognito.CfnUserPoolGroup(self, f"Group-{group}", user_pool_id=self.user_pool.user_pool_id,
+                                     group_name=group, precedence=precedence)
+        standard = cognito.StandardAttributesMask(fullname=True, email=True, phone_number=True)
+        self.client = self.user_pool.add_client(
+            "AppClient", user_pool_client_name=pool_decl.client_name, generate_secret=False,
+            auth_flows=cognito.AuthFlow(user_password=True),
+            write_attributes=cognito.ClientAttributes().with_standard_attributes(
+                fullname=True, email=True, phone_number=True),
+            read_attributes=cognito.ClientAttributes().with_standard_attributes(
+                fullname=True, email=True, phone_number=True, email_verified=True, phone_number_verified=True)
+            .with_custom_attributes(*pool_decl.custom_attributes))
+        del standard
+
+        # --- the functions' role (least privilege, explicit) -------------------
+        role = iam.Role(self, "FunctionRole", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+        role.add_to_policy(iam.PolicyStatement(actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                                               resources=[self.format_arn(
+                                                   service="logs", resource="log-group",
+                                                   resource_name=f"/aws/lambda/aduan-{stage.name}-*",
+                                                   arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME) + ":*"]))
+        for table in self.tables.values():
+            table.grant_read_write_data(role)
+        for queue in self.queues.values():
+            queue.grant_send_messages(role)
+            queue.grant_consume_messages(role)
+        self.bucket.grant_read_write(role)
+        self.bucket.grant_delete(role)
+        role.add_to_policy(iam.PolicyStatement(
+            actions=["sns:CreateTopic", "sns:Publish", "sns:Subscribe", "sns:Unsubscribe"],
+            resources=[self.format_arn(service="sns", resource=resources.notify_topic_name("*"))]))
+        # Reporters' SMS are published to phone numbers, which have no ARN.
+        role.add_to_policy(iam.PolicyStatement(actions=["sns:Publish"], not_resources=["arn:aws:sns:*:*:*"]))
+        role.add_to_policy(iam.PolicyStatement(
+            actions=["cognito-idp:AdminCreateUser", "cognito-idp:AdminAddUserToGroup",
+                     "cognito-idp:AdminUpdateUserAttributes", "cognito-idp:AdminGetUser"],
+            resources=[self.user_pool.user_pool_arn]))
+
+        # --- the Chalice app ---------------------------------------------------
+        from chalice.cdk import Chalice
+
+        env = {"ADUAN_STAGE": stage.name, "ADUAN_USER_POOL_ID": self.user_pool.user_pool_id,
+               "ADUAN_USER_POOL_CLIENT_ID": self.client.user_pool_client_id}
+        for logical, queue in self.queues.items():
+            env[f"ADUAN_QUEUE_URL_{logical.upper()}"] = queue.queue_url
+        stage_config = {
+            "lambda_architecture": stage.architecture, "lambda_memory_size": stage.memory_mb,
+            "lambda_timeout": 30, "environment_variables": env, "autogen_policy": False,
+            "manage_iam_role": False, "iam_role_arn": role.role_arn, "api_gateway_endpoint_type": "REGIONAL",
+        }
+        if stage.domain and stage.certificate_arn:
+            stage_config["api_gateway_custom_domain"] = {"domain_name": stage.domain,
+                                                         "certificate_arn": stage.certificate_arn}
+        source = package.build_source(stage.architecture)
+        cwd = os.getcwd()
+        os.chdir(package.BUILD)  # the construct writes chalice.out/ into the working directory
+        try:
+            self.chalice = Chalice(self, stage.name, source_dir=str(source), stage_config=stage_config)
+        finally:
+            os.chdir(cwd)
+        # the construct names the Chalice stage after its scope: this stack's name
+        self._wire_functions(stage)
+
+    def _wire_functions(self, stage: Stage) -> None:
+        template = self.chalice.sam_template
+        by_name = {q.name: q for q in resources.QUEUES}
+        functions = [(lid, template.get_resource(lid)) for lid in self._sam_ids("AWS::Serverless::Function")]
+        alarm_topic = sns.Topic(self, "Alarms", topic_name=f"aduan-{stage.name}-alarms",
+                                master_key=None)
+        if stage.alarm_email:
+            alarm_topic.add_subscription(subs.EmailSubscription(stage.alarm_email))
+        action = cw_actions.SnsAction(alarm_topic)
+        for logical, function in functions:
+            props = self._sam_props(logical)
+            name = f"aduan-{stage.name}-{logical}"
+            function.add_property_override("FunctionName", name)
+            log_group = logs.LogGroup(self, f"Logs-{logical}", log_group_name=f"/aws/lambda/{name}",
+                                      retention=_retention(stage.log_retention_days),
+                                      removal_policy=cdk.RemovalPolicy.DESTROY)
+            function.node.add_dependency(log_group)
+            function.add_property_override("ReservedConcurrentExecutions", None)
+            for event_id, event in (props.get("Events") or {}).items():
+                if event["Type"] != "SQS":
+                    continue
+                queue_name = _queue_name(event["Properties"]["Queue"])
+                decl = by_name[queue_name]  # an unknown queue name fails the synth: stage mismatch
+                function.add_property_override(f"Events.{event_id}.Properties.FunctionResponseTypes",
+                                               ["ReportBatchItemFailures"])
+                function.add_property_override(f"Events.{event_id}.Properties.Queue",
+                                               self.queues[decl.logical].queue_arn)
+                function.add_property_override("Timeout", decl.consumer_timeout)
+            cw.Alarm(self, f"Errors-{logical}", alarm_name=f"{name}-errors",
+                     metric=cw.Metric(namespace="AWS/Lambda", metric_name="Errors",
+                                      dimensions_map={"FunctionName": name}, statistic="Sum",
+                                      period=cdk.Duration.minutes(5)),
+                     threshold=1, evaluation_periods=1,
+                     comparison_operator=cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                     treat_missing_data=cw.TreatMissingData.NOT_BREACHING).add_alarm_action(action)
+            suppress(function, *FUNCTION_SUPPRESSIONS)
+        for logical, dlq in self.dlqs.items():
+            cw.Alarm(self, f"DeadLetters-{logical}", alarm_name=f"{dlq.queue_name}-depth",
+                     metric=dlq.metric_approximate_number_of_messages_visible(period=cdk.Duration.minutes(5),
+                                                                               statistic="Maximum"),
+                     threshold=1, evaluation_periods=1,
+                     comparison_operator=cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                     treat_missing_data=cw.TreatMissingData.NOT_BREACHING).add_alarm_action(action)
+        # API Gateway: throttling, access logs, 5xx alarm.
+        api = template.get_resource("RestAPI")
+        access = logs.LogGroup(self, "ApiAccessLogs", retention=_retention(stage.log_retention_days),
+                               removal_policy=cdk.RemovalPolicy.DESTROY)
+        api.add_property_override("MethodSettings", [{
+            "ResourcePath": "/*", "HttpMethod": "*", "ThrottlingRateLimit": stage.api_rate,
+            "ThrottlingBurstLimit": stage.api_burst, "MetricsEnabled": False}])
+        api.add_property_override("AccessLogSetting", {
+            "DestinationArn": access.log_group_arn,
+            "Format": '{"requestId":"$context.requestId","ip":"$context.identity.sourceIp",'
+                      '"method":"$context.httpMethod","path":"$context.resourcePath",'
+                      '"status":"$context.status","latency":"$context.responseLatency"}'})
+        suppress(api, ("CKV_AWS_120", "no API cache: responses are per-user and the cache costs from US$14/month"),
+                 ("CKV_AWS_73", "X-Ray tracing is paid per trace; enable per stage when debugging"))
+        suppress(alarm_topic.node.default_child,
+                 ("CKV_AWS_26", "alarm notifications carry no personal data; a KMS key costs US$1/month"))
+        for child in self.node.find_all():
+            if isinstance(child, cdk.CfnResource) and child.cfn_resource_type in SUPPRESSIONS_BY_TYPE:
+                suppress(child, *SUPPRESSIONS_BY_TYPE[child.cfn_resource_type])
+        self.rest_api_id = api.ref
+        cdk.CfnOutput(self, "ApiUrl", value=cdk.Fn.sub(
+            "https://${Api}.execute-api.${AWS::Region}.amazonaws.com/api/", {"Api": api.ref}))
+        cdk.CfnOutput(self, "UserPoolId", value=self.user_pool.user_pool_id)
+        cdk.CfnOutput(self, "UserPoolClientId", value=self.client.user_pool_client_id)
+        cdk.CfnOutput(self, "PhotoBucket", value=self.bucket.bucket_name)
+
+    def _sam(self) -> dict:
+        import json
+
+        path = self.chalice.sam_template.node.scope  # noqa: F841 - kept for clarity
+        with open(self._sam_path()) as f:
+            return json.load(f)
+
+    def _sam_path(self) -> str:
+        out = Path(package.BUILD) / "chalice.out"
+        return str(max(out.glob("*.sam_with_assets.json"), key=lambda p: p.stat().st_mtime))
+
+    def _sam_ids(self, type_name: str) -> list[str]:
+        return [lid for lid, r in self._sam()["Resources"].items() if r["Type"] == type_name]
+
+    def _sam_props(self, logical: str) -> dict:
+        return self._sam()["Resources"][logical]["Properties"]
+
+
+FUNCTION_SUPPRESSIONS = (
+    ("CKV_AWS_116", "SQS-triggered functions dead-letter at the queue (redrive policy), API and schedule "
+                    "invocations are synchronous or retried by the next run"),
+    ("CKV_AWS_117", "no VPC: the functions reach only AWS APIs; a VPC needs NAT/endpoints costing "
+                    "US$7+/month each"),
+    ("CKV_AWS_115", "no reserved concurrency: it would carve capacity out of the account pool for "
+                    "nothing; API Gateway throttling bounds the load"),
+    ("CKV_AWS_173", "environment variables hold resource names and ids only, no secrets"),
+)
+
+
+def _retention(days: int) -> logs.RetentionDays:
+    known = {1: "ONE_DAY", 3: "THREE_DAYS", 5: "FIVE_DAYS", 7: "ONE_WEEK", 14: "TWO_WEEKS", 30: "ONE_MONTH",
+             60: "TWO_MONTHS", 90: "THREE_MONTHS", 180: "SIX_MONTHS", 365: "ONE_YEAR", 731: "TWO_YEARS"}
+    if days in known:
+        return getattr(logs.RetentionDays, known[days])
+    raise SystemExit(f"log_retention_days={days} is not a CloudWatch retention value")
+
+
+def _queue_name(queue: object) -> str:
+    text = queue if isinstance(queue, str) else next(iter(queue.values()))  # {"Fn::Sub": "arn:...:<name>"}
+    if isinstance(text, list):
+        text = text[0]
+    match = re.search(r":([^:]+)$", text)
+    assert match, queue
+    return match.group(1)
