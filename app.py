@@ -9,7 +9,7 @@ from chalicelib import resources
 from chalicelib.api import accounts, docs, health, regions, reports, workflow
 from chalicelib.api.http import error_shape_middleware
 from chalicelib.logs import configure_logging
-from chalicelib.workers import dispatch, photos, routing, sla, sweep
+from chalicelib.workers import dispatch, photos, pilots, routing, sla, sweep
 
 configure_logging()
 
@@ -19,5 +19,5 @@ app.register_middleware(error_shape_middleware, "http")
 for blueprint in (health.bp, docs.bp, regions.bp, reports.bp, workflow.bp, accounts.bp):
     app.register_blueprint(blueprint)
 
-for worker in (routing.bp, dispatch.bp, photos.bp, sweep.bp, sla.bp):
+for worker in (routing.bp, dispatch.bp, photos.bp, sweep.bp, sla.bp, pilots.bp):
     app.register_blueprint(worker)

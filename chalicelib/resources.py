@@ -119,15 +119,24 @@ REPORTS = Table(
     ),
 )
 
-REGIONS = Table(logical="regions", hash_key="region_id")
+REGIONS = Table(
+    logical="regions",
+    hash_key="region_id",
+    indexes=(
+        # The pilot sweep: regions in ``trial`` by the end of their trial.
+        Index("lifecycle", hash_key="status", range_key="trial_ends_at"),
+    ),
+)
 
 # One item per kelurahan/desa polygon of one boundary *version* of a region:
 # hash key ``<region_id>#v<version>``, range key the kelurahan code.  The region
 # item names its active version, so a new upload switches atomically.
 BOUNDARIES = Table(logical="boundaries", hash_key="region_version", range_key="kelurahan_code")
 
-# Monthly counters: hash key ``<region_id>#<YYYY-MM>``, range key the metric
-# (e.g. ``agency#dinas-pupr#dispatched``).
+# Monthly usage counters: hash key ``<region_id>#<YYYY-MM>``, range key
+# ``count#<metric>`` (``count#reports_received``, ``count#agency#dpupr#received``)
+# or ``seen#<citizen|staff>#<sub>``, the marker that makes "active accounts"
+# a count of distinct accounts without scanning anything.
 COUNTERS = Table(logical="counters", hash_key="scope", range_key="metric")
 
 TABLES: tuple[Table, ...] = (REPORTS, REGIONS, BOUNDARIES, COUNTERS)

@@ -1,7 +1,7 @@
 """The demo region: Kabupaten Trenggalek (Kemendagri 35.03).
 
 Its kecamatan and desa/kelurahan names and codes are the official ones
-(``chalicelib/data/areas/35.03.json``, from ``idn-area-data``, ODbL).  Its
+(``chalicelib/data/areas/indonesia.csv.gz``, from ``idn-area-data``, ODbL).  Its
 agencies and categories are the defaults drawn from the articles.
 
 Its *polygons are not real*: no official boundaries are available offline,
@@ -12,14 +12,10 @@ for real.
 """
 from __future__ import annotations
 
-import json
 import math
-from pathlib import Path
 from typing import Any
 
-from chalicelib.domain.regions import DEFAULT_AGENCIES, default_categories
-
-AREAS_DIR = Path(__file__).resolve().parent.parent / "chalicelib" / "data" / "areas"
+from chalicelib.domain import areas
 
 REGION_ID = "trenggalek"
 KEMENDAGRI_CODE = "35.03"
@@ -28,30 +24,15 @@ BBOX = (111.40, -8.43, 111.95, -7.90)  # west, south, east, north
 DEMO_NOTE = "DEMO GEOMETRY: generated rectangles inside the real bounding box, not official boundaries"
 
 
-def load_areas(kemendagri_code: str) -> dict[str, Any]:
-    return json.loads((AREAS_DIR / f"{kemendagri_code}.json").read_text(encoding="utf-8"))
+def region_record(region_id: str, kemendagri_code: str, time_zone: str | None = None) -> dict[str, Any]:
+    """A new region's record, as onboarding creates it (the demo region is
+    seeded directly, without the HTTP API)."""
+    from chalicelib.domain import reports as rules
+    from chalicelib.services.onboarding import new_region_record
 
-
-def region_record(region_id: str, kemendagri_code: str, time_zone: str, now: str) -> dict[str, Any]:
-    areas = load_areas(kemendagri_code)
-    return {
-        "region_id": region_id,
-        "name": areas["name"],
-        "kemendagri_code": kemendagri_code,
-        "time_zone": time_zone,
-        "status": "trial",
-        "categories": default_categories(),
-        "agencies": [dict(a) for a in DEFAULT_AGENCIES],
-        "areas": [
-            {"code": kec["code"], "name": kec["name"],
-             "kelurahan": [{"code": k["code"], "name": k["name"], "type": k["type"]} for k in kec["kelurahan"]]}
-            for kec in areas["kecamatan"]
-        ],
-        "areas_source": areas["source"],
-        "boundaries_version": 0,
-        "created_at": now,
-        "updated_at": now,
-    }
+    regency = areas.regency(kemendagri_code)
+    assert regency is not None, kemendagri_code
+    return new_region_record(region_id, regency, time_zone or regency.time_zone, rules.now_utc())
 
 
 def _grid(count: int) -> tuple[int, int]:
@@ -81,9 +62,10 @@ def _cells(box: tuple[float, float, float, float], count: int) -> list[tuple[flo
 
 def demo_boundaries(kemendagri_code: str = KEMENDAGRI_CODE, box: tuple[float, float, float, float] = BBOX) -> dict[str, Any]:
     """A GeoJSON FeatureCollection with one polygon per desa/kelurahan."""
-    areas = load_areas(kemendagri_code)
+    regency = areas.regency(kemendagri_code)
+    assert regency is not None, kemendagri_code
     features = []
-    kecamatan = areas["kecamatan"]
+    kecamatan = regency.kecamatan
     for kec, kec_box in zip(kecamatan, _cells(box, len(kecamatan))):
         for kel, (w, s, e, n) in zip(kec["kelurahan"], _cells(kec_box, len(kec["kelurahan"]))):
             features.append({
@@ -95,4 +77,4 @@ def demo_boundaries(kemendagri_code: str = KEMENDAGRI_CODE, box: tuple[float, fl
                 },
                 "geometry": {"type": "Polygon", "coordinates": [[[w, s], [e, s], [e, n], [w, n], [w, s]]]},
             })
-    return {"type": "FeatureCollection", "name": f"{areas['name']} ({DEMO_NOTE})", "features": features}
+    return {"type": "FeatureCollection", "name": f"{regency.name} ({DEMO_NOTE})", "features": features}

@@ -1,7 +1,6 @@
 """Seed the demo region into whatever the store points at."""
 from __future__ import annotations
 
-from chalicelib.domain import reports as report_rules
 from chalicelib.store import regions as region_store
 
 from . import demo_region
@@ -11,8 +10,7 @@ def seed_demo_region(region_id: str = demo_region.REGION_ID) -> dict[str, int]:
     """Create the demo region and its demo polygons unless they exist."""
     existing = region_store.get(region_id)
     if existing is None:
-        now = report_rules.iso_utc(report_rules.now_utc())
-        region_store.put(demo_region.region_record(region_id, demo_region.KEMENDAGRI_CODE, "WIB", now))
+        region_store.put(demo_region.region_record(region_id, demo_region.KEMENDAGRI_CODE, "WIB"))
     record = region_store.get(region_id)
     assert record is not None
     polygons = 0

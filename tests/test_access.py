@@ -23,13 +23,11 @@ KUPANG_ACCOUNTS = {
 def two_regions(api, tokens, pipeline):
     """Trenggalek (seeded) and Kota Kupang with its own staff; both use the
     same agency codes, so only the region tells them apart."""
-    from chalicelib.domain import reports as rules
     from chalicelib.store import regions as region_store
     from devstack import demo_region
     from devstack.seed import DEMO_PASSWORD, sign_in
 
-    now = rules.iso_utc(rules.now_utc())
-    region_store.put(demo_region.region_record(KUPANG, "53.71", "WITA", now))
+    region_store.put(demo_region.region_record(KUPANG, "53.71"))
     features = demo_region.demo_boundaries("53.71", box=(123.52, -10.25, 123.68, -10.12))["features"]
     region_store.put_boundaries(KUPANG, 1, features, "demo")
     cognito = boto3.client("cognito-idp", region_name=REGION)

@@ -78,7 +78,7 @@ def test_verification_fans_out_to_the_agency_with_attributes_and_counts_once(api
     assert result == {"batchItemFailures": []}
     month_scopes = [s for s in _counter_scopes() if s.startswith("trenggalek#")]
     assert len(month_scopes) == 1
-    assert store.counter(month_scopes[0], "agency#dishub#received") == 1
+    assert store.counter(month_scopes[0], "count#agency#dishub#received") == 1
     assert store.get(report_id).dispatched_at is not None
 
 

@@ -275,6 +275,9 @@ def document() -> dict[str, Any]:
     }
     paths = doc["paths"]
     paths.update(WORKFLOW_PATHS)
+    paths.update(REGION_PATHS)
+    for (path, method), operation in REGION_METHODS.items():
+        paths[path][method] = operation
     for path, item in paths.items():
         for method, operation in item.items():
             if (path, method) in SECURED:
@@ -388,7 +391,74 @@ WORKFLOW_PATHS: dict[str, Any] = {
         "responses": {"201": {"description": "Created", "content": _json(_ref("Account"))},
                       "400": _error("Invalid input"), "409": _error("Account exists")}}},
 }
+_OBJ = {"type": "object", "additionalProperties": True}
+REGION_PATHS: dict[str, Any] = {
+    "/v1/regions": {"post": {
+        "summary": "Onboard a regency or city from its Kemendagri code (platform admin); starts a six-month trial",
+        "operationId": "createRegion", "parameters": [_LANG],
+        "requestBody": {"required": True, "content": _json({"type": "object", "required": ["kemendagri_code", "region_id"],
+            "properties": {"kemendagri_code": {"type": "string", "example": "53.71"},
+                           "region_id": {"type": "string", "example": "kupang"},
+                           "time_zone": {"type": "string", "enum": ["WIB", "WITA", "WIT"],
+                                         "description": "Default: from the province"},
+                           "sla": {"type": "object", "properties": {k: {"type": "integer"} for k in
+                                                                     ("verify", "respond", "resolve")}},
+                           "trial_months": {"type": "integer", "default": 6}}})},
+        "responses": {"201": {"description": "The region", "content": _json(_ref("Region"))},
+                      "400": _error("Invalid input or unknown code"), "409": _error("Region exists")}}},
+    "/v1/regions/{region_id}": {"get": {
+        "summary": "A region: name and status for everyone; trial end, days left, SLA days for its staff",
+        "operationId": "getRegion", "parameters": [_REGION, _LANG],
+        "responses": {"200": {"description": "The region", "content": _json(_ref("Region"))},
+                      "404": _error("Unknown region")}}},
+    "/v1/regions/{region_id}/areas": {"get": {
+        "summary": "The official kecamatan and desa/kelurahan (Kemendagri codes)", "operationId": "getAreas",
+        "parameters": [_REGION, _LANG],
+        "responses": {"200": {"description": "Areas", "content": _json(_OBJ)}, "404": _error("Unknown region")}}},
+    "/v1/regions/{region_id}/usage": {"get": {
+        "summary": "Usage counters of one calendar month (region admin, platform admin); `format=csv` for invoicing",
+        "operationId": "getUsage",
+        "parameters": [_REGION, _LANG, {"name": "month", "in": "query", "required": False,
+                                        "schema": {"type": "string", "example": "2026-11"}},
+                       {"name": "format", "in": "query", "required": False,
+                        "schema": {"type": "string", "enum": ["json", "csv"]}}],
+        "responses": {"200": {"description": "Counters", "content": {**_json(_OBJ), "text/csv": {"schema": {"type": "string"}}}},
+                      "400": _error("Invalid month")}}},
+    "/v1/regions/{region_id}/lifecycle": {"post": {
+        "summary": "Convert a region to active, extend or end its trial (platform admin; audited)",
+        "operationId": "changeLifecycle", "parameters": [_REGION, _LANG],
+        "requestBody": {"required": True, "content": _json({"type": "object", "required": ["action"], "properties": {
+            "action": {"type": "string", "enum": ["activate", "extend_trial", "expire"]},
+            "months": {"type": "integer", "description": "extend_trial: months to add"},
+            "note": {"type": "string"}}})},
+        "responses": {"200": {"description": "The region", "content": _json(_ref("Region"))},
+                      "400": _error("Invalid action"), "409": _error("Not allowed in this status")}}},
+}
+REGION_METHODS: dict[str, Any] = {
+    ("/v1/regions/{region_id}/boundaries", "put"): {
+        "summary": "Replace the region's kelurahan/desa polygons (region admin); all or nothing",
+        "operationId": "putBoundaries", "parameters": [_REGION, _LANG],
+        "requestBody": {"required": True, "content": {"application/geo+json": {"schema": _ref("FeatureCollection")},
+                                                      "application/json": {"schema": _ref("FeatureCollection")}}},
+        "responses": {"200": {"description": "Accepted; lists codes with no polygon", "content": _json(_OBJ)},
+                      "422": _error("Rejected: `error.problems` lists every problem")}},
+    ("/v1/regions/{region_id}/categories", "put"): {
+        "summary": "Replace the category table (region admin); categories left out are retired, never deleted",
+        "operationId": "putCategories", "parameters": [_REGION, _LANG],
+        "requestBody": {"required": True, "content": _json({"type": "object", "required": ["categories"],
+            "properties": {"categories": {"type": "array", "items": {"type": "object", "properties": {
+                "code": {"type": "string"}, "name_id": {"type": "string"}, "name_en": {"type": "string"},
+                "agency": {"type": "string"}, "team": {"type": "string"}, "active": {"type": "boolean"}}}}}})},
+        "responses": {"200": {"description": "The new table", "content": _json(_OBJ)}, "400": _error("Invalid input")}},
+}
+SCHEMAS["Region"] = {"type": "object", "required": ["region_id", "name", "status"], "properties": {
+    "region_id": {"type": "string"}, "name": {"type": "string"}, "kemendagri_code": {"type": "string"},
+    "time_zone": {"type": "string"}, "status": {"type": "string", "enum": ["trial", "active", "expired"]},
+    "trial_ends_at": {"type": "string", "format": "date-time", "nullable": True},
+    "days_left": {"type": "integer", "nullable": True}}}
 SECURED = {
+    ("/v1/regions", "post"), ("/v1/regions/{region_id}/usage", "get"), ("/v1/regions/{region_id}/lifecycle", "post"),
+    ("/v1/regions/{region_id}/boundaries", "put"), ("/v1/regions/{region_id}/categories", "put"),
     ("/v1/regions/{region_id}/reports", "post"), ("/v1/reports/{report_id}/photos", "post"),
     ("/v1/reports/{report_id}/transitions", "post"), ("/v1/reports/{report_id}/notes", "post"),
     ("/v1/reports/{report_id}/rating", "post"), ("/v1/regions/{region_id}/verification-queue", "get"),

@@ -317,6 +317,55 @@ MESSAGES: dict[str, dict[str, str]] = {
     "sla_stage_verify": {"id": "verifikasi", "en": "verification"},
     "sla_stage_respond": {"id": "tanggapan dinas", "en": "agency response"},
     "sla_stage_resolve": {"id": "penyelesaian", "en": "resolution"},
+    # regions and the pilot
+    "invalid_region_id": {
+        "id": "region_id hanya huruf kecil, angka dan tanda minus (2–63 karakter).",
+        "en": "region_id takes lowercase letters, digits and hyphens (2–63 characters).",
+    },
+    "unknown_kemendagri_code": {
+        "id": "Kode Kemendagri '{kemendagri_code}' bukan kabupaten/kota yang dikenal (contoh: 35.03).",
+        "en": "Kemendagri code '{kemendagri_code}' is not a known regency or city (e.g. 35.03).",
+    },
+    "unknown_time_zone": {
+        "id": "Zona waktu '{time_zone}' tidak dikenal; gunakan WIB, WITA atau WIT.",
+        "en": "Time zone '{time_zone}' is not known; use WIB, WITA or WIT.",
+    },
+    "region_exists": {
+        "id": "Wilayah '{region_id}' sudah ada.",
+        "en": "Region '{region_id}' already exists.",
+    },
+    "boundaries_rejected": {
+        "id": "Berkas batas wilayah ditolak seluruhnya: {count} masalah. Batas lama tetap berlaku.",
+        "en": "The boundary file was rejected as a whole: {count} problems. The previous boundaries stay in force.",
+    },
+    "invalid_category_code": {
+        "id": "Kode kategori '{category}' tidak sah atau ganda.",
+        "en": "Category code '{category}' is invalid or repeated.",
+    },
+    "unknown_team": {
+        "id": "Tim '{team}' tidak dikenal; pilih: {allowed}.",
+        "en": "Team '{team}' is not known; use one of: {allowed}.",
+    },
+    "unknown_action": {
+        "id": "Tindakan '{action}' tidak dikenal; pilih: {allowed}.",
+        "en": "Action '{action}' is not known; use one of: {allowed}.",
+    },
+    "lifecycle_not_allowed": {
+        "id": "Tindakan '{action}' tidak berlaku untuk wilayah berstatus '{status}'.",
+        "en": "Action '{action}' does not apply to a region in status '{status}'.",
+    },
+    "invalid_month": {
+        "id": "Bulan harus berformat YYYY-MM.",
+        "en": "The month must be YYYY-MM.",
+    },
+    "pilot_ended": {
+        "id": "Masa uji coba layanan di wilayah ini telah berakhir; laporan baru belum dapat diterima.",
+        "en": "This region's pilot has ended; new reports cannot be accepted.",
+    },
+    "pilot_reminder": {
+        "id": "Masa uji coba gratis {name} berakhir dalam {days} hari ({date}).",
+        "en": "The free pilot of {name} ends in {days} days ({date}).",
+    },
 }
 
 

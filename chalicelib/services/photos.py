@@ -145,6 +145,9 @@ def process_upload(bucket: str, key: str) -> str:
         "width": width, "height": height, "bytes": len(image), "at": now,
         "kind": "evidence" if evidence else "report",
     }
-    store.add_photo_outcome(upload.report_id, upload.photo_id, accepted, None, now, evidence=evidence)
+    if store.add_photo_outcome(upload.report_id, upload.photo_id, accepted, None, now, evidence=evidence):
+        from .onboarding import meter
+
+        meter(report.region_id, {"photos_stored": 1, "photo_bytes": len(image) + len(thumbnail)})
     s3.delete_object(Bucket=bucket, Key=key)
     return "accepted"

@@ -45,6 +45,10 @@ class TtlCache(Generic[T]):
             self._items[key] = (now + _ttl(), value)
         return value
 
+    def put(self, key: Any, value: T) -> None:
+        with self._lock:
+            self._items[key] = (self._clock() + _ttl(), value)
+
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
@@ -65,9 +69,13 @@ def _load(region_id: str) -> RegionConfig | None:
     return RegionConfig.from_record(record) if record else None
 
 
-def get_region(region_id: str) -> RegionConfig:
+def get_region(region_id: str, fresh: bool = False) -> RegionConfig:
+    """The region's configuration, from this process's cache unless
+    ``fresh`` (one GetItem, which also refreshes the cache)."""
     if not REGION_ID.match(region_id or ""):
         raise NotFound("region_not_found", region_id=(region_id or "")[:64])
+    if fresh:
+        _regions.put(region_id, _load(region_id))
     region = _regions.get(region_id, lambda: _load(region_id))
     if region is None:
         raise NotFound("region_not_found", region_id=region_id)

@@ -45,6 +45,8 @@ def create_report(region_id: str, body: Any, idempotency_key: str | None, actor:
         raise Forbidden("citizens_only")
     if not actor.in_region(region.region_id):
         raise Forbidden("other_region")
+    if region.status == "expired":
+        raise Forbidden("pilot_ended")
     key = domain.check_idempotency_key(idempotency_key)
     draft = domain.parse_new_report(body, region)
     moment = domain.now_utc()

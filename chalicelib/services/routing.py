@@ -18,7 +18,7 @@ from typing import Any
 
 from ..domain import reports as domain
 from ..store import reports as store
-from . import notifications, regions
+from . import notifications, onboarding, regions
 from .reports import enqueue_routing
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,8 @@ def route_report(report_id: str) -> dict[str, Any]:
     report = store.get(report_id)
     if report is None:
         raise ReportMissing(report_id)
-    region = regions.get_region(report.region_id)
+    # Fresh, so a boundary upload is used by the very next report routed.
+    region = regions.get_region(report.region_id, fresh=True)
     outcome = "already_routed"
     if report.routed_at is None:
         decision = domain.route(region, regions.area_index(region), report.category,
@@ -51,6 +52,7 @@ def route_report(report_id: str) -> dict[str, Any]:
         try:
             store.record_routing(report, fields, decision.history(report.status, now, region), now)
             outcome = "routed"
+            onboarding.meter(report.region_id, {"reports_received": 1}, ("citizens", report.reporter_id or ""))
         except store.ConditionFailed:
             # Another delivery of the same message won the race.
             report = store.get(report_id)
@@ -72,11 +74,14 @@ def handle_event(message: dict[str, Any]) -> dict[str, Any]:
         now = domain.now_utc()
         month = now.astimezone(region.tz).strftime("%Y-%m")
         done["dispatched"] = store.record_dispatch(report.id, domain.iso_utc(now), f"{report.region_id}#{month}",
-                                                   f"agency#{report.agency}#received")
+                                                   f"count#agency#{report.agency}#received")
     marker = f"{message.get('status', report.status)}#{message.get('version', report.version)}"
     if message.get("event") == "status_changed" and marker not in report.notified:
-        done["notified"] = notifications.notify_reporter(report)
+        sent = notifications.notify_reporter(report)
+        done["notified"] = sent
         store.mark_notified(report.id, marker)
+        onboarding.meter(report.region_id, {"notifications_sent": min(sent, 1), "sms_sent": max(sent - 1, 0)},
+                         ("staff", message.get("actor", "")))
     return done
 
 

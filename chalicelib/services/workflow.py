@@ -80,12 +80,13 @@ def _history(status: str, now: str, actor: Identity, note_code: str, comment: st
     return entry
 
 
-def publish_event(report: ReportModel, event: str) -> None:
+def publish_event(report: ReportModel, event: str, actor: Identity | None = None) -> None:
     """One message per change; a lost send is logged, the change stands."""
     try:
         aws.send(resources.DISPATCH_QUEUE,
                  {"event": event, "report_id": report.id, "region_id": report.region_id,
-                  "status": report.status, "version": int(report.version)},
+                  "status": report.status, "version": int(report.version),
+                  "actor": actor.sub if actor else None},
                  attributes={"region_id": report.region_id, "agency": report.agency or "", "event": event})
     except Exception:  # noqa: BLE001
         log.exception("event %s for report %s not sent", event, report.id)
@@ -172,7 +173,7 @@ def transition(report_id: str, body: Any, actor: Identity) -> tuple[ReportModel,
         allowed_now = lifecycle.allowed_targets(current.status, actor.role, bool(current.review_pending)) \
             if current else []
         raise lifecycle.IllegalTransition(current.status if current else "?", request.target, allowed_now) from None
-    publish_event(report, "status_changed")
+    publish_event(report, "status_changed", actor)
     return report, region
 
 

@@ -153,6 +153,14 @@ class RegionModel(Model):
     # working days per SLA stage: {verify, respond, resolve}
     sla = MapAttribute(null=True)
     notify_topic_arn = UnicodeAttribute(null=True)
+    # the pilot
+    trial_started_at = UnicodeAttribute(null=True)
+    trial_ends_at = UnicodeAttribute(null=True)
+    activated_at = UnicodeAttribute(null=True)
+    reminders_sent = ListAttribute(default=list)
+    # [{action, actor, at, from, to, note}]
+    audit = ListAttribute(default=list)
+    lifecycle = _index(resources.REGIONS, "lifecycle")
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
 

@@ -4,13 +4,22 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from pynamodb.attributes import MapAttribute
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from .models import BoundaryModel, RegionModel
 
 REGION_FIELDS = ("region_id", "name", "kemendagri_code", "time_zone", "status", "categories",
                  "agencies", "areas", "areas_source", "boundaries_version", "boundaries_note", "sla", "notify_topic_arn",
+                 "trial_started_at", "trial_ends_at", "activated_at", "reminders_sent", "audit",
                  "created_at", "updated_at")
+
+
+class Exists(Exception):
+    pass
+
+
+class Changed(Exception):
+    pass
 
 
 def get(region_id: str) -> dict[str, Any] | None:
@@ -26,6 +35,48 @@ def get(region_id: str) -> dict[str, Any] | None:
 
 def put(record: dict[str, Any]) -> None:
     RegionModel(**{name: record[name] for name in REGION_FIELDS if name in record}).save()
+
+
+def create(record: dict[str, Any]) -> None:
+    """Write a new region; ``Exists`` if the id is taken."""
+    try:
+        RegionModel(**{name: record[name] for name in REGION_FIELDS if name in record}).save(
+            condition=RegionModel.region_id.does_not_exist())
+    except PutError as error:
+        if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
+            raise Exists(record["region_id"]) from error
+        raise
+
+
+def update(region_id: str, fields: dict[str, Any], expected: dict[str, Any], audit: dict[str, Any] | None = None,
+           append: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Set ``fields`` if the region still has the ``expected`` values
+    (``Changed`` otherwise); returns the updated record."""
+    item = RegionModel(region_id=region_id)
+    actions = [getattr(RegionModel, k).remove() if v is None else getattr(RegionModel, k).set(v)
+               for k, v in fields.items()]
+    if audit is not None:
+        actions.append(RegionModel.audit.set(RegionModel.audit.append([audit])))
+    for name, value in (append or {}).items():
+        attribute = getattr(RegionModel, name)
+        actions.append(attribute.set(attribute.append([value])))
+    condition = RegionModel.region_id.exists()
+    for name, value in expected.items():
+        attribute = getattr(RegionModel, name)
+        condition &= attribute.does_not_exist() if value is None else attribute == value
+    try:
+        item.update(actions=actions, condition=condition)
+    except UpdateError as error:
+        if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
+            raise Changed(region_id) from error
+        raise
+    return get(region_id) or {}
+
+
+def trials_ending_before(cutoff: str) -> list[dict[str, Any]]:
+    """Regions in trial whose trial ends before ``cutoff`` (one Query)."""
+    return [{name: getattr(item, name) for name in REGION_FIELDS}
+            for item in RegionModel.lifecycle.query("trial", RegionModel.trial_ends_at < cutoff)]
 
 
 def _partition(region_id: str, version: int) -> str:
