@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test bench clean token
+.PHONY: run test bench clean token onboard
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -58,3 +58,10 @@ package-size: infra/.venv/.installed  ## the Lambda zip: size, import time with/
 
 cost: $(VENV)/.installed  ## monthly AWS bill from measured AWS calls per operation
 	$(PY) -m bench.costs
+
+# --- onboarding a regency (against the running `make run` stack; add --aws for AWS) ---
+CODE ?= 35.03
+REGION ?= trenggalek-2
+onboard: $(VENV)/.installed  ## region + boundaries + staff CSV in one command
+	$(PY) -m tools.onboard --port $(PORT) --code $(CODE) --region $(REGION) \
+		$(if $(BOUNDARIES),--boundaries $(BOUNDARIES)) $(if $(STAFF),--staff $(STAFF))

@@ -258,7 +258,7 @@ class LocalStack:
         path.write_text(json.dumps({
             "api": self.api_url, "aws_endpoint": self.moto.endpoint, "region": REGION,
             "user_pool_id": self.user_pool_id, "client_id": self.client_id, "accounts": self.accounts,
-            "pid": os.getpid(),
+            "pid": os.getpid(), "stage": os.environ.get("ADUAN_STAGE", "local"),
         }, indent=1))
 
     def _spawn(self, target: Callable[[threading.Event], None], name: str) -> None:

@@ -102,6 +102,26 @@ MATRIX = [
     ("my reports", "GET", "/v1/me/reports", None, "citizen", 200),
     ("my reports", "GET", "/v1/me/reports", None, "officer", 403),
     ("me", "GET", "/v1/me", None, "kupang_officer", 200),
+    ("new region", "POST", "/v1/regions", {"kemendagri_code": "32.71", "region_id": "bogor"}, "platform_admin", 201),
+    ("new region", "POST", "/v1/regions", {"kemendagri_code": "32.71", "region_id": "bogor"}, "region_admin", 403),
+    ("new region", "POST", "/v1/regions", {"kemendagri_code": "32.71", "region_id": "bogor"}, "citizen", 403),
+    ("new region", "POST", "/v1/regions", {"kemendagri_code": "32.71", "region_id": "bogor"}, None, 401),
+    ("usage", "GET", "/v1/regions/trenggalek/usage", None, "region_admin", 200),
+    ("usage", "GET", "/v1/regions/trenggalek/usage", None, "platform_admin", 200),
+    ("usage", "GET", "/v1/regions/trenggalek/usage", None, "kupang_admin", 403),
+    ("usage", "GET", "/v1/regions/trenggalek/usage", None, "verifier", 403),
+    ("lifecycle", "POST", "/v1/regions/trenggalek/lifecycle", {"action": "extend_trial", "months": 1},
+     "platform_admin", 200),
+    ("lifecycle", "POST", "/v1/regions/trenggalek/lifecycle", {"action": "extend_trial", "months": 1},
+     "region_admin", 403),
+    ("lifecycle", "POST", "/v1/regions/trenggalek/lifecycle", {"action": "extend_trial", "months": 1},
+     "kupang_admin", 403),
+    ("boundaries", "PUT", "/v1/regions/trenggalek/boundaries", "DEMO_BOUNDARIES", "region_admin", 200),
+    ("boundaries", "PUT", "/v1/regions/trenggalek/boundaries", "DEMO_BOUNDARIES", "kupang_admin", 403),
+    ("boundaries", "PUT", "/v1/regions/trenggalek/boundaries", "DEMO_BOUNDARIES", "officer", 403),
+    ("categories", "PUT", "/v1/regions/trenggalek/categories", {"categories": []}, "kupang_admin", 403),
+    ("categories", "PUT", "/v1/regions/trenggalek/categories", {"categories": []}, "verifier", 403),
+    ("region", "GET", "/v1/regions/trenggalek", None, "kupang_admin", 200),
     ("me", "GET", "/v1/me", None, None, 401),
 ]
 
@@ -110,13 +130,27 @@ MATRIX = [
                          ids=[f"{m[0]}-{m[4]}-{m[5]}" for m in MATRIX])
 def test_access_matrix(api, two_regions, what, method, path, body, role, expected):
     url = path.format(**two_regions)
+    if body == "DEMO_BOUNDARIES":
+        from devstack.demo_region import demo_boundaries
+
+        body = demo_boundaries()
     if method == "GET":
         response = api.get(url, as_=role)
+    elif method == "PUT":
+        headers = {"Content-Type": "application/json"}
+        if role:
+            headers["Authorization"] = f"Bearer {api.tokens[role]}"
+        response = api.client.http.put(url, body=json.dumps(body), headers=headers)
     else:
         response = api.post(url, body, as_=role)
     assert response.status_code == expected, response.json_body
     if expected >= 400:
         assert set(response.json_body) == {"error"}  # no data, only the error
+
+
+def test_other_regions_admin_sees_only_the_public_region(api, two_regions):
+    foreign = api.get("/v1/regions/trenggalek", as_="kupang_admin").json_body
+    assert foreign == api.get("/v1/regions/trenggalek").json_body and "days_left" not in foreign
 
 
 def test_other_regions_staff_see_only_the_public_view(api, two_regions):

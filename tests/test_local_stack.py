@@ -188,6 +188,28 @@ def test_verify_work_rate_reopen_finish(stack):
     wait_until(lambda: stack["console"].read_text().count("SMS +6281211112222") >= 5)
 
 
+def test_onboarding_a_whole_regency_is_one_command(stack):
+    command = [sys.executable, "-m", "tools.onboard", "--port", str(stack["base"].rsplit(":", 1)[1]),
+               "--code", "35.03", "--region", "trenggalek-2",
+               "--boundaries", "examples/trenggalek-demo-boundaries.geojson", "--staff", "examples/trenggalek-staff.csv"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ADUAN_"))}
+    started = time.monotonic()
+    first = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    elapsed = time.monotonic() - started
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "region: created: Kabupaten Trenggalek (WIB)" in first.stdout
+    assert "157 polygons, 0 desa/kelurahan without one" in first.stdout
+    assert "staff: {'created': 200, 'already_there': 0, 'failed': 0}" in first.stdout
+    assert "200/200" in first.stderr  # the progress bar
+    print(f"\nonboarding Trenggalek (region, 157 polygons, 200 staff) on the local stack: {elapsed:.1f} s")
+    again = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "region: already there" in again.stdout
+    assert "staff: {'created': 0, 'already_there': 200, 'failed': 0}" in again.stdout
+    region = requests.get(f"{stack['base']}/v1/regions/trenggalek-2").json()
+    assert region["status"] == "trial" and region["name"] == "Kabupaten Trenggalek"
+
+
 def test_ctrl_c_stops_everything(stack):
     process = stack["process"]
     process.send_signal(signal.SIGINT)

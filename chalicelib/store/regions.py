@@ -27,6 +27,10 @@ def get(region_id: str) -> dict[str, Any] | None:
         item = RegionModel.get(region_id)
     except DoesNotExist:
         return None
+    return _record(item)
+
+
+def _record(item: RegionModel) -> dict[str, Any]:
     record = {name: getattr(item, name) for name in REGION_FIELDS}
     if isinstance(record["sla"], MapAttribute):
         record["sla"] = record["sla"].as_dict()
@@ -75,8 +79,7 @@ def update(region_id: str, fields: dict[str, Any], expected: dict[str, Any], aud
 
 def trials_ending_before(cutoff: str) -> list[dict[str, Any]]:
     """Regions in trial whose trial ends before ``cutoff`` (one Query)."""
-    return [{name: getattr(item, name) for name in REGION_FIELDS}
-            for item in RegionModel.lifecycle.query("trial", RegionModel.trial_ends_at < cutoff)]
+    return [_record(item) for item in RegionModel.lifecycle.query("trial", RegionModel.trial_ends_at < cutoff)]
 
 
 def _partition(region_id: str, version: int) -> str:
