@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from . import i18n
+from . import fields, i18n
 from .errors import InvalidInput, NotFound
 from .geometry import AreaIndex
 from .lifecycle import STATUS_LABELS
@@ -81,25 +81,6 @@ def _number(body: dict[str, Any], name: str, low: float, high: float) -> float:
     return value
 
 
-def _text(body: dict[str, Any], name: str, limit: int, required: bool) -> str | None:
-    if required:
-        value = _require(body, name)
-    else:
-        value = body.get(name)
-        if value is None:
-            return None
-    if not isinstance(value, str):
-        raise InvalidInput("wrong_type", field=name, expected="string")
-    value = value.strip()
-    if not value:
-        if required:
-            raise InvalidInput("empty_field", field=name)
-        return None
-    if len(value) > limit:
-        raise InvalidInput("too_long", field=name, max=limit)
-    return value
-
-
 def parse_new_report(body: Any, region: RegionConfig) -> NewReport:
     """Validate a citizen's report against the region's own tables; raises
     ``InvalidInput``/``NotFound`` naming the first problem found."""
@@ -108,19 +89,19 @@ def parse_new_report(body: Any, region: RegionConfig) -> NewReport:
     for name in body:
         if name not in REPORT_FIELDS:
             raise InvalidInput("unknown_field", field=name)
-    category = _text(body, "category", 64, required=True)
+    category = fields.text(body, "category", 64, required=True)
     assert category is not None
     known = region.categories.get(category)
     if known is None:
         raise InvalidInput("unknown_category", category=category)
     if not known.active:
         raise InvalidInput("category_retired", category=category)
-    description = _text(body, "description", DESCRIPTION_MAX, required=True)
+    description = fields.text(body, "description", DESCRIPTION_MAX, required=True)
     assert description is not None
     lat = _number(body, "lat", -90, 90)
     lon = _number(body, "lon", -180, 180)
-    address = _text(body, "address", ADDRESS_MAX, required=False)
-    kelurahan_code = _text(body, "kelurahan_code", 32, required=False)
+    address = fields.text(body, "address", ADDRESS_MAX, required=False)
+    kelurahan_code = fields.text(body, "kelurahan_code", 32, required=False)
     if kelurahan_code is not None and kelurahan_code not in region.kelurahan:
         raise InvalidInput("unknown_kelurahan", kelurahan_code=kelurahan_code)
     anonymous = body.get("anonymous", False)
@@ -134,7 +115,7 @@ def parse_new_report(body: Any, region: RegionConfig) -> NewReport:
         for name, value in reporter.items():
             if name not in REPORTER_FIELDS:
                 raise InvalidInput("unknown_field", field=f"reporter.{name}")
-            text = _text(reporter, name, CONTACT_FIELD_MAX, required=False)
+            text = fields.text(reporter, name, CONTACT_FIELD_MAX, required=False)
             if text is not None:
                 cleaned[name] = text
         reporter = cleaned or None

@@ -10,6 +10,7 @@ from typing import Any
 from ..adapters import aws
 from ..auth import verifier
 from ..auth.identity import Identity
+from ..domain import fields
 from ..domain.errors import Conflict, Forbidden, InvalidInput
 from . import regions
 
@@ -18,28 +19,10 @@ _PHONE = re.compile(r"^\+62[0-9]{8,13}$")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,180}\.[A-Za-z]{2,24}$")
 
 
-def _text(body: dict[str, Any], name: str, limit: int, required: bool = False) -> str | None:
-    value = body.get(name)
-    if value is None:
-        if required:
-            raise InvalidInput("missing_field", field=name)
-        return None
-    if not isinstance(value, str):
-        raise InvalidInput("wrong_type", field=name, expected="string")
-    value = value.strip()
-    if not value:
-        if required:
-            raise InvalidInput("empty_field", field=name)
-        return None
-    if len(value) > limit:
-        raise InvalidInput("too_long", field=name, max=limit)
-    return value
-
-
 def _contact(body: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
     """The username (phone in E.164, or e-mail) and its Cognito attributes."""
-    phone = _text(body, "phone", 20)
-    email = _text(body, "email", 254)
+    phone = fields.text(body, "phone", 20)
+    email = fields.text(body, "email", 254)
     if phone is None and email is None:
         raise InvalidInput("missing_field", field="phone|email")
     attributes = []
@@ -53,15 +36,6 @@ def _contact(body: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
             raise InvalidInput("invalid_email")
         attributes.append({"Name": "email", "Value": email})
     return (phone or email or ""), attributes
-
-
-def _only(body: Any, allowed: set[str]) -> dict[str, Any]:
-    if not isinstance(body, dict):
-        raise InvalidInput("body_not_object")
-    for name in body:
-        if name not in allowed:
-            raise InvalidInput("unknown_field", field=name)
-    return body
 
 
 def _cognito_error(error: Exception) -> Exception:
@@ -79,8 +53,8 @@ def _cognito_error(error: Exception) -> Exception:
 
 def signup_citizen(region_id: str, body: Any) -> dict[str, Any]:
     region = regions.get_region(region_id)
-    body = _only(body, {"name", "phone", "email", "password"})
-    name = _text(body, "name", 120, required=True)
+    body = fields.only(body, {"name", "phone", "email", "password"})
+    name = fields.text(body, "name", 120, required=True)
     username, attributes = _contact(body)
     password = body.get("password")
     if not isinstance(password, str) or not 8 <= len(password) <= 256:
@@ -101,9 +75,9 @@ def signup_citizen(region_id: str, body: Any) -> dict[str, Any]:
 
 
 def confirm_signup(body: Any) -> dict[str, Any]:
-    body = _only(body, {"username", "code"})
-    username = _text(body, "username", 254, required=True)
-    code = _text(body, "code", 16, required=True)
+    body = fields.only(body, {"username", "code"})
+    username = fields.text(body, "username", 254, required=True)
+    code = fields.text(body, "code", 16, required=True)
     cognito = aws.client("cognito-idp")
     try:
         cognito.confirm_sign_up(ClientId=verifier.client_id(), Username=username, ConfirmationCode=code)
@@ -116,13 +90,13 @@ def create_staff(region_id: str, body: Any, actor: Identity) -> dict[str, Any]:
     region = regions.get_region(region_id)
     if actor.role not in ("region_admin", "platform_admin") or not actor.in_region(region.region_id):
         raise Forbidden("forbidden")
-    body = _only(body, {"name", "phone", "email", "role", "agency", "kelurahan_code"})
-    name = _text(body, "name", 120, required=True)
-    role = _text(body, "role", 32, required=True)
+    body = fields.only(body, {"name", "phone", "email", "role", "agency", "kelurahan_code"})
+    name = fields.text(body, "name", 120, required=True)
+    role = fields.text(body, "role", 32, required=True)
     if role not in STAFF_ROLES_BY_REGION_ADMIN:
         raise InvalidInput("unknown_role", role=(role or "")[:32], allowed=", ".join(STAFF_ROLES_BY_REGION_ADMIN))
-    agency = _text(body, "agency", 64)
-    kelurahan_code = _text(body, "kelurahan_code", 32)
+    agency = fields.text(body, "agency", 64)
+    kelurahan_code = fields.text(body, "kelurahan_code", 32)
     if role in ("officer", "agency_head") and not agency and not kelurahan_code:
         raise InvalidInput("missing_field", field="agency")
     if agency and agency not in region.agencies:

@@ -15,7 +15,7 @@ from typing import Any
 from .. import resources
 from ..adapters import aws
 from ..auth.identity import Identity
-from ..domain import i18n, lifecycle, sla
+from ..domain import fields, i18n, lifecycle, sla
 from ..domain import reports as rules
 from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Unprocessable
 from ..domain.regions import RegionConfig
@@ -191,21 +191,7 @@ def _original(duplicate_of: str, report: ReportModel) -> ReportModel:
 
 
 def add_note(report_id: str, body: Any, actor: Identity) -> tuple[ReportModel, RegionConfig]:
-    if not isinstance(body, dict):
-        raise InvalidInput("body_not_object")
-    for name in body:
-        if name != "note":
-            raise InvalidInput("unknown_field", field=name)
-    note = body.get("note")
-    if note is None:
-        raise InvalidInput("missing_field", field="note")
-    if not isinstance(note, str):
-        raise InvalidInput("wrong_type", field="note", expected="string")
-    note = note.strip()
-    if not note:
-        raise InvalidInput("empty_field", field="note")
-    if len(note) > lifecycle.NOTE_MAX:
-        raise InvalidInput("too_long", field="note", max=lifecycle.NOTE_MAX)
+    note = fields.text(fields.only(body, {"note"}), "note", lifecycle.NOTE_MAX, required=True)
     report, region = load_for_staff(report_id, actor)
     if not in_scope(report, actor):
         raise Forbidden("not_your_report")
