@@ -272,3 +272,31 @@ def test_two_regions_with_identical_kelurahan_codes_share_nothing(api, pipeline)
     assert api.get("/v1/me", as_="twin_officer").json_body["region_id"] == "trenggalek-twin"
     assert api.post("/v1/regions/trenggalek/reports", new_report(), as_="twin_citizen").status_code == 403
     assert region_store.get("trenggalek-twin")["areas"] == region_store.get("trenggalek")["areas"]
+
+
+def test_region_admin_edits_sla_time_zone_and_agencies(api, pipeline):
+    import json
+
+    def patch(body, as_="region_admin"):
+        return api.client.http.patch("/v1/regions/trenggalek", body=json.dumps(body), headers={
+            "Content-Type": "application/json", "Authorization": f"Bearer {api.tokens[as_]}"})
+
+    assert patch({"sla": {"verify": 1}}, as_="verifier").status_code == 403
+    assert patch({"sla": {"verify": 0}}).status_code == 400
+    updated = patch({"sla": {"verify": 1, "resolve": 14}})
+    assert updated.status_code == 200
+    assert updated.json_body["sla_days"] == {"verify": 1, "respond": 5, "resolve": 14}
+    report = api.post("/v1/regions/trenggalek/reports", new_report()).json_body
+    created = datetime.fromisoformat(report["created_at"])
+    assert (datetime.fromisoformat(report["due_at"]).date() - created.date()).days <= 3  # one working day
+    agencies = api.get("/v1/regions/trenggalek", as_="region_admin").json_body["agencies"]
+    table = [{"code": a["code"], "name_id": a["name"]["id"], "name_en": a["name"]["en"]} for a in agencies]
+    in_use = patch({"agencies": [a for a in table if a["code"] != "dlh"]})
+    assert in_use.status_code == 409 and in_use.json_body["error"]["code"] == "agency_in_use"
+    table[0]["name_id"] = "Dinas Perhubungan Kabupaten Trenggalek"
+    table.append({"code": "diskominfo", "name_id": "Dinas Komunikasi dan Informatika", "name_en": "Communications"})
+    renamed = patch({"agencies": table}).json_body
+    names = {a["code"]: a["name"]["id"] for a in renamed["agencies"]}
+    assert names["dishub"] == "Dinas Perhubungan Kabupaten Trenggalek" and "diskominfo" in names
+    audit = api.get("/v1/regions/trenggalek", as_="platform_admin").json_body["audit"]
+    assert [a["action"] for a in audit][-2:] == ["settings", "settings"]

@@ -435,6 +435,19 @@ REGION_PATHS: dict[str, Any] = {
                       "400": _error("Invalid action"), "409": _error("Not allowed in this status")}}},
 }
 REGION_METHODS: dict[str, Any] = {
+    ("/v1/regions/{region_id}", "patch"): {
+        "summary": "Edit the region's SLA days, time zone and agencies (region admin; audited)",
+        "operationId": "updateRegion", "parameters": [_REGION, _LANG],
+        "requestBody": {"required": True, "content": _json({"type": "object", "properties": {
+            "sla": {"type": "object", "properties": {k: {"type": "integer", "minimum": 1, "maximum": 60}
+                                                     for k in ("verify", "respond", "resolve")}},
+            "time_zone": {"type": "string", "enum": ["WIB", "WITA", "WIT"]},
+            "agencies": {"type": "array", "items": {"type": "object", "required": ["code", "name_id", "name_en"],
+                                                    "properties": {"code": {"type": "string"},
+                                                                   "name_id": {"type": "string"},
+                                                                   "name_en": {"type": "string"}}}}}})},
+        "responses": {"200": {"description": "The region", "content": _json(_ref("Region"))},
+                      "400": _error("Invalid input"), "409": _error("An agency still in use")}},
     ("/v1/regions/{region_id}/boundaries", "put"): {
         "summary": "Replace the region's kelurahan/desa polygons (region admin); all or nothing",
         "operationId": "putBoundaries", "parameters": [_REGION, _LANG],
@@ -459,6 +472,7 @@ SCHEMAS["Region"] = {"type": "object", "required": ["region_id", "name", "status
 SECURED = {
     ("/v1/regions", "post"), ("/v1/regions/{region_id}/usage", "get"), ("/v1/regions/{region_id}/lifecycle", "post"),
     ("/v1/regions/{region_id}/boundaries", "put"), ("/v1/regions/{region_id}/categories", "put"),
+    ("/v1/regions/{region_id}", "patch"),
     ("/v1/regions/{region_id}/reports", "post"), ("/v1/reports/{report_id}/photos", "post"),
     ("/v1/reports/{report_id}/transitions", "post"), ("/v1/reports/{report_id}/notes", "post"),
     ("/v1/reports/{report_id}/rating", "post"), ("/v1/regions/{region_id}/verification-queue", "get"),

@@ -22,6 +22,12 @@ def get_region(region_id, actor):
     return reply(onboarding.region_view(regions.get_region(region_id), actor), headers={"Cache-Control": "no-store"})
 
 
+@bp.route("/v1/regions/{region_id}", methods=["PATCH"], content_types=ANY_BODY)
+@endpoint(bp, auth="required", roles=ADMINS)
+def update_region(region_id, actor):
+    return reply(onboarding.update_settings(region_id, json_body(bp.current_request), actor))
+
+
 @bp.route("/v1/regions/{region_id}/categories", methods=["GET"])
 @endpoint(bp)
 def categories(region_id):

@@ -366,6 +366,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Masa uji coba gratis {name} berakhir dalam {days} hari ({date}).",
         "en": "The free pilot of {name} ends in {days} days ({date}).",
     },
+    "invalid_agency_code": {
+        "id": "Kode dinas '{agency}' tidak sah atau ganda.",
+        "en": "Agency code '{agency}' is invalid or repeated.",
+    },
+    "agency_in_use": {
+        "id": "Dinas {agency} masih dipakai kategori aktif; pensiunkan kategorinya dahulu.",
+        "en": "Agency {agency} is still used by active categories; retire those categories first.",
+    },
 }
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..adapters import notify
 from ..auth.identity import Identity
-from ..domain import areas, boundaries, i18n, pilot
+from ..domain import areas, boundaries, fields, i18n, pilot
 from ..domain import reports as rules
 from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Unprocessable
 from ..domain.regions import DEFAULT_AGENCIES, TEAMS, TIME_ZONES, RegionConfig, default_categories
@@ -193,6 +193,48 @@ def update_categories(region_id: str, body: Any, actor: Identity) -> dict[str, A
     regions.clear_caches()
     return {"region_id": region.region_id, "categories": regions.categories_view(regions.get_region(region_id)),
             "retired": sorted(c["code"] for c in table if not c["active"])}
+
+
+def update_settings(region_id: str, body: Any, actor: Identity) -> dict[str, Any]:
+    """A region admin edits the region's SLA days, time zone and agencies.
+    An agency still named by an active category cannot be removed; renaming
+    keeps its code, so reports keep pointing at it."""
+    region = regions.get_region(region_id, fresh=True)
+    _require_region_admin(actor, region.region_id)
+    body = fields.only(body, {"sla", "time_zone", "agencies"})
+    if not body:
+        raise InvalidInput("missing_field", field="sla|time_zone|agencies")
+    changes: dict[str, Any] = {}
+    if "sla" in body:
+        changes["sla"] = _sla(body["sla"])
+    if "time_zone" in body:
+        if body["time_zone"] not in TIME_ZONES:
+            raise InvalidInput("unknown_time_zone", time_zone=str(body["time_zone"])[:8])
+        changes["time_zone"] = body["time_zone"]
+    if "agencies" in body:
+        items = body["agencies"]
+        if not isinstance(items, list) or not items:
+            raise InvalidInput("wrong_type", field="agencies", expected="a list of agencies")
+        table, seen = [], set()
+        for item in items:
+            if not isinstance(item, dict):
+                raise InvalidInput("wrong_type", field="agencies[]", expected="object")
+            code = item.get("code")
+            if not isinstance(code, str) or not _CODE.match(code) or code in seen:
+                raise InvalidInput("invalid_agency_code", agency=str(code)[:40])
+            seen.add(code)
+            names = {n: fields.text(item, n, 160, required=True) for n in ("name_id", "name_en")}
+            table.append({"code": code, **names})
+        in_use = sorted({c.agency for c in region.categories.values() if c.active} - seen)
+        if in_use:
+            raise Conflict("agency_in_use", agency=", ".join(in_use))
+        changes["agencies"] = table
+    stamp = rules.iso_utc(rules.now_utc())
+    region_store.update(region.region_id, {**changes, "updated_at": stamp}, {},
+                        audit={"action": "settings", "actor": actor.sub, "at": stamp, "from": None, "to": None,
+                               "note": ", ".join(sorted(changes))})
+    regions.clear_caches()
+    return region_view(regions.get_region(region.region_id, fresh=True), actor)
 
 
 # --- the pilot ----------------------------------------------------------------
