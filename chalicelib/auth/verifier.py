@@ -12,7 +12,6 @@ import logging
 import os
 import threading
 import time
-import urllib.request
 from typing import Any, Callable
 
 from . import tokens
@@ -45,6 +44,8 @@ def jwks_url() -> str:
 
 
 def fetch_json(url: str) -> dict[str, Any]:
+    import urllib.request  # only on a cold start's first token: kept off import time
+
     with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - fixed https/loopback URL
         return json.loads(response.read())
 
