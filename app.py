@@ -6,18 +6,18 @@ handlers.  The logic lives in ``chalicelib``.
 from chalice import Chalice
 
 from chalicelib import resources
-from chalicelib.api import accounts, docs, health, regions, reports, workflow
+from chalicelib.api import accounts, docs, health, projects, regions, reports, workflow
 from chalicelib.api.http import error_shape_middleware
 from chalicelib.logs import configure_logging
-from chalicelib.workers import dispatch, photos, pilots, routing, sla, sweep
+from chalicelib.workers import dispatch, photos, pilots, project_flags, routing, sla, sweep
 
 configure_logging()
 
 app = Chalice(app_name=resources.APP_NAME)
 app.register_middleware(error_shape_middleware, "http")
 
-for blueprint in (health.bp, docs.bp, regions.bp, reports.bp, workflow.bp, accounts.bp):
+for blueprint in (health.bp, docs.bp, regions.bp, reports.bp, workflow.bp, accounts.bp, projects.bp):
     app.register_blueprint(blueprint)
 
-for worker in (routing.bp, dispatch.bp, photos.bp, sweep.bp, sla.bp, pilots.bp):
+for worker in (routing.bp, dispatch.bp, photos.bp, sweep.bp, sla.bp, pilots.bp, project_flags.bp):
     app.register_blueprint(worker)

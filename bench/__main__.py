@@ -33,6 +33,7 @@ class CallRecorder:
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, str, dict[str, Any]]] = []
+        self.pending: tuple[str, str, dict[str, Any]] = ("", "", {})
 
     def install(self) -> None:
         import botocore.session
@@ -43,12 +44,18 @@ class CallRecorder:
         def create_client(session: Any, service_name: str, *args: Any, **kwargs: Any) -> Any:
             client = original(session, service_name, *args, **kwargs)
             client.meta.events.register("provide-client-params", recorder._record)
+            client.meta.events.register("before-call", recorder._sent)
             return client
 
         botocore.session.Session.create_client = create_client  # type: ignore[method-assign]
 
     def _record(self, params: dict[str, Any], model: Any, **kwargs: Any) -> None:
-        self.calls.append((model.service_model.service_name, model.name, json.loads(json.dumps(params, default=str))))
+        self.pending = (model.service_model.service_name, model.name, json.loads(json.dumps(params, default=str)))
+
+    def _sent(self, **kwargs: Any) -> None:
+        # Only requests that go on the wire: presigning a URL provides
+        # parameters too, but never calls AWS.
+        self.calls.append(self.pending)
 
     def take(self) -> list[tuple[str, str, dict[str, Any]]]:
         calls, self.calls = self.calls, []
@@ -94,6 +101,60 @@ def import_time(statement: str, runs: int) -> float:
     return statistics.median(samples)
 
 
+def public_works(call: Any, recorder: CallRecorder, count: int) -> None:
+    """QlueWork: AWS calls to register a project, report progress, record a
+    disbursement, and read the budget, a project page, the list and OCDS,
+    with ``count`` projects in the region (the budget read must not grow)."""
+    from datetime import datetime, timedelta, timezone
+
+    from chalicelib.store.models import ProjectModel
+
+    today = datetime.now(timezone(timedelta(hours=7))).date()
+    body = {"title": "Jalan desa", "agency": "dpupr", "fiscal_year": today.year, "funding_source": "apbd",
+            "location": {"type": "LineString", "coordinates": [[111.695, -8.102], [111.706, -8.099]]},
+            "value": 2_000_000_000, "contractor": {"name": "CV Maju Jaya", "npwp": "01.234.567.8-901.000"},
+            "contract_number": "1/2026", "start_date": (today - timedelta(days=90)).isoformat(),
+            "end_date": (today + timedelta(days=90)).isoformat()}
+    captured: list[str] = []
+    operations: dict[str, Counter[str]] = {}
+
+    def measure(name: str, run: Any) -> None:
+        recorder.take()
+        run()
+        operations.setdefault(name, Counter()).update(f"{s}.{o}" for s, o, _ in recorder.take())
+
+    for n in range(count):
+        def register() -> None:
+            captured.append(call("region_admin", "POST", "/v1/regions/trenggalek/projects",
+                                 "/v1/regions/{region_id}/projects", {"region_id": "trenggalek"}, body)["id"])
+        measure("register project", register)
+        pid = captured[-1]
+        photo = uuid.uuid4().hex  # an accepted progress photo, as the photo worker records it (setup, not measured)
+        ProjectModel(id=pid).update(actions=[ProjectModel.photos.set([{
+            "id": photo, "key": f"photos/projects/{pid}/{photo}.jpg", "thumb_key": f"photos/projects/{pid}/{photo}.thumb.jpg",
+            "content_type": "image/jpeg", "width": 10, "height": 10, "bytes": 100, "at": "2026-01-01T00:00:00.000000Z"}])])
+        recorder.take()
+        measure("progress report", lambda: call("contractor", "POST", f"/v1/projects/{pid}/progress",
+                                                "/v1/projects/{project_id}/progress", {"project_id": pid},
+                                                {"percent": 30, "date": today.isoformat(), "photo_ids": [photo]}))
+        measure("disbursement", lambda: call("finance", "POST", f"/v1/projects/{pid}/disbursements",
+                                             "/v1/projects/{project_id}/disbursements", {"project_id": pid},
+                                             {"amount": 100_000_000, "date": today.isoformat(), "reference": f"SP2D {n}"}))
+    pid = captured[0]
+    for _ in range(10):
+        measure("GET budget", lambda: call("citizen", "GET", "/v1/regions/trenggalek/budget",
+                                           "/v1/regions/{region_id}/budget", {"region_id": "trenggalek"}))
+        measure("GET project", lambda: call("citizen", "GET", f"/v1/projects/{pid}", "/v1/projects/{project_id}",
+                                            {"project_id": pid}))
+        measure("GET projects", lambda: call("citizen", "GET", "/v1/regions/trenggalek/projects",
+                                             "/v1/regions/{region_id}/projects", {"region_id": "trenggalek"}))
+    print(f"\npublic works ({count} projects in the region; AWS calls per request):")
+    for name, counter in operations.items():
+        runs = {"register project": count, "progress report": count, "disbursement": count}.get(name, 10)
+        per = ", ".join(f"{op} x{n / runs:g}" for op, n in sorted(counter.items()))
+        print(f"  {name:<19} {sum(counter.values()) / runs:>4g} AWS calls: {per}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--requests", type=int, default=200)
@@ -125,7 +186,8 @@ def main() -> int:
         cognito = boto3.client("cognito-idp", region_name=REGION)
         seed_demo_accounts(cognito, pool_id)
         tokens = {role: "Bearer " + sign_in(cognito, client_id, DEMO_ACCOUNTS[role][0])
-                  for role in ("citizen", "verifier", "officer", "agency_head")}
+                  for role in ("citizen", "verifier", "officer", "agency_head", "region_admin", "contractor",
+                               "finance")}
         from app import app
         from devstack.lambda_events import LambdaContext
 
@@ -192,11 +254,12 @@ def main() -> int:
         recorder.take()
 
         def call(role: str, method: str, path: str, resource: str, params: dict[str, str], body: Any = None,
-                 query: dict[str, str] | None = None) -> None:
+                 query: dict[str, str] | None = None) -> Any:
             event = api_event(method, path, resource, params, body, {"authorization": tokens[role]})
             event["queryStringParameters"] = query
             response = app(event, context)
             assert response["statusCode"] < 300, response
+            return json.loads(response["body"])
 
         def transition(role: str, target: str):
             def run(report_id: str) -> None:
@@ -239,6 +302,7 @@ def main() -> int:
                 operations.update(f"{s}.{o}" for s, o, _ in recorder.take())
             per = ", ".join(f"{op} x{n / 10:g}" for op, n in sorted(operations.items()))
             print(f"  {name:<19} {sum(operations.values()) / 10:>4g} AWS calls: {per}")
+        public_works(call, recorder, args.workflow)
     finally:
         moto.stop()
 

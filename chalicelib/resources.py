@@ -116,6 +116,12 @@ REPORTS = Table(
         # Escalations: overdue open reports per ``<region>#<agency>`` (or
         # ``<region>#verification`` while unverified), by deadline.
         Index("overdue", hash_key="overdue_key", range_key="due_at"),
+        # Citizen audits: the reports that name a public works project, on
+        # the project's page, newest first.
+        Index("project", hash_key="project_id", range_key="created_at"),
+        # The inspectorate's audit inbox: ``<region>#<watching agency>``,
+        # every citizen audit of the region's projects, newest first.
+        Index("audits", hash_key="audit_key", range_key="created_at"),
     ),
 )
 
@@ -139,7 +145,29 @@ BOUNDARIES = Table(logical="boundaries", hash_key="region_version", range_key="k
 # a count of distinct accounts without scanning anything.
 COUNTERS = Table(logical="counters", hash_key="scope", range_key="metric")
 
-TABLES: tuple[Table, ...] = (REPORTS, REGIONS, BOUNDARIES, COUNTERS)
+# Public works projects (QlueWork): one item per project with its progress
+# reports, disbursements, photos, documents and history inside (a project has
+# tens of those, always shown together: the project page is one GetItem).
+# ``sort_key`` is ``<fiscal year>#<created_at>``, so "a region's projects of
+# a year" is a ``begins_with`` Query, newest first.
+PROJECTS = Table(
+    logical="projects",
+    hash_key="id",
+    indexes=(
+        Index("region", hash_key="region_id", range_key="sort_key"),
+        Index("agency", hash_key="agency_key", range_key="sort_key"),  # <region>#<agency>
+        Index("kecamatan", hash_key="kecamatan_key", range_key="sort_key"),  # <region>#<kecamatan code>
+        Index("contractor", hash_key="contractor_key", range_key="sort_key"),  # <region>#<npwp>
+    ),
+)
+
+# Pre-computed budget totals, updated in the same transaction as each project
+# change: hash key the region, range key ``<year|all>#region``,
+# ``<year|all>#agency#<code>`` or ``<year|all>#kecamatan#<code>``.  The
+# budget page is one Query.
+BUDGET = Table(logical="budget", hash_key="region_id", range_key="scope")
+
+TABLES: tuple[Table, ...] = (REPORTS, REGIONS, BOUNDARIES, COUNTERS, PROJECTS, BUDGET)
 
 # --- queues ---------------------------------------------------------------
 
@@ -163,6 +191,10 @@ PHOTOS_BUCKET = Bucket(
         "uploads/reports/<report_id>/<photo_id>.<ext>": "raw upload from a presigned POST; deleted once processed",
         "photos/reports/<report_id>/<photo_id>.<ext>": "the cleaned image (metadata removed)",
         "photos/reports/<report_id>/<photo_id>.thumb.jpg": "thumbnail",
+        "uploads/projects/<project_id>/<photo_id>.<ext>": "raw progress photo of a public works project",
+        "photos/projects/<project_id>/<photo_id>.<ext>": "the cleaned progress photo (and .thumb.jpg)",
+        "uploads/projects/<project_id>/docs/<document_id>.pdf": "raw contract document",
+        "documents/projects/<project_id>/<document_id>.pdf": "the checked contract document",
     },
 )
 
@@ -170,7 +202,9 @@ PHOTOS_BUCKET = Bucket(
 
 # Roles are Cognito groups; an account's region, agency and kelurahan are
 # custom attributes carried in its ID token.
-ROLES = ("citizen", "verifier", "officer", "agency_head", "region_admin", "platform_admin")
+# ``contractor``: one account per winning contractor per region, carrying its
+# NPWP; ``finance``: the budget officer who records disbursements.
+ROLES = ("citizen", "verifier", "officer", "agency_head", "region_admin", "platform_admin", "contractor", "finance")
 
 
 @dataclass(frozen=True)
@@ -190,7 +224,7 @@ class UserPool:
 USER_POOL = UserPool(
     logical="users",
     groups=ROLES,
-    custom_attributes=("region_id", "agency", "kelurahan_code"),
+    custom_attributes=("region_id", "agency", "kelurahan_code", "contractor"),
     client_name="app",
 )
 
@@ -211,3 +245,5 @@ PHOTOS_PER_REPORT = 5
 EVIDENCE_PHOTOS_PER_REPORT = 5
 UPLOAD_URL_SECONDS = 600
 VIEW_URL_SECONDS = 900
+PHOTOS_PER_PROJECT = 400
+DOCUMENTS_PER_PROJECT = 50

@@ -27,6 +27,7 @@ def seed_demo_region(region_id: str = demo_region.REGION_ID) -> dict[str, int]:
 
 
 DEMO_PASSWORD = "demo-password-1"
+DEMO_CONTRACTOR_NPWP = "012345678901000"
 # role (as `make token ROLE=…` names it) -> (username, Cognito group, custom attributes, name)
 DEMO_ACCOUNTS: dict[str, tuple[str, str, dict[str, str], str]] = {
     "citizen": ("+6281200000001", "citizen", {}, "Warga Demo"),
@@ -39,6 +40,14 @@ DEMO_ACCOUNTS: dict[str, tuple[str, str, dict[str, str], str]] = {
     "agency_head": ("kadis.pupr@trenggalek.demo", "agency_head", {"agency": "dpupr"}, "Kepala Dinas PUPR Demo"),
     "region_admin": ("admin@trenggalek.demo", "region_admin", {}, "Admin Trenggalek Demo"),
     "platform_admin": ("platform@aduan.demo", "platform_admin", {}, "Admin Platform Demo"),
+    # public works (QlueWork): the winner of the seeded project, another
+    # contractor, the budget officer and the inspectorate
+    "contractor": ("cv.majujaya@trenggalek.demo", "contractor", {"contractor": DEMO_CONTRACTOR_NPWP},
+                   "CV Maju Jaya (demo)"),
+    "contractor2": ("pt.lainnya@trenggalek.demo", "contractor", {"contractor": "029876543210000"},
+                    "PT Kontraktor Lain (demo)"),
+    "finance": ("keuangan@trenggalek.demo", "finance", {}, "Bendahara BKD Demo"),
+    "inspector": ("inspektorat@trenggalek.demo", "officer", {"agency": "inspektorat"}, "Auditor Inspektorat Demo"),
 }
 
 
@@ -69,3 +78,32 @@ def sign_in(cognito, client_id: str, username: str, password: str = DEMO_PASSWOR
     result = cognito.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",
                                    AuthParameters={"USERNAME": username, "PASSWORD": password})
     return result["AuthenticationResult"]["IdToken"]
+
+
+def demo_project_body() -> dict:
+    """The seeded public works project: a road in the demo region, won by
+    the demo contractor."""
+    return {
+        "title": "Rehabilitasi Jalan Poros Desa (demo)",
+        "description": "Pengaspalan ulang 1,2 km jalan poros desa.",
+        "agency": "dpupr", "fiscal_year": 2026, "funding_source": "apbd",
+        "location": {"type": "LineString", "coordinates": [[111.695, -8.102], [111.700, -8.100], [111.706, -8.099]]},
+        "value": 1_250_000_000,
+        "contractor": {"name": "CV Maju Jaya", "npwp": "01.234.567.8-901.000"},
+        "contract_number": "027/045/406.011/2026",
+        "start_date": "2026-03-02", "end_date": "2026-12-15",
+    }
+
+
+def seed_demo_project(region_id: str = demo_region.REGION_ID) -> str | None:
+    """Register the demo project through the same service an admin uses,
+    unless the region already has projects; returns its id."""
+    from chalicelib.auth.identity import Identity
+    from chalicelib.services import projects
+    from chalicelib.store import projects as project_store
+
+    if next(iter(project_store.of_region(region_id)), None) is not None:
+        return None
+    admin = Identity(sub="seed", username="seed", role="region_admin", region_id=region_id, name="seed")
+    project, _ = projects.register(region_id, demo_project_body(), admin)
+    return project.id

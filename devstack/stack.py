@@ -221,10 +221,11 @@ class LocalStack:
 
         self.app = app_module.app
         if self.seed:
-            from .seed import seed_demo_accounts, seed_demo_region
+            from .seed import seed_demo_accounts, seed_demo_project, seed_demo_region
 
             self.seeded = seed_demo_region()
             self.accounts = seed_demo_accounts(session.client("cognito-idp", region_name=REGION), self.user_pool_id)
+            self.seeded["demo_project"] = seed_demo_project()
         self._write_state()
 
         sqs = session.client("sqs", region_name=REGION)

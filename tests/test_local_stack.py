@@ -210,6 +210,67 @@ def test_onboarding_a_whole_regency_is_one_command(stack):
     assert region["status"] == "trial" and region["name"] == "Kabupaten Trenggalek"
 
 
+def test_public_works_flow_on_the_local_stack(stack, tmp_path):
+    """QlueWork end to end over HTTP: the seeded project and accounts
+    (``make token ROLE=contractor|finance``) → progress photo through the
+    presigned POST → progress → disbursement → citizen audit → budget →
+    OCDS export validated offline."""
+    from datetime import datetime, timedelta, timezone
+
+    from test_ocds import validate_offline
+
+    base, token = stack["base"], stack["token"]
+    today = datetime.now(timezone(timedelta(hours=7))).date().isoformat()
+    me = requests.get(f"{base}/v1/me", headers=token("contractor")).json()
+    assert me["role"] == "contractor" and me["contractor_npwp"]
+    mine = requests.get(f"{base}/v1/regions/trenggalek/projects?contractor={me['contractor_npwp']}").json()["items"]
+    [project] = mine
+    pid = project["id"]
+    grant = requests.post(f"{base}/v1/projects/{pid}/photos", json={"content_type": "image/jpeg"},
+                          headers=token("contractor"))
+    assert grant.status_code == 201, grant.text
+    upload = grant.json()["upload"]
+    posted = requests.post(upload["url"], data=upload["fields"],
+                           files={"file": ("progress.jpg", jpeg_with_gps(), "image/jpeg")})
+    assert posted.status_code in (200, 201, 204), posted.text
+    photo_id = grant.json()["photo_id"]
+    wait_until(lambda: photo_id in [p["id"] for p in requests.get(f"{base}/v1/projects/{pid}").json()["photos"]])
+    progress = requests.post(f"{base}/v1/projects/{pid}/progress", headers=token("contractor"),
+                             json={"percent": 62.5, "date": today, "note": "Aspal lapis kedua", "photo_ids": [photo_id]})
+    assert progress.status_code == 201, progress.text
+    paid = requests.post(f"{base}/v1/projects/{pid}/disbursements", headers=token("finance"),
+                         json={"amount": 500_000_000, "date": today, "reference": "SP2D 900/2026"})
+    assert paid.status_code == 201, paid.text
+    over = requests.post(f"{base}/v1/projects/{pid}/disbursements", headers={**token("finance"), "Accept-Language": "en"},
+                         json={"amount": 800_000_000, "date": today, "reference": "SP2D 901/2026"})
+    assert over.status_code == 400 and over.json()["error"]["code"] == "over_contract_value"
+
+    audit = requests.post(f"{base}/v1/regions/trenggalek/reports", headers=token("citizen"),
+                          json=new_report(category="fasilitas-umum", description="Aspal baru sudah mengelupas.",
+                                          project_id=pid))
+    assert audit.status_code == 201, audit.text
+    audit_id = audit.json()["id"]
+    wait_until(lambda: requests.get(f"{base}/v1/reports/{audit_id}").json()["routed"])
+    verified = requests.post(f"{base}/v1/reports/{audit_id}/transitions", json={"to": "verified"},
+                             headers=token("verifier"))
+    assert verified.status_code == 200, verified.text
+    page = wait_until(lambda: (lambda p: p if p["audits"]["open"] == 1 else None)(
+        requests.get(f"{base}/v1/projects/{pid}").json()))
+    assert "open_citizen_audits" in [f["code"] for f in page["red_flags"]]
+    assert page["physical_progress"] == 62.5 and page["financial_progress"] == 40.0
+
+    budget = requests.get(f"{base}/v1/regions/trenggalek/budget?year=2026").json()
+    assert budget["totals"]["disbursed"] == 500_000_000 and budget["totals"]["projects_flagged"] >= 1
+    export = requests.get(f"{base}/v1/regions/trenggalek/ocds")
+    assert export.status_code == 200
+    result = validate_offline(export.json(), tmp_path)
+    assert result["validation_errors"] == [] and result["additional_closed_codelist_values"] == {}
+    [release] = [r for r in export.json()["releases"] if r["ocid"].endswith(pid)]
+    [document] = release["contracts"][0]["implementation"]["documents"]
+    photo = requests.get(document["url"].replace("https://", "http://"))
+    assert photo.status_code == 200 and photo.headers["Content-Type"] == "image/jpeg"
+
+
 def test_ctrl_c_stops_everything(stack):
     process = stack["process"]
     process.send_signal(signal.SIGINT)

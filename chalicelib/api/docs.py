@@ -10,21 +10,14 @@ from chalice import Blueprint
 
 from .. import resources
 from ..domain import reports as report_rules
+from . import docs_projects
+from .openapi_parts import error, json_content, ref
 from .http import reply
 
 bp = Blueprint(__name__)
 
 
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _json(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"application/json": {"schema": schema}}
-
-
-def _error(description: str) -> dict[str, Any]:
-    return {"description": description, "content": _json(_ref("Error"))}
+_ref, _json, _error = ref, json_content, error
 
 
 _LANG = {
@@ -78,6 +71,9 @@ SCHEMAS: dict[str, Any] = {
             "lat": {"type": "number", "minimum": -90, "maximum": 90},
             "lon": {"type": "number", "minimum": -180, "maximum": 180},
             "address": {"type": "string", "maxLength": report_rules.ADDRESS_MAX},
+            "project_id": {"type": "string", "description": "A citizen audit: the public works project the "
+                                                            "report is about (routed to its agency and the "
+                                                            "inspectorate; shown on the project page)."},
             "kelurahan_code": {"type": "string", "description": "The reporter's choice; routing trusts the point."},
             "anonymous": {"type": "boolean", "default": False},
             "reporter": {
@@ -276,11 +272,13 @@ def document() -> dict[str, Any]:
     paths = doc["paths"]
     paths.update(WORKFLOW_PATHS)
     paths.update(REGION_PATHS)
+    paths.update(docs_projects.PATHS)
+    doc["components"]["schemas"].update(docs_projects.SCHEMAS)
     for (path, method), operation in REGION_METHODS.items():
         paths[path][method] = operation
     for path, item in paths.items():
         for method, operation in item.items():
-            if (path, method) in SECURED:
+            if (path, method) in SECURED | docs_projects.SECURED:
                 operation["security"] = [{"cognito": []}]
                 operation["responses"].setdefault("401", _error("No valid token"))
                 operation["responses"].setdefault("403", _error("Role or region not allowed"))
@@ -356,6 +354,9 @@ WORKFLOW_PATHS: dict[str, Any] = {
                         "schema": {"type": "string", "enum": ["verified", "in_process", "done"], "default": "verified"}},
                        {"name": "overdue", "in": "query", "required": False,
                         "schema": {"type": "string", "enum": ["true", "false"]}},
+                       {"name": "audits", "in": "query", "required": False,
+                        "schema": {"type": "string", "enum": ["true"]},
+                        "description": "the inspectorate: citizen audits of public works projects, newest first"},
                        {"name": "assigned", "in": "query", "required": False,
                         "schema": {"type": "string", "enum": ["me"]}, "description": "reports I have taken"}] + _PAGE,
         "responses": {"200": _PAGE_REPLY, "400": _error("Invalid parameter")}}},
@@ -386,8 +387,10 @@ WORKFLOW_PATHS: dict[str, Any] = {
         "operationId": "createStaff", "parameters": [_REGION, _LANG],
         "requestBody": {"required": True, "content": _json({"type": "object", "required": ["name", "role"],
             "properties": {"name": {"type": "string"}, "phone": {"type": "string"}, "email": {"type": "string"},
-                           "role": {"type": "string", "enum": ["verifier", "officer", "agency_head", "region_admin"]},
-                           "agency": {"type": "string"}, "kelurahan_code": {"type": "string"}}})},
+                           "role": {"type": "string", "enum": ["verifier", "officer", "agency_head", "region_admin",
+                                                               "finance", "contractor"]},
+                           "agency": {"type": "string"}, "kelurahan_code": {"type": "string"},
+                           "npwp": {"type": "string", "description": "contractor only: the contractor's NPWP"}}})},
         "responses": {"201": {"description": "Created", "content": _json(_ref("Account"))},
                       "400": _error("Invalid input"), "409": _error("Account exists")}}},
 }
@@ -442,6 +445,12 @@ REGION_METHODS: dict[str, Any] = {
             "sla": {"type": "object", "properties": {k: {"type": "integer", "minimum": 1, "maximum": 60}
                                                      for k in ("verify", "respond", "resolve")}},
             "time_zone": {"type": "string", "enum": ["WIB", "WITA", "WIT"]},
+            "ocid_prefix": {"type": "string", "pattern": "^ocds-[a-z0-9]{6}$",
+                            "description": "The region's OCDS prefix, registered with the Open Contracting Partnership"},
+            "project_rules": {"type": "object", "description": "Red-flag thresholds of public works projects",
+                              "properties": {"money_ahead_points": {"type": "integer", "default": 20},
+                                             "behind_schedule_points": {"type": "integer", "default": 25},
+                                             "stale_days": {"type": "integer", "default": 30}}},
             "agencies": {"type": "array", "items": {"type": "object", "required": ["code", "name_id", "name_en"],
                                                     "properties": {"code": {"type": "string"},
                                                                    "name_id": {"type": "string"},

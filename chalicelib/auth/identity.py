@@ -5,7 +5,10 @@ from dataclasses import dataclass
 from typing import Any
 
 # The most privileged group an account is in is its role.
-ROLE_PRECEDENCE = ("platform_admin", "region_admin", "agency_head", "verifier", "officer", "citizen")
+ROLE_PRECEDENCE = ("platform_admin", "region_admin", "agency_head", "finance", "verifier", "officer",
+                   "contractor", "citizen")
+# Roles outside the regency's own staff.
+OUTSIDE_ROLES = ("citizen", "contractor")
 ALL_REGIONS = "*"
 
 
@@ -20,6 +23,8 @@ class Identity:
     name: str | None = None
     email: str | None = None
     phone: str | None = None
+    # a contractor account's NPWP (digits only)
+    contractor: str | None = None
 
     @classmethod
     def from_claims(cls, claims: dict[str, Any]) -> "Identity | None":
@@ -38,6 +43,7 @@ class Identity:
             name=claims.get("name"),
             email=claims.get("email"),
             phone=claims.get("phone_number"),
+            contractor=claims.get("custom:contractor") or None,
         )
 
     def in_region(self, region_id: str) -> bool:
@@ -45,4 +51,4 @@ class Identity:
 
     @property
     def is_staff(self) -> bool:
-        return self.role != "citizen"
+        return self.role not in OUTSIDE_ROLES

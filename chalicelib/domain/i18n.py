@@ -374,6 +374,144 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Dinas {agency} masih dipakai kategori aktif; pensiunkan kategorinya dahulu.",
         "en": "Agency {agency} is still used by active categories; retire those categories first.",
     },
+    # public works projects (QlueWork)
+    "not_whole_rupiah": {
+        "id": "Kolom '{field}' harus bilangan bulat rupiah (tanpa desimal, bukan teks).",
+        "en": "The field '{field}' must be a whole number of rupiah (no decimals, not text).",
+    },
+    "too_precise": {
+        "id": "Kolom '{field}' paling banyak {decimals} angka di belakang koma.",
+        "en": "The field '{field}' may have at most {decimals} decimals.",
+    },
+    "invalid_date": {
+        "id": "Kolom '{field}' harus tanggal yang sah berformat YYYY-MM-DD.",
+        "en": "The field '{field}' must be a valid date written YYYY-MM-DD.",
+    },
+    "date_in_future": {
+        "id": "Tanggal pada kolom '{field}' belum terjadi.",
+        "en": "The date in '{field}' is in the future.",
+    },
+    "dates_out_of_order": {
+        "id": "Urutan tanggal salah: '{second}' tidak boleh sebelum '{first}'.",
+        "en": "Dates out of order: '{second}' may not be before '{first}'.",
+    },
+    "invalid_npwp": {
+        "id": "NPWP harus 15 angka (01.234.567.8-901.000) atau 16 angka.",
+        "en": "The NPWP tax id must be 15 digits (01.234.567.8-901.000) or 16 digits.",
+    },
+    "unknown_funding_source": {
+        "id": "Sumber dana tidak dikenal; pilih: {allowed}.",
+        "en": "Unknown funding source; use one of: {allowed}.",
+    },
+    "invalid_geojson": {
+        "id": "Kolom '{field}' bukan geometri GeoJSON yang sah: {problem}.",
+        "en": "The field '{field}' is not a valid GeoJSON geometry: {problem}.",
+    },
+    "project_not_found": {
+        "id": "Proyek '{project_id}' tidak ditemukan.",
+        "en": "Project '{project_id}' was not found.",
+    },
+    "not_project_contractor": {
+        "id": "Hanya kontraktor pemenang proyek ini yang dapat melaporkan progresnya.",
+        "en": "Only the contractor that won this project can report its progress.",
+    },
+    "not_project_agency": {
+        "id": "Proyek hanya dapat didaftarkan atau diubah oleh admin wilayah atau staf dinas pemiliknya.",
+        "en": "A project can be registered or changed only by the region admin or staff of its own agency.",
+    },
+    "progress_decrease": {
+        "id": "Progres fisik tidak boleh turun ({current}% menjadi {percent}%) kecuali koreksi admin dengan alasan.",
+        "en": "Physical progress cannot go down ({current}% to {percent}%) except by an admin correction with a reason.",
+    },
+    "correction_admin_only": {
+        "id": "Koreksi progres hanya dapat dilakukan admin wilayah.",
+        "en": "Only the region admin can correct progress.",
+    },
+    "progress_needs_photo": {
+        "id": "Laporan progres wajib menyertakan sedikitnya satu foto (photo_ids).",
+        "en": "A progress report needs at least one photo (photo_ids).",
+    },
+    "invalid_photo_ids": {
+        "id": "Daftar photo_ids berisi foto ganda atau lebih dari 10 foto.",
+        "en": "photo_ids repeats a photo or lists more than 10.",
+    },
+    "photo_not_ready": {
+        "id": "Foto {photo_id} belum selesai diproses, ditolak, atau sudah dipakai laporan lain; coba lagi sebentar.",
+        "en": "Photo {photo_id} is not processed yet, was refused, or is used by another report; retry shortly.",
+    },
+    "over_contract_value": {
+        "id": "Pencairan Rp{amount} melebihi sisa nilai kontrak Rp{remaining}.",
+        "en": "A disbursement of Rp{amount} exceeds the remaining contract value of Rp{remaining}.",
+    },
+    "duplicate_reference": {
+        "id": "Pencairan dengan referensi '{reference}' sudah tercatat.",
+        "en": "A disbursement with reference '{reference}' is already recorded.",
+    },
+    "project_busy": {
+        "id": "Proyek sedang diubah oleh orang lain; coba lagi.",
+        "en": "The project is being changed by someone else; try again.",
+    },
+    "unsupported_document_type": {
+        "id": "Dokumen harus berupa PDF (application/pdf).",
+        "en": "Documents must be PDF (application/pdf).",
+    },
+    "unknown_document_type": {
+        "id": "Jenis dokumen tidak dikenal; pilih: {allowed}.",
+        "en": "Unknown document type; use one of: {allowed}.",
+    },
+    "too_many_uploads": {
+        "id": "Batas unggahan proyek ini ({max}) sudah tercapai.",
+        "en": "This project's upload limit ({max}) has been reached.",
+    },
+    "document_not_pdf": {
+        "id": "Berkas bukan PDF.",
+        "en": "The file is not a PDF.",
+    },
+    "document_too_large": {
+        "id": "Berkas {size} byte melebihi batas {max} byte.",
+        "en": "The file's {size} bytes exceed the {max}-byte limit.",
+    },
+    "invalid_format": {
+        "id": "Format '{format}' tidak dikenal; pilih json atau geojson.",
+        "en": "Unknown format '{format}'; use json or geojson.",
+    },
+    "invalid_year": {
+        "id": "Tahun anggaran harus empat angka.",
+        "en": "The fiscal year must be four digits.",
+    },
+    "unknown_flag": {
+        "id": "Tanda bahaya '{flag}' tidak dikenal; pilih: {allowed}.",
+        "en": "Red flag '{flag}' is not known; use one of: {allowed}.",
+    },
+    "invalid_ocid_prefix": {
+        "id": "Prefiks OCDS harus berbentuk ocds-xxxxxx (6 huruf kecil/angka), sesuai pendaftaran di Open Contracting Partnership.",
+        "en": "The OCDS prefix must look like ocds-xxxxxx (6 lowercase letters/digits), as registered with the Open Contracting Partnership.",
+    },
+    "file_not_found": {
+        "id": "Berkas '{file_id}' tidak ditemukan pada proyek ini.",
+        "en": "File '{file_id}' was not found on this project.",
+    },
+    "project_not_in_region": {
+        "id": "Proyek {project_id} bukan proyek wilayah ini.",
+        "en": "Project {project_id} is not a project of this region.",
+    },
+    # red flags, each with the rule it applies
+    "flag_money_ahead_of_work": {
+        "id": "Uang mendahului pekerjaan: keuangan {financial}% melampaui fisik {physical}% lebih dari {margin} poin.",
+        "en": "Money ahead of work: financial {financial}% exceeds physical {physical}% by more than {margin} points.",
+    },
+    "flag_behind_schedule": {
+        "id": "Terlambat: waktu berjalan {time_elapsed}% melampaui progres fisik {physical}% lebih dari {margin} poin.",
+        "en": "Behind schedule: time elapsed {time_elapsed}% exceeds physical progress {physical}% by more than {margin} points.",
+    },
+    "flag_no_recent_progress": {
+        "id": "Tidak ada laporan progres selama {days} hari (batas {limit} hari) pada proyek yang berjalan.",
+        "en": "No progress report for {days} days (limit {limit} days) on an active project.",
+    },
+    "flag_open_citizen_audits": {
+        "id": "{count} laporan warga (audit) atas proyek ini masih terbuka.",
+        "en": "{count} citizen audit reports on this project are still open.",
+    },
 }
 
 

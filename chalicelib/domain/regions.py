@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta, timezone
 from typing import Any
 
+from .projects import Rules
 from .sla import SlaDays
 
 # The colour teams ("pasukan") of Trenggalek.
@@ -114,6 +115,8 @@ class RegionConfig:
     boundaries_version: int = 0
     sla: SlaDays = field(default_factory=SlaDays)
     notify_topic_arn: str | None = None
+    project_rules: Rules = field(default_factory=Rules)
+    ocid_prefix: str | None = None
 
     @property
     def tz(self) -> timezone:
@@ -137,6 +140,8 @@ class RegionConfig:
             boundaries_version=int(record.get("boundaries_version") or 0),
             sla=SlaDays.from_record(record.get("sla")),
             notify_topic_arn=record.get("notify_topic_arn"),
+            project_rules=Rules.from_record(record.get("project_rules")),
+            ocid_prefix=record.get("ocid_prefix"),
         )
 
     def agency_names(self, code: str | None) -> tuple[str, str]:

@@ -22,7 +22,8 @@ CONTACT_FIELD_MAX = 120
 
 INITIAL_STATUS = "waiting"
 
-REPORT_FIELDS = {"category", "description", "lat", "lon", "address", "kelurahan_code", "anonymous", "reporter"}
+REPORT_FIELDS = {"category", "description", "lat", "lon", "address", "kelurahan_code", "anonymous", "reporter",
+                 "project_id"}
 REPORTER_FIELDS = {"name", "phone", "email"}
 
 _IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,128}$")
@@ -57,6 +58,8 @@ class NewReport:
     kelurahan_code: str | None
     anonymous: bool
     reporter: dict[str, str] | None
+    # a citizen audit names the public works project it is about
+    project_id: str | None = None
 
     def fingerprint(self) -> str:
         """Identifies the request's content, to tell a genuine retry from a
@@ -119,7 +122,8 @@ def parse_new_report(body: Any, region: RegionConfig) -> NewReport:
             if text is not None:
                 cleaned[name] = text
         reporter = cleaned or None
-    return NewReport(category, description, lat, lon, address, kelurahan_code, anonymous, reporter)
+    project_id = fields.text(body, "project_id", 64, required=False)
+    return NewReport(category, description, lat, lon, address, kelurahan_code, anonymous, reporter, project_id)
 
 
 def check_idempotency_key(key: str | None) -> str | None:

@@ -12,9 +12,10 @@ from ..auth import verifier
 from ..auth.identity import Identity
 from ..domain import fields
 from ..domain.errors import Conflict, Forbidden, InvalidInput
+from ..domain.projects import npwp
 from . import regions
 
-STAFF_ROLES_BY_REGION_ADMIN = ("verifier", "officer", "agency_head", "region_admin")
+STAFF_ROLES_BY_REGION_ADMIN = ("verifier", "officer", "agency_head", "region_admin", "finance", "contractor")
 _PHONE = re.compile(r"^\+62[0-9]{8,13}$")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,180}\.[A-Za-z]{2,24}$")
 
@@ -90,7 +91,7 @@ def create_staff(region_id: str, body: Any, actor: Identity) -> dict[str, Any]:
     region = regions.get_region(region_id)
     if actor.role not in ("region_admin", "platform_admin") or not actor.in_region(region.region_id):
         raise Forbidden("forbidden")
-    body = fields.only(body, {"name", "phone", "email", "role", "agency", "kelurahan_code"})
+    body = fields.only(body, {"name", "phone", "email", "role", "agency", "kelurahan_code", "npwp"})
     name = fields.text(body, "name", 120, required=True)
     role = fields.text(body, "role", 32, required=True)
     if role not in STAFF_ROLES_BY_REGION_ADMIN:
@@ -103,7 +104,16 @@ def create_staff(region_id: str, body: Any, actor: Identity) -> dict[str, Any]:
         raise InvalidInput("unknown_agency", agency=agency)
     if kelurahan_code and kelurahan_code not in region.kelurahan:
         raise InvalidInput("unknown_kelurahan", kelurahan_code=kelurahan_code)
+    contractor = None
+    if role == "contractor":
+        # one account per winning contractor per region, known by its NPWP
+        contractor = npwp(fields.text(body, "npwp", 32, required=True) or "")
+        agency = kelurahan_code = None
+    elif body.get("npwp") is not None:
+        raise InvalidInput("unknown_field", field="npwp")
     username, attributes = _contact(body)
+    if contractor:
+        attributes.append({"Name": "custom:contractor", "Value": contractor})
     attributes += [{"Name": "name", "Value": name or ""},
                    {"Name": "custom:region_id", "Value": region.region_id}]
     if agency:
@@ -119,7 +129,7 @@ def create_staff(region_id: str, body: Any, actor: Identity) -> dict[str, Any]:
     except cognito.exceptions.ClientError as error:
         raise _cognito_error(error) from None
     return {"username": username, "name": name, "role": role, "region_id": region.region_id,
-            "agency": agency, "kelurahan_code": kelurahan_code}
+            "agency": agency, "kelurahan_code": kelurahan_code, "contractor": contractor}
 
 
 def me(actor: Identity) -> dict[str, Any]:
@@ -128,4 +138,6 @@ def me(actor: Identity) -> dict[str, Any]:
     if actor.is_staff:
         view["agency"] = actor.agency
         view["kelurahan_code"] = actor.kelurahan_code
+    if actor.role == "contractor":
+        view["contractor_npwp"] = actor.contractor
     return view

@@ -18,6 +18,7 @@ from ..domain import areas, boundaries, fields, i18n, pilot
 from ..domain import reports as rules
 from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Unprocessable
 from ..domain.regions import DEFAULT_AGENCIES, TEAMS, TIME_ZONES, RegionConfig, default_categories
+from ..domain.projects import parse_rules
 from ..domain.sla import DEFAULT_DAYS
 from ..store import counters
 from ..store import regions as region_store
@@ -130,6 +131,8 @@ def region_view(region: RegionConfig, viewer: Identity | None) -> dict[str, Any]
             "activated_at": rules.local_iso(record["activated_at"], region) if record.get("activated_at") else None,
             "sla_days": {"verify": region.sla.verify, "respond": region.sla.respond, "resolve": region.sla.resolve},
             "boundaries_version": region.boundaries_version,
+            "project_rules": region.project_rules.as_dict(),
+            "ocid_prefix": region.ocid_prefix,
             "agencies": [{"code": a.code, "name": {"id": a.name_id, "en": a.name_en}} for a in region.agencies.values()],
             "audit": [dict(a) for a in record.get("audit") or []] if viewer.role == "platform_admin" else None,
         })
@@ -201,12 +204,19 @@ def update_settings(region_id: str, body: Any, actor: Identity) -> dict[str, Any
     keeps its code, so reports keep pointing at it."""
     region = regions.get_region(region_id, fresh=True)
     _require_region_admin(actor, region.region_id)
-    body = fields.only(body, {"sla", "time_zone", "agencies"})
+    body = fields.only(body, {"sla", "time_zone", "agencies", "project_rules", "ocid_prefix"})
     if not body:
-        raise InvalidInput("missing_field", field="sla|time_zone|agencies")
+        raise InvalidInput("missing_field", field="sla|time_zone|agencies|project_rules|ocid_prefix")
     changes: dict[str, Any] = {}
     if "sla" in body:
         changes["sla"] = _sla(body["sla"])
+    if "project_rules" in body:
+        changes["project_rules"] = parse_rules(body["project_rules"], region.project_rules).as_dict()
+    if "ocid_prefix" in body:
+        prefix = fields.text(body, "ocid_prefix", 11, required=True) or ""
+        if not re.fullmatch(r"ocds-[a-z0-9]{6}", prefix):
+            raise InvalidInput("invalid_ocid_prefix")
+        changes["ocid_prefix"] = prefix
     if "time_zone" in body:
         if body["time_zone"] not in TIME_ZONES:
             raise InvalidInput("unknown_time_zone", time_zone=str(body["time_zone"])[:8])

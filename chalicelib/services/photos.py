@@ -95,6 +95,10 @@ def clean_image(data: bytes, extension: str) -> tuple[bytes, bytes, int, int]:
 
 def process_upload(bucket: str, key: str) -> str:
     """Handle one S3 object-created notification; returns what happened."""
+    from . import project_files
+
+    if project_files.is_project_key(key):
+        return project_files.process_upload(bucket, key)
     upload = parse_key(key)
     s3 = aws.client("s3")
     if upload is None:

@@ -49,6 +49,12 @@ def create_report(region_id: str, body: Any, idempotency_key: str | None, actor:
         raise Forbidden("pilot_ended")
     key = domain.check_idempotency_key(idempotency_key)
     draft = domain.parse_new_report(body, region)
+    watching: list[str] = []
+    if draft.project_id is not None:
+        from . import projects
+
+        projects.audit_target(region, draft.project_id)
+        watching = projects.watchers(region)
     moment = domain.now_utc()
     now = domain.iso_utc(moment)
     # The key is scoped to the reporter: two phones cannot collide on it.
@@ -72,6 +78,9 @@ def create_report(region_id: str, body: Any, idempotency_key: str | None, actor:
         anonymous=draft.anonymous,
         reporter=contact or None,
         reporter_id=actor.sub,
+        project_id=draft.project_id,
+        watchers=watching or None,
+        audit_key=f"{region.region_id}#{watching[0]}" if watching else None,
         due_stage="verify",
         **{k: v for k, v in placement.items() if v is not None},
         status=domain.INITIAL_STATUS,
@@ -120,7 +129,7 @@ def viewer_level(report: ReportModel, viewer: Identity | None) -> str:
     or ``public``."""
     if viewer is None:
         return "public"
-    if viewer.role == "citizen":
+    if not viewer.is_staff:
         return "reporter" if report.reporter_id == viewer.sub else "public"
     return "staff" if viewer.in_region(report.region_id) else "public"
 
@@ -189,6 +198,7 @@ def report_view(report: ReportModel, region: RegionConfig, viewer: Identity | No
         "duplicate_of": report.duplicate_of,
         "reopen_count": int(report.reopen_count or 0),
         "rating": _last_rating(report, region, level),
+        "project_id": report.project_id,
     }
     if level == "staff":
         view["assignee"] = report.assignee
@@ -234,6 +244,7 @@ def summary(report: ReportModel, region: RegionConfig) -> dict[str, Any]:
         "assignee_name": report.assignee_name,
         "review_pending": bool(report.review_pending),
         "photos": len(report.photos),
+        "project_id": report.project_id,
     }
 
 

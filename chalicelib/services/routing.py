@@ -12,6 +12,7 @@ Every step is idempotent, because SQS delivers at least once:
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 from datetime import timedelta
 from typing import Any
@@ -39,6 +40,13 @@ def route_report(report_id: str) -> dict[str, Any]:
         decision = domain.route(region, regions.area_index(region), report.category,
                                 float(report.lat), float(report.lon), report.kelurahan_hint)
         now = domain.iso_utc(domain.now_utc())
+        if report.project_id:
+            # a citizen audit goes to the agency that owns the project
+            from ..store import projects as project_store
+
+            project = project_store.get(report.project_id)
+            if project is not None:
+                decision = dataclasses.replace(decision, agency=project.agency)
         fields = {
             "agency": decision.agency or None,
             "team": decision.team or None,
@@ -75,6 +83,10 @@ def handle_event(message: dict[str, Any]) -> dict[str, Any]:
         month = now.astimezone(region.tz).strftime("%Y-%m")
         done["dispatched"] = store.record_dispatch(report.id, domain.iso_utc(now), f"{report.region_id}#{month}",
                                                    f"count#agency#{report.agency}#received")
+    if report.project_id:
+        from . import projects
+
+        done["audit"] = projects.sync_audit(report)
     marker = f"{message.get('status', report.status)}#{message.get('version', report.version)}"
     if message.get("event") == "status_changed" and marker not in report.notified:
         sent = notifications.notify_reporter(report)

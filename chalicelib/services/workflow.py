@@ -53,7 +53,8 @@ def in_scope(report: ReportModel, actor: Identity) -> bool:
         return True
     if actor.kelurahan_code:
         return report.kelurahan_code == actor.kelurahan_code
-    return bool(actor.agency) and report.agency == actor.agency
+    # the inspectorate follows citizen audits of public works projects
+    return bool(actor.agency) and (report.agency == actor.agency or actor.agency in (report.watchers or []))
 
 
 def _placement(report: ReportModel, status: str, due_at: str | None, review_pending: bool, now: str,
@@ -303,6 +304,13 @@ def inbox(actor: Identity, params: dict[str, str]) -> tuple[list[ReportModel], s
     region = actor.region_id
     if params.get("assigned") == "me":
         return _paged(ReportModel.by_assignee, actor.sub, params, newest_first=True)
+    if params.get("audits") is not None:
+        # the inspectorate: every citizen audit of a public works project
+        if params["audits"] != "true":
+            raise InvalidInput("wrong_type", field="audits", expected="true")
+        if not actor.agency:
+            raise Forbidden("no_agency")
+        return _paged(ReportModel.audits, f"{region}#{actor.agency}", params, newest_first=True)
     overdue = params.get("overdue")
     if overdue not in (None, "true", "false"):
         raise InvalidInput("wrong_type", field="overdue", expected="true|false")

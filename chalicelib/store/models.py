@@ -98,6 +98,15 @@ class ReportModel(Model):
     by_reporter = _index(resources.REPORTS, "reporter")
     due = _index(resources.REPORTS, "due")
     overdue_index = _index(resources.REPORTS, "overdue")
+    # a citizen audit of a public works project: the project, whether it is
+    # counted as an open or a done audit on the project (``open``/``done``),
+    # and the agencies that follow it besides its own (the inspectorate)
+    project_id = UnicodeAttribute(null=True)
+    audit_state = UnicodeAttribute(null=True)
+    watchers = ListAttribute(null=True)
+    audit_key = UnicodeAttribute(null=True)
+    by_project = _index(resources.REPORTS, "project")
+    audits = _index(resources.REPORTS, "audits")
     # workflow
     verified_at = UnicodeAttribute(null=True)
     rejection_reason = UnicodeAttribute(null=True)
@@ -152,6 +161,10 @@ class RegionModel(Model):
     boundaries_note = UnicodeAttribute(null=True)
     # working days per SLA stage: {verify, respond, resolve}
     sla = MapAttribute(null=True)
+    # red-flag thresholds of public works projects (domain.projects.Rules)
+    project_rules = MapAttribute(null=True)
+    # the region's registered OCDS prefix (``ocds-xxxxxx``)
+    ocid_prefix = UnicodeAttribute(null=True)
     notify_topic_arn = UnicodeAttribute(null=True)
     # the pilot
     trial_started_at = UnicodeAttribute(null=True)
@@ -186,9 +199,92 @@ class CounterModel(Model):
     value = NumberAttribute(default=0)
 
 
+class ProjectModel(Model):
+    """A public works project; amounts are whole rupiah, progress is basis
+    points (see ``chalicelib.domain.projects``)."""
+
+    class Meta(_Meta):
+        table_name = resources.PROJECTS.name
+
+    id = UnicodeAttribute(hash_key=True)
+    region_id = UnicodeAttribute()
+    sort_key = UnicodeAttribute()
+    agency_key = UnicodeAttribute()
+    kecamatan_key = UnicodeAttribute()
+    contractor_key = UnicodeAttribute()
+    title = UnicodeAttribute()
+    description = UnicodeAttribute(null=True)
+    agency = UnicodeAttribute()
+    fiscal_year = NumberAttribute()
+    funding_source = UnicodeAttribute()
+    location = JSONAttribute()
+    lon = NumberAttribute()
+    lat = NumberAttribute()
+    kelurahan_code = UnicodeAttribute(null=True)
+    kelurahan = UnicodeAttribute(null=True)
+    kecamatan_code = UnicodeAttribute(null=True)
+    kecamatan = UnicodeAttribute(null=True)
+    out_of_area = BooleanAttribute(default=False)
+    value = NumberAttribute()
+    disbursed = NumberAttribute(default=0)
+    progress_bp = NumberAttribute(default=0)
+    contractor_name = UnicodeAttribute()
+    contractor_npwp = UnicodeAttribute()
+    contract_number = UnicodeAttribute()
+    start_date = UnicodeAttribute()
+    end_date = UnicodeAttribute()
+    last_report_on = UnicodeAttribute(null=True)
+    audits_open = NumberAttribute(default=0)
+    audits_done = NumberAttribute(default=0)
+    # red-flag codes as last evaluated (on each change and by the daily sweep);
+    # ``flagged`` is what the budget totals count
+    flags = ListAttribute(default=list)
+    flagged = BooleanAttribute(default=False)
+    flags_on = UnicodeAttribute(null=True)
+    # [{id, percent_bp, date, note, photo_ids, correction_reason, actor, actor_role, at}]
+    progress = ListAttribute(default=list)
+    # [{id, amount, date, reference, actor, at}]
+    disbursements = ListAttribute(default=list)
+    # [{id, key, thumb_key, content_type, width, height, bytes, at, progress_id}]
+    photos = ListAttribute(default=list)
+    # [{id, key, title, document_type, content_type, bytes, at}]
+    documents = ListAttribute(default=list)
+    # uploads handed out by presigned POSTs: [{id, kind, document_type, title}]
+    uploads = ListAttribute(default=list)
+    # ids of uploads the worker has handled (accepted or refused)
+    handled = ListAttribute(default=list)
+    # uploads the worker refused: [{id, reason_code, reason, at}]
+    rejected_uploads = ListAttribute(default=list)
+    # [{action, actor, actor_role, at, detail}]
+    history = ListAttribute(default=list)
+    created_by = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    version = NumberAttribute(default=1)
+    by_region = _index(resources.PROJECTS, "region")
+    by_agency = _index(resources.PROJECTS, "agency")
+    by_kecamatan = _index(resources.PROJECTS, "kecamatan")
+    by_contractor = _index(resources.PROJECTS, "contractor")
+
+
+class BudgetTotalModel(Model):
+    class Meta(_Meta):
+        table_name = resources.BUDGET.name
+
+    region_id = UnicodeAttribute(hash_key=True)
+    scope = UnicodeAttribute(range_key=True)
+    projects = NumberAttribute(default=0)
+    value = NumberAttribute(default=0)
+    disbursed = NumberAttribute(default=0)
+    progress_value = NumberAttribute(default=0)
+    flagged = NumberAttribute(default=0)
+
+
 MODELS = {
     resources.REPORTS.logical: ReportModel,
     resources.REGIONS.logical: RegionModel,
     resources.BOUNDARIES.logical: BoundaryModel,
     resources.COUNTERS.logical: CounterModel,
+    resources.PROJECTS.logical: ProjectModel,
+    resources.BUDGET.logical: BudgetTotalModel,
 }

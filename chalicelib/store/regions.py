@@ -9,7 +9,7 @@ from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 from .models import BoundaryModel, RegionModel
 
 REGION_FIELDS = ("region_id", "name", "kemendagri_code", "time_zone", "status", "categories",
-                 "agencies", "areas", "areas_source", "boundaries_version", "boundaries_note", "sla", "notify_topic_arn",
+                 "agencies", "areas", "areas_source", "boundaries_version", "boundaries_note", "sla", "project_rules", "ocid_prefix", "notify_topic_arn",
                  "trial_started_at", "trial_ends_at", "activated_at", "reminders_sent", "audit",
                  "created_at", "updated_at")
 
@@ -34,6 +34,8 @@ def _record(item: RegionModel) -> dict[str, Any]:
     record = {name: getattr(item, name) for name in REGION_FIELDS}
     if isinstance(record["sla"], MapAttribute):
         record["sla"] = record["sla"].as_dict()
+    if isinstance(record["project_rules"], MapAttribute):
+        record["project_rules"] = record["project_rules"].as_dict()
     return record
 
 
@@ -75,6 +77,11 @@ def update(region_id: str, fields: dict[str, Any], expected: dict[str, Any], aud
             raise Changed(region_id) from error
         raise
     return get(region_id) or {}
+
+
+def by_status(status: str) -> list[dict[str, Any]]:
+    """Every region in ``status`` (one paged Query of the lifecycle index)."""
+    return [_record(item) for item in RegionModel.lifecycle.query(status)]
 
 
 def trials_ending_before(cutoff: str) -> list[dict[str, Any]]:
