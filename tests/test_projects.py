@@ -233,8 +233,10 @@ def test_the_whole_flow_register_progress_disburse_audit_budget(api, pipeline):
     assert budget(api, TODAY.year + 1)["totals"]["projects"] == 0
 
     # history: every change, with who and when
-    assert [h["action"] for h in page["history"]] == ["registered", "progress", "disbursement", "disbursement"]
-    assert [h["actor_role"] for h in page["history"]] == ["region_admin", "contractor", "finance", "finance"]
+    assert [h["action"] for h in page["history"]] == ["registered", "photo_added", "progress", "disbursement",
+                                                      "disbursement"]
+    assert [h["actor_role"] for h in page["history"]] == ["region_admin", "contractor", "contractor", "finance",
+                                                          "finance"]
 
 
 def test_bad_input_changes_nothing(api, pipeline):
@@ -423,6 +425,8 @@ def test_contract_documents_must_be_pdf(api, pipeline):
     assert [(d["id"], d["title"]) for d in page["documents"]] == [(grants[0], "Kontrak")]
     assert page["documents"][0]["url"].startswith("https://")
     assert [(r["id"], r["reason_code"]) for r in page["rejected_uploads"]] == [(grants[1], "document_not_pdf")]
+    assert sorted((h["action"], h["actor_role"]) for h in page["history"][1:]) == [
+        ("document_added", "region_admin"), ("upload_refused", "region_admin")]
     refused = api.post(f"/v1/projects/{pid}/documents", {"content_type": "image/png", "title": "x"},
                        as_="region_admin")
     assert refused.json_body["error"]["code"] == "unsupported_document_type"

@@ -55,7 +55,7 @@ def request_upload(project_id: str, body: Any, actor: Identity, kind: str) -> di
         if extension is None:
             raise InvalidInput("unsupported_photo_type", content_type=content_type)
         key = f"{resources.UPLOAD_PREFIX}projects/{project.id}/{upload_id}.{extension}"
-        upload = {"id": upload_id, "kind": "photo"}
+        upload = {"id": upload_id, "kind": "photo", "actor": actor.sub, "actor_role": actor.role}
         max_bytes, limit = resources.PHOTO_MAX_BYTES, resources.PHOTOS_PER_PROJECT + resources.DOCUMENTS_PER_PROJECT
     else:
         if not _may_manage(actor, project.region_id, project.agency):
@@ -67,7 +67,8 @@ def request_upload(project_id: str, body: Any, actor: Identity, kind: str) -> di
             raise InvalidInput("unknown_document_type", allowed=", ".join(rules.DOCUMENT_TYPES))
         title = fields.text(body, "title", rules.TITLE_MAX, required=True)
         key = f"{resources.UPLOAD_PREFIX}projects/{project.id}/docs/{upload_id}.pdf"
-        upload = {"id": upload_id, "kind": "document", "document_type": document_type, "title": title}
+        upload = {"id": upload_id, "kind": "document", "document_type": document_type, "title": title,
+                  "actor": actor.sub, "actor_role": actor.role}
         max_bytes, limit = rules.DOCUMENT_MAX_BYTES, resources.PHOTOS_PER_PROJECT + resources.DOCUMENTS_PER_PROJECT
     try:
         store.note_upload(project.id, upload, limit)
@@ -133,9 +134,18 @@ def process_upload(bucket: str, key: str) -> str:
     except photos.Rejected as rejected:
         outcome = {"id": upload_id, "reason_code": rejected.code, "reason": i18n.both(rejected.code, **rejected.params),
                    "bytes": size, "at": now}
-        store.add_upload_outcome(project.id, upload_id, None, outcome, now)
+        store.add_upload_outcome(project.id, upload_id, None, outcome, now,
+                                 _history(granted, "upload_refused", now, reason=rejected.code))
         s3.delete_object(Bucket=bucket, Key=key)
         return f"rejected:{rejected.code}"
-    store.add_upload_outcome(project.id, upload_id, target, record, now)
+    action = "photo_added" if target == "photos" else "document_added"
+    store.add_upload_outcome(project.id, upload_id, target, record, now,
+                             _history(granted, action, now, file_id=upload_id, title=record.get("title")))
     s3.delete_object(Bucket=bucket, Key=key)
     return "accepted"
+
+
+def _history(granted: dict[str, Any], action: str, at: str, **detail: Any) -> dict[str, Any]:
+    """Who asked for the upload is who added the file."""
+    return {"action": action, "actor": granted.get("actor", "system"), "actor_role": granted.get("actor_role", "system"),
+            "at": at, "detail": detail}

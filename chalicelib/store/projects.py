@@ -83,15 +83,18 @@ def note_upload(project_id: str, upload: dict[str, Any], limit: int) -> None:
         raise
 
 
-def add_upload_outcome(project_id: str, upload_id: str, target: str | None, record: dict[str, Any], at: str) -> bool:
-    """Record what the worker decided about one upload, once: ``target`` is
-    ``photos``, ``documents`` or None (refused).  False if already recorded."""
+def add_upload_outcome(project_id: str, upload_id: str, target: str | None, record: dict[str, Any], at: str,
+                       history: dict[str, Any]) -> bool:
+    """Record what the worker decided about one upload, once, with its
+    history entry: ``target`` is ``photos``, ``documents`` or None
+    (refused).  False if already recorded."""
     attribute = {"photos": ProjectModel.photos, "documents": ProjectModel.documents,
                  None: ProjectModel.rejected_uploads}[target]
     try:
         ProjectModel(id=project_id).update(
             actions=[attribute.set(attribute.append([record])),
                      ProjectModel.handled.set(ProjectModel.handled.append([upload_id])),
+                     ProjectModel.history.set(ProjectModel.history.append([history])),
                      ProjectModel.updated_at.set(at)],
             condition=ProjectModel.id.exists() & ~ProjectModel.handled.contains(upload_id),
         )
