@@ -80,6 +80,11 @@ def vendor(arch: str) -> Path:
         for path in (target / parent).glob("*"):
             if path.is_dir() and path.name not in keep:
                 shutil.rmtree(path)
+    # ... and of those, only the kept countries' names (``<lang>/LC_MESSAGES/ID.mo``).
+    codes = {name.strip() for names in HOLIDAY_COUNTRIES.values() for name in names.split(",")}
+    for path in (target / "holidays" / "locale").glob("*/LC_MESSAGES/*.mo"):
+        if path.stem not in codes:
+            path.unlink()
     countries = target / "holidays" / "countries"
     if countries.is_dir():
         for path in countries.glob("*.py"):
