@@ -211,8 +211,13 @@ def test_the_whole_flow_register_progress_disburse_audit_budget(api, pipeline):
     audits = api.get("/v1/me/inbox?audits=true", as_="inspector").json_body["items"]
     assert [(r["id"], r["project_id"]) for r in audits] == [(audit_id, pid)]
     assert api.get("/v1/me/inbox?audits=true", as_="officer").json_body["items"] == []
+    # the inspectorate follows it (notes) but the project's agency works it
+    note = api.post(f"/v1/reports/{audit_id}/notes", {"note": "Inspektorat memantau."}, as_="inspector")
+    assert note.status_code == 201, note.json_body
     verified = api.post(f"/v1/reports/{audit_id}/transitions", {"to": "verified"}, as_="verifier")
     assert verified.status_code == 200, verified.json_body
+    take = api.post(f"/v1/reports/{audit_id}/transitions", {"to": "in_process"}, as_="inspector")
+    assert take.status_code == 403 and take.json_body["error"]["code"] == "not_your_report"
     pipeline.run()
     page = api.get(f"/v1/projects/{pid}").json_body
     assert page["audits"] == {"open": 1, "done": 0}

@@ -47,14 +47,18 @@ def load_for_staff(report_id: str, actor: Identity) -> tuple[ReportModel, Region
     return report, regions.get_region(report.region_id)
 
 
-def in_scope(report: ReportModel, actor: Identity) -> bool:
-    """Field staff act on their agency's reports, or their kelurahan's."""
+def in_scope(report: ReportModel, actor: Identity, following: bool = False) -> bool:
+    """Field staff act on their agency's reports, or their kelurahan's.
+    With ``following``, an agency that follows the report without working
+    it (the inspectorate on a citizen audit) is in scope too: it may add
+    notes, not move the report."""
     if actor.role in ("verifier", "region_admin", "platform_admin"):
         return True
     if actor.kelurahan_code:
         return report.kelurahan_code == actor.kelurahan_code
-    # the inspectorate follows citizen audits of public works projects
-    return bool(actor.agency) and (report.agency == actor.agency or actor.agency in (report.watchers or []))
+    if not actor.agency:
+        return False
+    return report.agency == actor.agency or (following and actor.agency in (report.watchers or []))
 
 
 def _placement(report: ReportModel, status: str, due_at: str | None, review_pending: bool, now: str,
@@ -194,7 +198,7 @@ def _original(duplicate_of: str, report: ReportModel) -> ReportModel:
 def add_note(report_id: str, body: Any, actor: Identity) -> tuple[ReportModel, RegionConfig]:
     note = fields.text(fields.only(body, {"note"}), "note", lifecycle.NOTE_MAX, required=True)
     report, region = load_for_staff(report_id, actor)
-    if not in_scope(report, actor):
+    if not in_scope(report, actor, following=True):
         raise Forbidden("not_your_report")
     now = rules.iso_utc(rules.now_utc())
     entry = _history(report.status, now, actor, "history_note", note)
