@@ -509,3 +509,17 @@ def test_audit_report_must_name_a_project_of_the_region(api):
     for project_id, code in (("f" * 32, "project_not_found"), (123, "wrong_type")):
         response = api.post("/v1/regions/trenggalek/reports", new_report(project_id=project_id))
         assert (response.status_code, response.json_body["error"]["code"]) == (400, code)
+
+
+def test_a_retried_registration_is_not_counted_twice(api):
+    headers = {"Idempotency-Key": "register-road-1"}
+    first = api.post("/v1/regions/trenggalek/projects", project_body(), as_="region_admin", headers=headers)
+    again = api.post("/v1/regions/trenggalek/projects", project_body(), as_="region_admin", headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert first.json_body["id"] == again.json_body["id"]
+    assert budget(api)["totals"]["projects"] == 1
+    other = api.post("/v1/regions/trenggalek/projects", project_body(value=5), as_="region_admin", headers=headers)
+    assert other.status_code == 422 and other.json_body["error"]["code"] == "idempotency_key_reused"
+    # the key is the account's own: another admin's same key is another project
+    assert api.post("/v1/regions/trenggalek/projects", project_body(), as_="officer",
+                    headers=headers).json_body["id"] != first.json_body["id"]

@@ -89,9 +89,13 @@ PATHS: dict[str, Any] = {
     "/v1/regions/{region_id}/projects": {
         "post": {
             "summary": "Register a public works project (region admin, or the agency's own staff)",
-            "operationId": "registerProject", "parameters": [_REGION, _LANG],
+            "operationId": "registerProject", "parameters": [_REGION, _LANG, {
+                "name": "Idempotency-Key", "in": "header", "required": False,
+                "description": "A retry with the same key returns the same project (never a second one); the "
+                               "same key with a different body gets 422.", "schema": {"type": "string", "maxLength": 128}}],
             "requestBody": {"required": True, "content": _json(_ref("NewProject"))},
-            "responses": {"201": _PROJECT_REPLY, "400": _error("Invalid input"), "404": _error("Unknown region")}},
+            "responses": {"201": _PROJECT_REPLY, "400": _error("Invalid input"), "404": _error("Unknown region"),
+                          "422": _error("Idempotency key reused for a different project")}},
         "get": {
             "summary": "A region's projects (public), newest fiscal year first; GeoJSON for maps with "
                        "`Accept: application/geo+json` or `format=geojson`",

@@ -21,7 +21,8 @@ def _page(project, region):
 @bp.route("/v1/regions/{region_id}/projects", methods=["POST"], content_types=ANY_BODY)
 @endpoint(bp, auth="required", roles=MANAGERS)
 def register_project(region_id, actor):
-    project, region = projects.register(region_id, json_body(bp.current_request), actor)
+    request = bp.current_request
+    project, region = projects.register(region_id, json_body(request), actor, request.headers.get("idempotency-key"))
     return reply(_page(project, region), 201, headers={"Location": f"/v1/projects/{project.id}"})
 
 

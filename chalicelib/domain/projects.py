@@ -11,6 +11,8 @@ projects on a read.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import re
 from dataclasses import dataclass, field
@@ -214,6 +216,12 @@ class NewProject:
     start_date: date
     end_date: date
     kelurahan_code: str | None
+
+
+def fingerprint(body: dict[str, Any]) -> str:
+    """The request's content, to tell a retry from a different request sent
+    under the same idempotency key."""
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
 
 
 def parse_new_project(body: Any, agencies: set[str], kelurahan: set[str]) -> NewProject:

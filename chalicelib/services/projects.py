@@ -16,7 +16,7 @@ from ..auth.identity import Identity
 from ..domain import i18n
 from ..domain import projects as rules
 from ..domain import reports as report_rules
-from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Unprocessable
 from ..domain.regions import RegionConfig
 from ..store import projects as store
 from ..store.models import ProjectModel, ReportModel
@@ -76,8 +76,14 @@ def _may_manage(actor: Identity, region_id: str, agency: str) -> bool:
     return actor.role in ("officer", "agency_head") and actor.agency == agency
 
 
-def register(region_id: str, body: Any, actor: Identity) -> tuple[ProjectModel, RegionConfig]:
+def register(region_id: str, body: Any, actor: Identity,
+             idempotency_key: str | None = None) -> tuple[ProjectModel, RegionConfig]:
+    """Register a project and count it in its totals, in one transaction.
+    With an ``Idempotency-Key`` the id is derived from it (per account), so a
+    retried request finds its project instead of registering (and counting)
+    it twice."""
     region = regions.get_region(region_id)
+    key = report_rules.check_idempotency_key(idempotency_key)
     if actor.role not in ("region_admin", "platform_admin", "officer", "agency_head"):
         raise Forbidden("not_project_agency")
     if region.status == "expired":
@@ -90,7 +96,8 @@ def register(region_id: str, body: Any, actor: Identity) -> tuple[ProjectModel, 
     kelurahan_code = area.kelurahan_code if area else draft.kelurahan_code
     place = region.kelurahan.get(kelurahan_code or "")
     now = report_rules.iso_utc(report_rules.now_utc())
-    project_id = uuid.uuid4().hex
+    project_id = (uuid.uuid5(uuid.NAMESPACE_URL, f"aduan:project:{region.region_id}:{actor.sub}:{key}").hex
+                  if key else uuid.uuid4().hex)
     kecamatan_code = place[1] if place else None
     project = ProjectModel(
         id=project_id, region_id=region.region_id, sort_key=f"{draft.fiscal_year}#{now}",
@@ -109,7 +116,14 @@ def register(region_id: str, body: Any, actor: Identity) -> tuple[ProjectModel, 
     )
     flags = rules.red_flags(figures(project, today(region)), region.project_rules)
     project.flags, project.flagged, project.flags_on = [f.code for f in flags], bool(flags), today(region).isoformat()
-    store.insert(project, _scopes(project), rules.totals_delta(None, _state(project, bool(flags))))
+    project.fingerprint = rules.fingerprint(body)
+    try:
+        store.insert(project, _scopes(project), rules.totals_delta(None, _state(project, bool(flags))))
+    except store.ConditionFailed:
+        existing = store.get(project_id)
+        if existing is None or existing.fingerprint != project.fingerprint:
+            raise Unprocessable("idempotency_key_reused") from None
+        return existing, region
     return project, region
 
 

@@ -261,6 +261,8 @@ class ProjectModel(Model):
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     version = NumberAttribute(default=1)
+    # the registration request's content, to recognise a retry
+    fingerprint = UnicodeAttribute(null=True)
     by_region = _index(resources.PROJECTS, "region")
     by_agency = _index(resources.PROJECTS, "agency")
     by_kecamatan = _index(resources.PROJECTS, "kecamatan")
