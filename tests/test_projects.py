@@ -523,3 +523,19 @@ def test_a_retried_registration_is_not_counted_twice(api):
     # the key is the account's own: another admin's same key is another project
     assert api.post("/v1/regions/trenggalek/projects", project_body(), as_="officer",
                     headers=headers).json_body["id"] != first.json_body["id"]
+
+
+def test_retried_progress_and_disbursement_are_applied_once(api, pipeline):
+    pid = register(api)["id"]
+    photo_id = progress_photo(api, pipeline, pid)
+    body = {"percent": 30, "date": day(0), "photo_ids": [photo_id]}
+    for _ in range(2):
+        sent = api.post(f"/v1/projects/{pid}/progress", body, as_="contractor", headers={"Idempotency-Key": "p-1"})
+        assert sent.status_code == 201, sent.json_body
+    assert len(sent.json_body["progress"]) == 1
+    pay = {"amount": 100_000_000, "date": day(0), "reference": "SP2D 5"}
+    for _ in range(2):
+        sent = api.post(f"/v1/projects/{pid}/disbursements", pay, as_="finance", headers={"Idempotency-Key": "d-1"})
+        assert sent.status_code == 201, sent.json_body
+    assert sent.json_body["disbursed"] == 100_000_000 and len(sent.json_body["disbursements"]) == 1
+    assert budget(api)["totals"]["disbursed"] == 100_000_000

@@ -84,6 +84,9 @@ _PAGE = [
     {"name": "cursor", "in": "query", "required": False, "schema": {"type": "string"}},
 ]
 _PROJECT_REPLY = {"description": "The project page", "content": _json(_ref("Project"))}
+_IDEMPOTENCY = {"name": "Idempotency-Key", "in": "header", "required": False, "schema": {"type": "string", "maxLength": 128},
+                "description": "A retry with the same key (from the same account) is answered with the project as it "
+                               "is, without applying the request twice."}
 
 PATHS: dict[str, Any] = {
     "/v1/regions/{region_id}/projects": {
@@ -127,7 +130,7 @@ PATHS: dict[str, Any] = {
     "/v1/projects/{project_id}/progress": {"post": {
         "summary": "The project's contractor reports physical progress with at least one photo; a region admin "
                    "may correct it (also downwards) with `correction_reason`",
-        "operationId": "reportProgress", "parameters": [_PROJECT, _LANG],
+        "operationId": "reportProgress", "parameters": [_PROJECT, _LANG, _IDEMPOTENCY],
         "requestBody": {"required": True, "content": _json({"type": "object", "required": ["percent", "date"],
             "properties": {"percent": {"type": "number", "minimum": 0, "maximum": 100, "multipleOf": 0.01},
                            "date": _DATE, "note": {"type": "string"},
@@ -139,7 +142,7 @@ PATHS: dict[str, Any] = {
                                                                       "change")}}},
     "/v1/projects/{project_id}/disbursements": {"post": {
         "summary": "The finance officer records a disbursement (termin); the sum never exceeds the contract value",
-        "operationId": "recordDisbursement", "parameters": [_PROJECT, _LANG],
+        "operationId": "recordDisbursement", "parameters": [_PROJECT, _LANG, _IDEMPOTENCY],
         "requestBody": {"required": True, "content": _json({"type": "object",
             "required": ["amount", "date", "reference"],
             "properties": {"amount": _RUPIAH, "date": _DATE,

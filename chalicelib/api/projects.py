@@ -61,14 +61,18 @@ def get_file(project_id, file_id):
 @bp.route("/v1/projects/{project_id}/progress", methods=["POST"], content_types=ANY_BODY)
 @endpoint(bp, auth="required", roles=("contractor", "region_admin", "platform_admin"))
 def report_progress(project_id, actor):
-    project, region = projects.report_progress(project_id, json_body(bp.current_request), actor)
+    request = bp.current_request
+    project, region = projects.report_progress(project_id, json_body(request), actor,
+                                               request.headers.get("idempotency-key"))
     return reply(_page(project, region), 201)
 
 
 @bp.route("/v1/projects/{project_id}/disbursements", methods=["POST"], content_types=ANY_BODY)
 @endpoint(bp, auth="required", roles=("finance",))
 def record_disbursement(project_id, actor):
-    project, region = projects.record_disbursement(project_id, json_body(bp.current_request), actor)
+    request = bp.current_request
+    project, region = projects.record_disbursement(project_id, json_body(request), actor,
+                                                   request.headers.get("idempotency-key"))
     return reply(_page(project, region), 201)
 
 

@@ -147,7 +147,10 @@ def _change(project_id: str, decide: Callable[[ProjectModel, RegionConfig, date]
         project = load(project_id)
         region = regions.get_region(project.region_id)
         on = today(region)
-        actions, after, condition = decide(project, region, on)
+        try:
+            actions, after, condition = decide(project, region, on)
+        except Replayed:
+            return project, region
         new = ProjectModel(**{**{k: getattr(project, k) for k in (
             "value", "disbursed", "progress_bp", "last_report_on", "audits_open", "start_date", "end_date")}, **after})
         flags = rules.red_flags(figures(new, on), region.project_rules)
@@ -165,9 +168,26 @@ def _change(project_id: str, decide: Callable[[ProjectModel, RegionConfig, date]
     raise Conflict("project_busy")
 
 
-def report_progress(project_id: str, body: Any, actor: Identity) -> tuple[ProjectModel, RegionConfig]:
+class Replayed(Exception):
+    """The request was already applied (same Idempotency-Key)."""
+
+
+def _entry_id(project_id: str, actor: Identity, idempotency_key: str | None) -> str:
+    """A progress report's or disbursement's id: derived from the
+    ``Idempotency-Key`` (per account), so a retry over a flaky connection is
+    recognised and answered with the project as it is, not applied twice."""
+    key = report_rules.check_idempotency_key(idempotency_key)
+    if key is None:
+        return uuid.uuid4().hex
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"aduan:project-entry:{project_id}:{actor.sub}:{key}").hex
+
+
+def report_progress(project_id: str, body: Any, actor: Identity,
+                    idempotency_key: str | None = None) -> tuple[ProjectModel, RegionConfig]:
     """The project's contractor reports physical progress with photos; a
     region admin may correct it (down too) with a reason."""
+    entry_id = _entry_id(project_id, actor, idempotency_key)
+
     def decide(project: ProjectModel, region: RegionConfig, on: date) -> tuple[list[Any], dict[str, Any], Any]:
         admin = actor.role in ("region_admin", "platform_admin") and actor.in_region(project.region_id)
         if not admin:
@@ -175,6 +195,8 @@ def report_progress(project_id: str, body: Any, actor: Identity) -> tuple[Projec
                 raise Forbidden("not_project_contractor")
             if actor.contractor != project.contractor_npwp:
                 raise Forbidden("not_project_contractor")
+        if any(e["id"] == entry_id for e in project.progress):
+            raise Replayed()
         last_on = date.fromisoformat(project.last_report_on) if project.last_report_on else None
         progress = rules.parse_progress(body, on, date.fromisoformat(project.start_date), last_on,
                                         int(project.progress_bp or 0), may_correct=admin)
@@ -186,7 +208,7 @@ def report_progress(project_id: str, body: Any, actor: Identity) -> tuple[Projec
             if photo_id not in accepted or photo_id in used:
                 raise Conflict("photo_not_ready", photo_id=photo_id)
         now = report_rules.iso_utc(report_rules.now_utc())
-        entry = {"id": uuid.uuid4().hex, "percent_bp": progress.percent_bp, "date": progress.on.isoformat(),
+        entry = {"id": entry_id, "percent_bp": progress.percent_bp, "date": progress.on.isoformat(),
                  "note": progress.note, "photo_ids": list(progress.photo_ids),
                  "correction_reason": progress.correction_reason, "actor": actor.sub, "actor_role": actor.role,
                  "at": now}
@@ -204,18 +226,23 @@ def report_progress(project_id: str, body: Any, actor: Identity) -> tuple[Projec
     return _change(project_id, decide)
 
 
-def record_disbursement(project_id: str, body: Any, actor: Identity) -> tuple[ProjectModel, RegionConfig]:
+def record_disbursement(project_id: str, body: Any, actor: Identity,
+                        idempotency_key: str | None = None) -> tuple[ProjectModel, RegionConfig]:
     """The finance officer records a payment (termin).  The sum can never
     exceed the contract value: the write is conditional on the disbursed
     total still leaving room for this amount."""
+    entry_id = _entry_id(project_id, actor, idempotency_key)
+
     def decide(project: ProjectModel, region: RegionConfig, on: date) -> tuple[list[Any], dict[str, Any], Any]:
         if actor.role != "finance" or not actor.in_region(project.region_id):
             raise Forbidden("forbidden")
+        if any(d["id"] == entry_id for d in project.disbursements):
+            raise Replayed()
         disbursement = rules.parse_disbursement(body, on, int(project.value), int(project.disbursed or 0))
         if any(d["reference"].casefold() == disbursement.reference.casefold() for d in project.disbursements):
             raise Conflict("duplicate_reference", reference=disbursement.reference)
         now = report_rules.iso_utc(report_rules.now_utc())
-        entry = {"id": uuid.uuid4().hex, "amount": disbursement.amount, "date": disbursement.on.isoformat(),
+        entry = {"id": entry_id, "amount": disbursement.amount, "date": disbursement.on.isoformat(),
                  "reference": disbursement.reference, "actor": actor.sub, "at": now}
         history = _history("disbursement", actor, now, amount=disbursement.amount,
                            reference=disbursement.reference, date=disbursement.on.isoformat())
