@@ -539,3 +539,22 @@ def test_retried_progress_and_disbursement_are_applied_once(api, pipeline):
         assert sent.status_code == 201, sent.json_body
     assert sent.json_body["disbursed"] == 100_000_000 and len(sent.json_body["disbursements"]) == 1
     assert budget(api)["totals"]["disbursed"] == 100_000_000
+
+
+def test_a_transaction_conflict_is_retried_not_a_500(api, monkeypatch):
+    from chalicelib.store import projects as store
+
+    pid = register(api)["id"]
+    real_change, conflicts = store.change, []
+
+    def change(*args, **kwargs):
+        if not conflicts:  # another transaction held the region's totals
+            conflicts.append(1)
+            raise store.Busy(pid)
+        return real_change(*args, **kwargs)
+
+    monkeypatch.setattr(store, "change", change)
+    paid = api.post(f"/v1/projects/{pid}/disbursements", {"amount": 5, "date": day(0), "reference": "R"},
+                    as_="finance")
+    assert paid.status_code == 201 and conflicts == [1]
+    assert budget(api)["totals"]["disbursed"] == 5

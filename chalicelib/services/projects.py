@@ -8,6 +8,8 @@ a progress report or a disbursement is one ``GetItem`` and one transaction;
 from __future__ import annotations
 
 import logging
+import random
+import time
 import uuid
 from datetime import date
 from typing import Any, Callable
@@ -118,7 +120,14 @@ def register(region_id: str, body: Any, actor: Identity,
     project.flags, project.flagged, project.flags_on = [f.code for f in flags], bool(flags), today(region).isoformat()
     project.fingerprint = rules.fingerprint(body)
     try:
-        store.insert(project, _scopes(project), rules.totals_delta(None, _state(project, bool(flags))))
+        for attempt in range(ATTEMPTS):
+            try:
+                store.insert(project, _scopes(project), rules.totals_delta(None, _state(project, bool(flags))))
+                break
+            except store.Busy:
+                if attempt == ATTEMPTS - 1:
+                    raise Conflict("project_busy") from None
+                time.sleep(random.uniform(0.02, 0.1))
     except store.ConditionFailed:
         existing = store.get(project_id)
         if existing is None or existing.fingerprint != project.fingerprint:
@@ -163,6 +172,9 @@ def _change(project_id: str, decide: Callable[[ProjectModel, RegionConfig, date]
             store.change(project, actions, _scopes(project), delta, condition,
                          report(project) if report else None)
         except store.ConditionFailed:
+            continue
+        except store.Busy:
+            time.sleep(random.uniform(0.02, 0.1))
             continue
         return load(project_id), region
     raise Conflict("project_busy")

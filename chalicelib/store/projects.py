@@ -20,6 +20,21 @@ from .models import BudgetTotalModel, ProjectModel, ReportModel, _Meta
 from .reports import BadCursor, ConditionFailed, _condition_failed, page  # noqa: F401 - part of this module's API
 
 
+class Busy(Exception):
+    """DynamoDB cancelled the transaction because another one was touching
+    the same items (``TransactionConflict``: two changes of projects that
+    share a budget total at the same moment); safe to retry."""
+
+
+def _failure(error: TransactWriteError, key: str) -> Exception:
+    if _condition_failed(error):
+        return ConditionFailed(key)
+    reasons = getattr(error, "cancellation_reasons", None) or []
+    if any(r is not None and r.code == "TransactionConflict" for r in reasons):
+        return Busy(key)
+    return error
+
+
 def get(project_id: str) -> ProjectModel | None:
     try:
         return ProjectModel.get(project_id, consistent_read=True)
@@ -41,9 +56,7 @@ def insert(project: ProjectModel, scopes: list[str], delta: dict[str, int]) -> N
             transaction.save(project, condition=ProjectModel.id.does_not_exist())
             _add_totals(transaction, project.region_id, scopes, delta)
     except TransactWriteError as error:
-        if _condition_failed(error):
-            raise ConditionFailed(project.id) from error
-        raise
+        raise _failure(error, project.id) from error
 
 
 def change(project: ProjectModel, actions: list[Any], scopes: list[str], delta: dict[str, int],
@@ -64,9 +77,7 @@ def change(project: ProjectModel, actions: list[Any], scopes: list[str], delta: 
                 item, report_actions, report_condition = report
                 transaction.update(ReportModel(id=item.id), actions=report_actions, condition=report_condition)
     except TransactWriteError as error:
-        if _condition_failed(error):
-            raise ConditionFailed(project.id) from error
-        raise
+        raise _failure(error, project.id) from error
 
 
 def note_upload(project_id: str, upload: dict[str, Any], limit: int) -> None:
