@@ -3,7 +3,8 @@ from the AWS calls per operation that ``make bench`` *measures* (run here with
 ``--requests``), for a small regency and at Jakarta's scale.
 
 Measured: the calls of every API request type the benchmark drives (create,
-lookup, verify, take, note, the inbox queries).  Not measured (the benchmark
+lookup, verify, take, note, the inbox queries, and QlueWork's progress
+report, disbursement, project page, list and budget).  Not measured (the benchmark
 does not drive the workers yet), counted from the code and marked "assumed":
 the routing, photo and dispatch workers' calls.  Prices are list prices as
 written in PRICES; check them against https://aws.amazon.com/pricing/ before
@@ -37,9 +38,9 @@ FREE = {"lambda_request": 1e6, "lambda_gb_s_arm": 400_000, "sqs_request": 1e6, "
 
 SCENARIOS = {
     "small regency": {"reports_per_day": 300, "photos_per_report": 2, "staff": 50, "users": 3_000,
-                      "monthly_active_users": 3_000},
+                      "monthly_active_users": 3_000, "active_projects": 150, "project_page_views": 30_000},
     "Jakarta scale": {"reports_per_day": 40_000, "photos_per_report": 2, "staff": 2_000, "users": 500_000,
-                      "monthly_active_users": 150_000},
+                      "monthly_active_users": 150_000, "active_projects": 5_000, "project_page_views": 1_000_000},
 }
 ASSUMPTIONS = {
     "lookups_per_report": 4,          # the reporter checks status a few times
@@ -51,6 +52,13 @@ ASSUMPTIONS = {
     "log_bytes_per_invocation": 600,
     "item_kb": 2,                     # a report item with its history; GSIs replicate writes
     "alarms": 9,
+    # QlueWork: per active project and month, weekly progress reports (one
+    # photo each) and one disbursement every two months; public reads split
+    # between project pages, lists/maps and the budget page.  A project
+    # change is one transaction on 7 items (the project and its 6 totals),
+    # billed at twice the write units.
+    "progress_per_project_month": 4.3, "disbursements_per_project_month": 0.5,
+    "project_item_kb": 8,
     # Worker calls, assumed from the code (not measured): routing = GetItem
     # (report) + GetItem (region config, cached 60 s) + UpdateItem + SendMessage;
     # photo = HeadObject + GetObject + 2 PutObject + DeleteObject + UpdateItem;
@@ -63,7 +71,8 @@ def measured_calls() -> dict[str, Counter]:
                          capture_output=True, text=True, check=True).stdout
     ops: dict[str, Counter] = {}
     for line in out.splitlines():
-        m = re.match(r"\s*(create report|report lookup|verify|take|note|verification queue|officer inbox)\s+\d+\s+"
+        m = re.match(r"\s*(create report|report lookup|verify|take|note|verification queue|officer inbox|"
+                     r"progress report|disbursement|GET budget|GET project|GET projects)\s+\d+\s+"
                      r"(?:AWS calls:\s*)?(.*?)(?:\s{2,}[\d.]+.*)?$", line)
         if m:
             ops[m.group(1)] = Counter({op: float(n) for op, n in re.findall(r"(\w+\.\w+) x([\d.]+)", m.group(2))})
@@ -77,7 +86,12 @@ def monthly(s: dict, calls: dict[str, Counter]) -> dict[str, float]:
     api = {"create report": reports, "report lookup": reports * a["lookups_per_report"],
            "verify": reports, "take": reports, "note": reports * (a["staff_actions_per_report"] - 2),
            "verification queue": s["staff"] * a["staff_queries_per_staff_day"] * days / 2,
-           "officer inbox": s["staff"] * a["staff_queries_per_staff_day"] * days / 2}
+           "officer inbox": s["staff"] * a["staff_queries_per_staff_day"] * days / 2,
+           "progress report": s["active_projects"] * a["progress_per_project_month"],
+           "disbursement": s["active_projects"] * a["disbursements_per_project_month"],
+           "GET project": s["project_page_views"] / 2, "GET projects": s["project_page_views"] / 4,
+           "GET budget": s["project_page_views"] / 4}
+    photos += s["active_projects"] * a["progress_per_project_month"]  # progress photos, same worker path
     photo_presigns = photos
     total = Counter()
     for op, n in api.items():
@@ -92,7 +106,10 @@ def monthly(s: dict, calls: dict[str, Counter]) -> dict[str, float]:
                              + 2 * 12 * 24 * days * a["worker_ms"]) / 1000
     units = max(1, a["item_kb"])
     wru = (total["dynamodb.PutItem"] + total["dynamodb.UpdateItem"]) * units * 3  # table + ~2 GSIs touched
+    wru += total["dynamodb.TransactWriteItems"] * 2 * (a["project_item_kb"] * 4 + 6)  # project + 3 GSIs, 6 totals
     rru = total["dynamodb.GetItem"] + total["dynamodb.Query"] * 2
+    # project items span ~2 read units (conservatively added on top of the 1 counted per GetItem)
+    rru += (api["progress report"] + api["disbursement"] + api["GET project"]) * (a["project_item_kb"] / 4)
     storage_gb = reports * 12 * a["item_kb"] * 4 / 1e6  # a year of reports, GSIs included
     s3_gb = photos * 12 * (a["photo_bytes"] + a["thumb_bytes"]) / 1e9
 
