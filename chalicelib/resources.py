@@ -167,7 +167,11 @@ PROJECTS = Table(
 # budget page is one Query.
 BUDGET = Table(logical="budget", hash_key="region_id", range_key="scope")
 
-TABLES: tuple[Table, ...] = (REPORTS, REGIONS, BOUNDARIES, COUNTERS, PROJECTS, BUDGET)
+# The contractors of a region that have an account: one per NPWP per region
+# (claimed with a conditional put before the Cognito account is created).
+CONTRACTORS = Table(logical="contractors", hash_key="region_id", range_key="npwp")
+
+TABLES: tuple[Table, ...] = (REPORTS, REGIONS, BOUNDARIES, COUNTERS, PROJECTS, BUDGET, CONTRACTORS)
 
 # --- queues ---------------------------------------------------------------
 

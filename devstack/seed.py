@@ -69,6 +69,11 @@ def seed_demo_accounts(cognito, pool_id: str, region_id: str = demo_region.REGIO
         cognito.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=DEMO_PASSWORD,
                                         Permanent=True)
         cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=username, GroupName=group)
+        if group == "contractor":
+            from chalicelib.store import projects as project_store
+
+            project_store.claim_contractor(region_id, custom["contractor"], name, username, "seed",
+                                           "2026-01-01T00:00:00.000000Z")
         created[key] = username
     return created
 

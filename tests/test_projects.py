@@ -492,6 +492,14 @@ def test_staff_accounts_for_contractors_and_finance(api):
     missing = api.post("/v1/regions/trenggalek/accounts", {"name": "CV Tanpa NPWP", "email": "cv@example.id",
                                                            "role": "contractor"}, as_="region_admin")
     assert missing.json_body["error"]["code"] == "missing_field"
+    twice = api.post("/v1/regions/trenggalek/accounts",
+                     {"name": "PT Jaya (akun kedua)", "email": "pt.jaya2@example.id", "role": "contractor",
+                      "npwp": "021112223444000"}, as_="region_admin")
+    assert twice.status_code == 409 and twice.json_body["error"]["code"] == "contractor_account_exists"
+    seeded = api.post("/v1/regions/trenggalek/accounts",
+                      {"name": "CV Maju Jaya lagi", "email": "cv2@example.id", "role": "contractor",
+                       "npwp": "01.234.567.8-901.000"}, as_="region_admin")
+    assert seeded.status_code == 409
     finance = api.post("/v1/regions/trenggalek/accounts", {"name": "Bendahara", "email": "bend@example.id",
                                                            "role": "finance"}, as_="region_admin")
     assert finance.status_code == 201, finance.json_body

@@ -483,6 +483,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Tanda bahaya '{flag}' tidak dikenal; pilih: {allowed}.",
         "en": "Red flag '{flag}' is not known; use one of: {allowed}.",
     },
+    "contractor_account_exists": {
+        "id": "Kontraktor dengan NPWP {npwp} sudah punya akun di wilayah ini (satu akun per kontraktor).",
+        "en": "The contractor with NPWP {npwp} already has an account in this region (one per contractor).",
+    },
     "invalid_ocid_prefix": {
         "id": "Prefiks OCDS harus berbentuk ocds-xxxxxx (6 huruf kecil/angka), sesuai pendaftaran di Open Contracting Partnership.",
         "en": "The OCDS prefix must look like ocds-xxxxxx (6 lowercase letters/digits), as registered with the Open Contracting Partnership.",

@@ -12,7 +12,9 @@ from ..auth import verifier
 from ..auth.identity import Identity
 from ..domain import fields
 from ..domain.errors import Conflict, Forbidden, InvalidInput
-from ..domain.projects import npwp
+from ..domain import reports as rules
+from ..domain.projects import format_npwp, npwp
+from ..store import projects as project_store
 from . import regions
 
 STAFF_ROLES_BY_REGION_ADMIN = ("verifier", "officer", "agency_head", "region_admin", "finance", "contractor")
@@ -122,11 +124,16 @@ def create_staff(region_id: str, body: Any, actor: Identity) -> dict[str, Any]:
         attributes.append({"Name": "custom:kelurahan_code", "Value": kelurahan_code})
     cognito = aws.client("cognito-idp")
     pool = verifier.pool_id()
+    if contractor and not project_store.claim_contractor(region.region_id, contractor, name or "", username,
+                                                        actor.sub, rules.iso_utc(rules.now_utc())):
+        raise Conflict("contractor_account_exists", npwp=format_npwp(contractor))
     try:
         cognito.admin_create_user(UserPoolId=pool, Username=username, UserAttributes=attributes,
                                   DesiredDeliveryMediums=["SMS" if username.startswith("+") else "EMAIL"])
         cognito.admin_add_user_to_group(UserPoolId=pool, Username=username, GroupName=role)
     except cognito.exceptions.ClientError as error:
+        if contractor:
+            project_store.release_contractor(region.region_id, contractor)
         raise _cognito_error(error) from None
     return {"username": username, "name": name, "role": role, "region_id": region.region_id,
             "agency": agency, "kelurahan_code": kelurahan_code, "contractor": contractor}

@@ -282,6 +282,18 @@ class BudgetTotalModel(Model):
     flagged = NumberAttribute(default=0)
 
 
+class ContractorModel(Model):
+    class Meta(_Meta):
+        table_name = resources.CONTRACTORS.name
+
+    region_id = UnicodeAttribute(hash_key=True)
+    npwp = UnicodeAttribute(range_key=True)
+    name = UnicodeAttribute()
+    username = UnicodeAttribute()
+    created_by = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+
+
 MODELS = {
     resources.REPORTS.logical: ReportModel,
     resources.REGIONS.logical: RegionModel,
@@ -289,4 +301,5 @@ MODELS = {
     resources.COUNTERS.logical: CounterModel,
     resources.PROJECTS.logical: ProjectModel,
     resources.BUDGET.logical: BudgetTotalModel,
+    resources.CONTRACTORS.logical: ContractorModel,
 }

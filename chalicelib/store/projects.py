@@ -12,11 +12,11 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import size
 from pynamodb.transactions import TransactWrite
 
-from .models import BudgetTotalModel, ProjectModel, ReportModel, _Meta
+from .models import BudgetTotalModel, ContractorModel, ProjectModel, ReportModel, _Meta
 from .reports import BadCursor, ConditionFailed, _condition_failed, page  # noqa: F401 - part of this module's API
 
 
@@ -129,3 +129,21 @@ def totals(region_id: str, prefix: str) -> list[BudgetTotalModel]:
 
 def audit_reports(project_id: str, limit: int = 50) -> list[ReportModel]:
     return list(ReportModel.by_project.query(project_id, limit=limit, scan_index_forward=False))
+
+
+def claim_contractor(region_id: str, npwp: str, name: str, username: str, by: str, at: str) -> bool:
+    """Register the one account of a contractor in a region; False if that
+    NPWP already has one there."""
+    try:
+        ContractorModel(region_id=region_id, npwp=npwp, name=name, username=username, created_by=by,
+                        created_at=at).save(condition=ContractorModel.npwp.does_not_exist())
+    except PutError as error:
+        if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def release_contractor(region_id: str, npwp: str) -> None:
+    """Undo a claim whose account could not be created."""
+    ContractorModel(region_id=region_id, npwp=npwp).delete()
