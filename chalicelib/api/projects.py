@@ -2,20 +2,16 @@
 files, and the public budget-progress pages, map layer and OCDS export."""
 from chalice import Blueprint, Response
 
-from ..services import project_files, projects, reports
-from ..services import ocds_export
+from ..services import ocds_export, project_files, projects
+from ..services.reports import view_url
 from .http import ANY_BODY, endpoint, json_body, page_reply, query, reply
 
 bp = Blueprint(__name__)
 MANAGERS = ("region_admin", "platform_admin", "officer", "agency_head")
 
 
-def _url(key):
-    return reports._view_url(key)
-
-
 def _page(project, region):
-    return projects.project_view(project, region, _url, projects.audit_reports(project))
+    return projects.project_view(project, region, view_url, projects.audit_reports(project))
 
 
 @bp.route("/v1/regions/{region_id}/projects", methods=["POST"], content_types=ANY_BODY)
@@ -45,7 +41,7 @@ def list_projects(region_id):
 @endpoint(bp)
 def get_project(project_id):
     project = projects.load(project_id)
-    region = projects.regions.get_region(project.region_id)
+    region = projects.region_of(project)
     return reply(_page(project, region), headers={"Cache-Control": "no-store"})
 
 
@@ -54,7 +50,7 @@ def get_project(project_id):
 def get_file(project_id, file_id):
     """A stable link to a photo or document: redirects to a fresh
     short-lived presigned URL (what the OCDS export publishes)."""
-    location = _url(projects.file_key(project_id, file_id))
+    location = view_url(projects.file_key(project_id, file_id))
     return Response(body="", status_code=302, headers={"Location": location, "Cache-Control": "no-store"})
 
 

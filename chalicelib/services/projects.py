@@ -47,6 +47,10 @@ def load(project_id: str) -> ProjectModel:
     return project
 
 
+def region_of(project: ProjectModel) -> RegionConfig:
+    return regions.get_region(project.region_id)
+
+
 def today(region: RegionConfig) -> date:
     return report_rules.now_utc().astimezone(region.tz).date()
 

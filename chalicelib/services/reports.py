@@ -118,7 +118,7 @@ def get_report(report_id: str) -> tuple[ReportModel, RegionConfig]:
     return report, regions.get_region(report.region_id)
 
 
-def _view_url(key: str) -> str:
+def view_url(key: str) -> str:
     return aws.client("s3").generate_presigned_url(
         "get_object", Params={"Bucket": aws.bucket(), "Key": key}, ExpiresIn=resources.VIEW_URL_SECONDS
     )
@@ -164,8 +164,8 @@ def report_view(report: ReportModel, region: RegionConfig, viewer: Identity | No
         "photos": [
             {
                 "id": photo["id"],
-                "url": _view_url(photo["key"]),
-                "thumbnail_url": _view_url(photo["thumb_key"]),
+                "url": view_url(photo["key"]),
+                "thumbnail_url": view_url(photo["thumb_key"]),
                 "content_type": photo["content_type"],
                 "width": int(photo["width"]),
                 "height": int(photo["height"]),
