@@ -7,6 +7,7 @@ a progress report or a disbursement is one ``GetItem`` and one transaction;
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import random
 import time
@@ -63,9 +64,9 @@ def figures(project: ProjectModel, on: date) -> rules.Figures:
         audits_open=int(project.audits_open or 0), today=on)
 
 
-def _state(project: ProjectModel, flagged: bool) -> dict[str, int]:
-    return {"value": int(project.value), "disbursed": int(project.disbursed or 0),
-            "progress_bp": int(project.progress_bp or 0), "flagged": int(flagged)}
+def _state(fig: rules.Figures, flagged: bool) -> dict[str, int]:
+    """What a project contributes to its budget totals."""
+    return {"value": fig.value, "disbursed": fig.disbursed, "progress_bp": fig.progress_bp, "flagged": int(flagged)}
 
 
 def _scopes(project: ProjectModel) -> list[str]:
@@ -120,13 +121,14 @@ def register(region_id: str, body: Any, actor: Identity,
         created_by=actor.sub, created_at=now, updated_at=now, version=1,
         history=[_history("registered", actor, now, value=draft.value)],
     )
-    flags = rules.red_flags(figures(project, today(region)), region.project_rules)
-    project.flags, project.flagged, project.flags_on = [f.code for f in flags], bool(flags), today(region).isoformat()
+    fig = figures(project, today(region))
+    flags = rules.red_flags(fig, region.project_rules)
+    project.flags, project.flagged, project.flags_on = [f.code for f in flags], bool(flags), fig.today.isoformat()
     project.fingerprint = rules.fingerprint(body)
     try:
         for attempt in range(ATTEMPTS):
             try:
-                store.insert(project, _scopes(project), rules.totals_delta(None, _state(project, bool(flags))))
+                store.insert(project, _scopes(project), rules.totals_delta(None, _state(fig, bool(flags))))
                 break
             except store.Busy:
                 if attempt == ATTEMPTS - 1:
@@ -153,9 +155,9 @@ def _change(project_id: str, decide: Callable[[ProjectModel, RegionConfig, date]
     """Read, decide, write under the version read; on a concurrent change,
     read again and decide again (the decision may now be a refusal).
 
-    ``decide`` returns the update actions, the project's new figures
-    (``value``/``disbursed``/``progress_bp``/``last_report_on``/``audits_open``)
-    and an extra condition."""
+    ``decide`` returns the update actions, the figures that change (fields
+    of ``domain.projects.Figures``) and an extra condition; the red flags
+    and the totals' deltas follow from the figures before and after."""
     for _ in range(ATTEMPTS):
         project = load(project_id)
         region = regions.get_region(project.region_id)
@@ -164,14 +166,14 @@ def _change(project_id: str, decide: Callable[[ProjectModel, RegionConfig, date]
             actions, after, condition = decide(project, region, on)
         except Replayed:
             return project, region
-        new = ProjectModel(**{**{k: getattr(project, k) for k in (
-            "value", "disbursed", "progress_bp", "last_report_on", "audits_open", "start_date", "end_date")}, **after})
-        flags = rules.red_flags(figures(new, on), region.project_rules)
+        before = figures(project, on)
+        new = dataclasses.replace(before, **after)
+        flags = rules.red_flags(new, region.project_rules)
         codes = [f.code for f in flags]
         actions += [ProjectModel.flags.set(codes), ProjectModel.flagged.set(bool(flags)),
                     ProjectModel.flags_on.set(on.isoformat()),
                     ProjectModel.updated_at.set(report_rules.iso_utc(report_rules.now_utc()))]
-        delta = rules.totals_delta(_state(project, bool(project.flagged)), _state(new, bool(flags)))
+        delta = rules.totals_delta(_state(before, bool(project.flagged)), _state(new, bool(flags)))
         try:
             store.change(project, actions, _scopes(project), delta, condition,
                          report(project) if report else None)
@@ -237,7 +239,7 @@ def report_progress(project_id: str, body: Any, actor: Identity,
                    ProjectModel.last_report_on.set(last_report_on.isoformat()),
                    ProjectModel.progress.set(ProjectModel.progress.append([entry])),
                    ProjectModel.history.set(ProjectModel.history.append([history]))]
-        return actions, {"progress_bp": progress.percent_bp, "last_report_on": last_report_on.isoformat()}, None
+        return actions, {"progress_bp": progress.percent_bp, "last_report_on": last_report_on}, None
 
     return _change(project_id, decide)
 
