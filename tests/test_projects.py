@@ -451,7 +451,7 @@ def test_daily_sweep_updates_time_dependent_flags_in_the_totals(api, monkeypatch
     monkeypatch.setattr(report_rules, "now_utc", lambda: later)
     assert projects.refresh_all_flags() == 1
     assert budget(api)["totals"]["projects_flagged"] == 1
-    assert projects.refresh_all_flags() == 0  # once per day
+    assert projects.refresh_all_flags() == 0  # nothing changed since: nothing written
 
 
 def test_region_sets_its_red_flag_rules_and_ocds_prefix(api):

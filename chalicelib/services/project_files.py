@@ -56,7 +56,7 @@ def request_upload(project_id: str, body: Any, actor: Identity, kind: str) -> di
             raise InvalidInput("unsupported_photo_type", content_type=content_type)
         key = f"{resources.UPLOAD_PREFIX}projects/{project.id}/{upload_id}.{extension}"
         upload = {"id": upload_id, "kind": "photo", "actor": actor.sub, "actor_role": actor.role}
-        max_bytes, limit = resources.PHOTO_MAX_BYTES, resources.PHOTOS_PER_PROJECT + resources.DOCUMENTS_PER_PROJECT
+        max_bytes = resources.PHOTO_MAX_BYTES
     else:
         if not _may_manage(actor, project.region_id, project.agency):
             raise Forbidden("not_project_agency")
@@ -69,11 +69,11 @@ def request_upload(project_id: str, body: Any, actor: Identity, kind: str) -> di
         key = f"{resources.UPLOAD_PREFIX}projects/{project.id}/docs/{upload_id}.pdf"
         upload = {"id": upload_id, "kind": "document", "document_type": document_type, "title": title,
                   "actor": actor.sub, "actor_role": actor.role}
-        max_bytes, limit = rules.DOCUMENT_MAX_BYTES, resources.PHOTOS_PER_PROJECT + resources.DOCUMENTS_PER_PROJECT
+        max_bytes = rules.DOCUMENT_MAX_BYTES
     try:
-        store.note_upload(project.id, upload, limit)
+        store.note_upload(project.id, upload, resources.UPLOADS_PER_PROJECT)
     except store.ConditionFailed:
-        raise Conflict("too_many_uploads", max=limit) from None
+        raise Conflict("too_many_uploads", max=resources.UPLOADS_PER_PROJECT) from None
     post = aws.client("s3").generate_presigned_post(
         Bucket=aws.bucket(), Key=key, Fields={"Content-Type": content_type},
         Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, max_bytes]],

@@ -2,8 +2,9 @@
 red flags, budget totals and the citizen audits that name a project.
 
 AWS calls: registering is one transaction (the project and its six totals);
-a progress report or a disbursement is one ``GetItem`` and one transaction;
-``GET /budget`` is one ``Query`` of pre-computed totals.
+a progress report or a disbursement is a ``GetItem``, one transaction and a
+``GetItem`` of the result (the page the caller gets back); ``GET /budget`` is
+one ``Query`` of pre-computed totals.
 """
 from __future__ import annotations
 
@@ -123,23 +124,26 @@ def register(region_id: str, body: Any, actor: Identity,
     )
     fig = figures(project, today(region))
     flags = rules.red_flags(fig, region.project_rules)
-    project.flags, project.flagged, project.flags_on = [f.code for f in flags], bool(flags), fig.today.isoformat()
+    project.flags = [f.code for f in flags]
     project.fingerprint = rules.fingerprint(body)
-    try:
-        for attempt in range(ATTEMPTS):
-            try:
-                store.insert(project, _scopes(project), rules.totals_delta(None, _state(fig, bool(flags))))
-                break
-            except store.Busy:
-                if attempt == ATTEMPTS - 1:
-                    raise Conflict("project_busy") from None
-                time.sleep(random.uniform(0.02, 0.1))
-    except store.ConditionFailed:
-        existing = store.get(project_id)
-        if existing is None or existing.fingerprint != project.fingerprint:
-            raise Unprocessable("idempotency_key_reused") from None
-        return existing, region
-    return project, region
+    for _ in range(ATTEMPTS):
+        try:
+            store.insert(project, _scopes(project), rules.totals_delta(None, _state(fig, bool(flags))))
+            return project, region
+        except store.Busy:
+            _back_off()
+        except store.ConditionFailed:
+            existing = store.get(project_id)
+            if existing is None or existing.fingerprint != project.fingerprint:
+                raise Unprocessable("idempotency_key_reused") from None
+            return existing, region
+    raise Conflict("project_busy")
+
+
+def _back_off() -> None:
+    """A short random pause before retrying a transaction DynamoDB
+    cancelled for a conflict with another one."""
+    time.sleep(random.uniform(0.02, 0.1))
 
 
 def _history(action: str, actor: Identity | None, at: str, **detail: Any) -> dict[str, Any]:
@@ -151,9 +155,11 @@ def _history(action: str, actor: Identity | None, at: str, **detail: Any) -> dic
 
 def _change(project_id: str, decide: Callable[[ProjectModel, RegionConfig, date], tuple[list[Any], dict[str, Any], Any]],
             report: Callable[[ProjectModel], tuple[ReportModel, list[Any], Any] | None] | None = None,
-            ) -> tuple[ProjectModel, RegionConfig]:
+            reload: bool = True) -> tuple[ProjectModel, RegionConfig]:
     """Read, decide, write under the version read; on a concurrent change,
-    read again and decide again (the decision may now be a refusal).
+    read again and decide again (the decision may now be a refusal).  With
+    ``reload`` the project is read back for the caller's reply; workers,
+    which reply to nobody, skip that read and get the project as it was.
 
     ``decide`` returns the update actions, the figures that change (fields
     of ``domain.projects.Figures``) and an extra condition; the red flags
@@ -169,20 +175,18 @@ def _change(project_id: str, decide: Callable[[ProjectModel, RegionConfig, date]
         before = figures(project, on)
         new = dataclasses.replace(before, **after)
         flags = rules.red_flags(new, region.project_rules)
-        codes = [f.code for f in flags]
-        actions += [ProjectModel.flags.set(codes), ProjectModel.flagged.set(bool(flags)),
-                    ProjectModel.flags_on.set(on.isoformat()),
+        actions += [ProjectModel.flags.set([f.code for f in flags]),
                     ProjectModel.updated_at.set(report_rules.iso_utc(report_rules.now_utc()))]
-        delta = rules.totals_delta(_state(before, bool(project.flagged)), _state(new, bool(flags)))
+        delta = rules.totals_delta(_state(before, bool(project.flags)), _state(new, bool(flags)))
         try:
             store.change(project, actions, _scopes(project), delta, condition,
                          report(project) if report else None)
         except store.ConditionFailed:
             continue
         except store.Busy:
-            time.sleep(random.uniform(0.02, 0.1))
+            _back_off()
             continue
-        return load(project_id), region
+        return (load(project_id) if reload else project), region
     raise Conflict("project_busy")
 
 
@@ -208,18 +212,14 @@ def report_progress(project_id: str, body: Any, actor: Identity,
 
     def decide(project: ProjectModel, region: RegionConfig, on: date) -> tuple[list[Any], dict[str, Any], Any]:
         admin = actor.role in ("region_admin", "platform_admin") and actor.in_region(project.region_id)
-        if not admin:
-            if actor.role != "contractor" or not actor.in_region(project.region_id):
-                raise Forbidden("not_project_contractor")
-            if actor.contractor != project.contractor_npwp:
-                raise Forbidden("not_project_contractor")
+        if not admin and (actor.role != "contractor" or not actor.in_region(project.region_id)
+                          or actor.contractor != project.contractor_npwp):
+            raise Forbidden("not_project_contractor")
         if any(e["id"] == entry_id for e in project.progress):
             raise Replayed()
         last_on = date.fromisoformat(project.last_report_on) if project.last_report_on else None
         progress = rules.parse_progress(body, on, date.fromisoformat(project.start_date), last_on,
                                         int(project.progress_bp or 0), may_correct=admin)
-        if not admin and progress.correction_reason is not None:
-            raise InvalidInput("correction_admin_only")
         accepted = {p["id"] for p in project.photos}
         used = {pid for entry in project.progress for pid in entry.get("photo_ids") or []}
         for photo_id in progress.photo_ids:
@@ -325,25 +325,26 @@ def sync_audit(report: ReportModel) -> str:
         condition = marker.does_not_exist() if counted is None else marker == counted
         return report, [marker.remove() if wanted is None else marker.set(wanted)], condition
 
-    _change(report.project_id, decide, mark)
+    _change(report.project_id, decide, mark, reload=False)
     return f"{counted}->{wanted}"
 
 
-# --- the daily sweep ----------------------------------------------------------------
+# --- the flag sweep -----------------------------------------------------------------
 
 def refresh_flags(region: RegionConfig) -> int:
     """Re-evaluate the time-dependent flags (behind schedule, no recent
-    progress) of a region's projects once a day, so that the flagged counts
-    of the budget totals follow the calendar.  Returns projects changed."""
+    progress) of a region's projects, so that the flagged counts of the
+    budget totals follow the calendar.  Writes only the projects whose flags
+    changed; returns how many."""
     on = today(region)
     changed = 0
     for project in store.of_region(region.region_id):
         flags = [f.code for f in rules.red_flags(figures(project, on), region.project_rules)]
-        if flags == list(project.flags) and project.flags_on == on.isoformat():
+        if flags == list(project.flags):
             continue
         try:
-            _change(project.id, lambda p, r, d: ([], {}, None))
-            changed += flags != list(project.flags)
+            _change(project.id, lambda p, r, d: ([], {}, None), reload=False)
+            changed += 1
         except Conflict:
             log.warning("project %s changed during the flag sweep; the next sweep will see it", project.id)
     return changed

@@ -236,11 +236,9 @@ class ProjectModel(Model):
     last_report_on = UnicodeAttribute(null=True)
     audits_open = NumberAttribute(default=0)
     audits_done = NumberAttribute(default=0)
-    # red-flag codes as last evaluated (on each change and by the daily sweep);
-    # ``flagged`` is what the budget totals count
+    # red-flag codes as last evaluated (on each change and by the flag sweep);
+    # a project with any counts as flagged in the budget totals
     flags = ListAttribute(default=list)
-    flagged = BooleanAttribute(default=False)
-    flags_on = UnicodeAttribute(null=True)
     # [{id, percent_bp, date, note, photo_ids, correction_reason, actor, actor_role, at}]
     progress = ListAttribute(default=list)
     # [{id, amount, date, reference, actor, at}]

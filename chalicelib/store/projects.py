@@ -17,7 +17,7 @@ from pynamodb.expressions.condition import size
 from pynamodb.transactions import TransactWrite
 
 from .models import BudgetTotalModel, ContractorModel, ProjectModel, ReportModel, _Meta
-from .reports import BadCursor, ConditionFailed, _condition_failed, page  # noqa: F401 - part of this module's API
+from .reports import BadCursor, ConditionFailed, condition_failed, page  # noqa: F401 - BadCursor and page are part of this module's API
 
 
 class Busy(Exception):
@@ -27,7 +27,7 @@ class Busy(Exception):
 
 
 def _failure(error: TransactWriteError, key: str) -> Exception:
-    if _condition_failed(error):
+    if condition_failed(error):
         return ConditionFailed(key)
     reasons = getattr(error, "cancellation_reasons", None) or []
     if any(r is not None and r.code == "TransactionConflict" for r in reasons):
@@ -89,7 +89,7 @@ def note_upload(project_id: str, upload: dict[str, Any], limit: int) -> None:
             condition=ProjectModel.id.exists() & (size(ProjectModel.uploads) < limit),
         )
     except UpdateError as error:
-        if _condition_failed(error):
+        if condition_failed(error):
             raise ConditionFailed(project_id) from error
         raise
 
@@ -110,7 +110,7 @@ def add_upload_outcome(project_id: str, upload_id: str, target: str | None, reco
             condition=ProjectModel.id.exists() & ~ProjectModel.handled.contains(upload_id),
         )
     except UpdateError as error:
-        if _condition_failed(error):
+        if condition_failed(error):
             return False
         raise
     return True

@@ -25,7 +25,7 @@ class ConditionFailed(Exception):
     pass
 
 
-def _condition_failed(error: Exception) -> bool:
+def condition_failed(error: Exception) -> bool:
     cause = getattr(error, "cause_response_code", None)
     if cause == "ConditionalCheckFailedException":
         return True
@@ -44,7 +44,7 @@ def insert(report: ReportModel) -> None:
     try:
         report.save(condition=ReportModel.id.does_not_exist())
     except PutError as error:
-        if _condition_failed(error):
+        if condition_failed(error):
             raise AlreadyExists(report.id) from error
         raise
 
@@ -71,7 +71,7 @@ def record_routing(report: ReportModel, fields: dict[str, Any], entry: dict[str,
     try:
         report.update(actions=actions, condition=ReportModel.routed_at.does_not_exist())
     except UpdateError as error:
-        if _condition_failed(error):
+        if condition_failed(error):
             raise ConditionFailed(report.id) from error
         raise
 
@@ -90,7 +90,7 @@ def record_dispatch(report_id: str, at: str, counter_scope: str, counter_metric:
             )
             transaction.update(counter, actions=[CounterModel.value.add(1)])
     except TransactWriteError as error:
-        if _condition_failed(error):
+        if condition_failed(error):
             return False
         raise
     return True
@@ -107,7 +107,7 @@ def note_upload(report: ReportModel, upload_id: str, limit: int, evidence: bool 
             condition=ReportModel.id.exists() & (size(ReportModel.upload_ids) < limit),
         )
     except UpdateError as error:
-        if _condition_failed(error):
+        if condition_failed(error):
             raise ConditionFailed(report.id) from error
         raise
 
@@ -133,7 +133,7 @@ def add_photo_outcome(report_id: str, photo_id: str, accepted: dict[str, Any] | 
             condition=ReportModel.id.exists() & ~ReportModel.photo_ids.contains(photo_id),
         )
     except UpdateError as error:
-        if _condition_failed(error):
+        if condition_failed(error):
             return False
         raise
     return True
@@ -168,7 +168,7 @@ def update_versioned(report: ReportModel, actions: list[Any]) -> ReportModel:
     try:
         report.update(actions=actions, condition=ReportModel.version == report.version)
     except UpdateError as error:
-        if _condition_failed(error):
+        if condition_failed(error):
             raise ConditionFailed(report.id) from error
         raise
     return report
@@ -231,5 +231,5 @@ def mark_notified(report_id: str, marker: str) -> None:
             condition=ReportModel.id.exists() & ~ReportModel.notified.contains(marker),
         )
     except UpdateError as error:
-        if not _condition_failed(error):
+        if not condition_failed(error):
             raise

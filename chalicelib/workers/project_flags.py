@@ -1,6 +1,8 @@
-"""Scheduled: re-evaluate the red flags of public works projects once per
-local day (the time-dependent ones change with the calendar, not with a
-write), keeping the budget totals' flagged counts true."""
+"""Scheduled: re-evaluate the red flags of public works projects (the
+time-dependent ones change with the calendar, not with a write), keeping
+the budget totals' flagged counts true.  Hourly, so a flag follows a local
+midnight in any of the three time zones within the hour; only changed
+projects are written."""
 from chalice import Blueprint, Rate
 
 from ..services import projects
