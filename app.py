@@ -7,7 +7,7 @@ from chalice import Chalice
 
 from chalicelib import resources
 from chalicelib.api import accounts, docs, health, projects, regions, reports, workflow
-from chalicelib.api.http import error_shape_middleware
+from chalicelib.api.endpoint import error_shape_middleware
 from chalicelib.logs import configure_logging
 from chalicelib.workers import dispatch, photos, pilots, project_flags, routing, sla, sweep
 

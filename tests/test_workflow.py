@@ -9,6 +9,8 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.sns.models import sns_backends
 
 from conftest import REGION, new_report
+
+from chalicelib.contract.reports import TransitionRequest
 from test_photos import jpeg_with_gps, upload
 
 
@@ -128,7 +130,8 @@ def test_reject_and_duplicate_need_their_details(api, pipeline):
     missing = move(api, first, "verifier", to="rejected")
     assert missing.status_code == 400 and missing.json_body["error"]["code"] == "missing_field"
     wrong = move(api, first, "verifier", to="rejected", reason="boring")
-    assert wrong.status_code == 400 and wrong.json_body["error"]["code"] == "unknown_reason"
+    assert wrong.status_code == 400 and wrong.json_body["error"]["code"] == "invalid_value"
+    assert "not_actionable" in wrong.json_body["error"]["params"]["allowed"]
     rejected = move(api, first, "verifier", to="rejected", reason="spam")
     assert rejected.status_code == 200 and rejected.json_body["rejection_reason"] == "spam"
     self_dup = move(api, second, "verifier", to="duplicate", duplicate_of=second)
@@ -193,7 +196,7 @@ def test_two_officers_take_the_same_report_exactly_one_wins(api, pipeline, monke
         if officer.sub == "officer-1":
             second_has_read.wait(timeout=10)
         try:
-            workflow.transition(report_id, {"to": "in_process"}, officer)
+            workflow.transition(report_id, TransitionRequest(to="in_process"), officer)
             outcomes[officer.sub] = 200
         except AppError as error:
             outcomes[officer.sub] = (error.status, error.code)

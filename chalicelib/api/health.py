@@ -1,11 +1,12 @@
 """Liveness."""
 from chalice import Blueprint
 
-from .http import reply
+from ..contract.common import Status
+from .endpoint import route
 
 bp = Blueprint(__name__)
 
 
-@bp.route("/health", methods=["GET"])
+@route(bp, "/health", summary="Liveness", returns=Status)
 def health():
-    return reply({"status": "ok"})
+    return Status(status="ok")

@@ -1,32 +1,42 @@
 """Citizen reports: create, follow, attach photos."""
 from chalice import Blueprint
 
+from ..contract import reports as contract
 from ..services import regions, reports
-from .http import ANY_BODY, endpoint, json_body, reply
+from .endpoint import IDEMPOTENCY_KEY, Reply, route
 
 bp = Blueprint(__name__)
 
 
-@bp.route("/v1/regions/{region_id}/reports", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, auth="required", roles=("citizen",))
-def create_report(region_id, actor):
-    request = bp.current_request
-    created = reports.create_report(region_id, json_body(request), request.headers.get("idempotency-key"), actor)
+@route(bp, "/v1/regions/{region_id}/reports", "POST", summary="Create a report",
+       description="Routing to an agency and kelurahan happens asynchronously: poll `GET /v1/reports/{id}` "
+                   "until `routed` is true.",
+       body=contract.NewReport, returns=contract.Report, status=201, auth="required", roles=("citizen",),
+       headers=(IDEMPOTENCY_KEY,), reply_headers={"Location": "The report's URL",
+                                                  "Idempotent-Replayed": "`true` when a retry was answered"},
+       errors={403: "Not a citizen of this region, or its pilot has ended", 404: "Unknown region",
+               422: "Idempotency key reused for a different report"})
+def create_report(region_id, actor, body, idempotency_key):
+    created = reports.create_report(region_id, body, idempotency_key, actor)
     report, region = created.report, regions.get_region(created.report.region_id)
     headers = {"Location": f"/v1/reports/{report.id}"}
     if created.replayed:
         headers["Idempotent-Replayed"] = "true"
-    return reply(reports.report_view(report, region, actor), 201, headers)
+    return Reply(reports.report_view(report, region, actor), headers=headers)
 
 
-@bp.route("/v1/reports/{report_id}", methods=["GET"])
-@endpoint(bp, auth="optional")
+@route(bp, "/v1/reports/{report_id}", summary="A report with its status, routing, photos and history",
+       returns=contract.Report, auth="optional", errors={404: "Unknown report"})
 def get_report(report_id, actor):
     report, region = reports.get_report(report_id)
-    return reply(reports.report_view(report, region, actor), headers={"Cache-Control": "no-store"})
+    return reports.report_view(report, region, actor)
 
 
-@bp.route("/v1/reports/{report_id}/photos", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, auth="required")
-def request_photo_upload(report_id, actor):
-    return reply(reports.request_photo_upload(report_id, json_body(bp.current_request), actor), 201)
+@route(bp, "/v1/reports/{report_id}/photos", "POST", summary="Get a presigned upload for one photo",
+       description="JPEG, PNG or WebP, at most 10 MB, up to 5 per report. The photo is checked, stripped of "
+                   "EXIF/GPS metadata and thumbnailed; it then appears in the report's `photos`, or in "
+                   "`rejected_photos` with the reason. `kind=evidence`: field staff's proof of the work.",
+       body=contract.PhotoUploadRequest, returns=contract.PhotoUpload, status=201, auth="required",
+       errors={404: "Unknown report", 409: "The report already has the maximum number of photos"})
+def request_photo_upload(report_id, actor, body):
+    return reports.request_photo_upload(report_id, body, actor)

@@ -2,53 +2,63 @@
 verification queue, inboxes and "my reports"."""
 from chalice import Blueprint
 
+from ..contract import reports as contract
+from ..contract.common import Page, PageQuery
 from ..services import regions, reports, workflow
-from .http import ANY_BODY, endpoint, json_body, page_reply, query, reply
+from .endpoint import route
 
 bp = Blueprint(__name__)
 STAFF = ("verifier", "officer", "agency_head", "region_admin", "platform_admin")
+_ILLEGAL = "Illegal transition; `error.allowed_transitions` lists the allowed ones"
 
 
-@bp.route("/v1/reports/{report_id}/transitions", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, auth="required", roles=STAFF)
-def transition(report_id, actor):
-    report, region = workflow.transition(report_id, json_body(bp.current_request), actor)
-    return reply(reports.report_view(report, region, actor))
+@route(bp, "/v1/reports/{report_id}/transitions", "POST", summary="Move a report through its lifecycle",
+       body=contract.TransitionRequest, returns=contract.Report, auth="required", roles=STAFF,
+       errors={404: "Unknown report (or another region's)", 409: _ILLEGAL,
+               422: "duplicate_of names no report of this region"})
+def transition(report_id, actor, body):
+    report, region = workflow.transition(report_id, body, actor)
+    return reports.report_view(report, region, actor)
 
 
-@bp.route("/v1/reports/{report_id}/notes", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, auth="required", roles=STAFF)
-def add_note(report_id, actor):
-    report, region = workflow.add_note(report_id, json_body(bp.current_request), actor)
-    return reply(reports.report_view(report, region, actor), 201)
+@route(bp, "/v1/reports/{report_id}/notes", "POST", summary="Add a staff note to the history",
+       body=contract.NoteRequest, returns=contract.Report, status=201, auth="required", roles=STAFF,
+       errors={404: "Unknown report", 409: "Changed concurrently; retry"})
+def add_note(report_id, actor, body):
+    report, region = workflow.add_note(report_id, body, actor)
+    return reports.report_view(report, region, actor)
 
 
-@bp.route("/v1/reports/{report_id}/rating", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, auth="required")
-def rate(report_id, actor):
-    report, region = workflow.rate(report_id, json_body(bp.current_request), actor)
-    return reply(reports.report_view(report, region, actor), 201)
+@route(bp, "/v1/reports/{report_id}/rating", "POST",
+       summary="The reporter rates a finished report (1–2 sends it back to the verifier)",
+       body=contract.RatingRequest, returns=contract.Report, status=201, auth="required",
+       errors={403: "Not the reporter", 404: "Unknown report", 409: "Not done yet, or already rated"})
+def rate(report_id, actor, body):
+    report, region = workflow.rate(report_id, body, actor)
+    return reports.report_view(report, region, actor)
 
 
-@bp.route("/v1/regions/{region_id}/verification-queue", methods=["GET"])
-@endpoint(bp, auth="required", roles=STAFF)
-def verification_queue(region_id, actor):
-    items, cursor = workflow.verification_queue(region_id, actor, query(bp.current_request))
+@route(bp, "/v1/regions/{region_id}/verification-queue",
+       summary="Reports waiting for verification (or, with queue=review, closures sent back by a low rating), "
+               "oldest first, with the proposed routing",
+       query=contract.QueueQuery, returns=Page[contract.ReportSummary], auth="required", roles=STAFF,
+       errors={404: "Unknown region"})
+def verification_queue(region_id, actor, query):
+    items, cursor = workflow.verification_queue(region_id, actor, query)
     region = regions.get_region(region_id)
-    return page_reply([reports.summary(item, region) for item in items], cursor)
+    return Page([reports.summary(item, region) for item in items], cursor)
 
 
-@bp.route("/v1/me/inbox", methods=["GET"])
-@endpoint(bp, auth="required", roles=STAFF)
-def inbox(actor):
-    items, cursor = workflow.inbox(actor, query(bp.current_request))
+@route(bp, "/v1/me/inbox", summary="The officer's inbox: their agency's (or kelurahan's) reports by status, by due time",
+       query=contract.InboxQuery, returns=Page[contract.ReportSummary], auth="required", roles=STAFF)
+def inbox(actor, query):
+    items, cursor = workflow.inbox(actor, query)
     region = regions.get_region(actor.region_id)
-    return page_reply([reports.summary(item, region) for item in items], cursor)
+    return Page([reports.summary(item, region) for item in items], cursor)
 
 
-@bp.route("/v1/me/reports", methods=["GET"])
-@endpoint(bp, auth="required")
-def my_reports(actor):
-    items, cursor = workflow.my_reports(actor, query(bp.current_request))
-    views = [reports.summary(item, regions.get_region(item.region_id)) for item in items]
-    return page_reply(views, cursor)
+@route(bp, "/v1/me/reports", summary="The citizen's own reports, newest first",
+       query=PageQuery, returns=Page[contract.ReportSummary], auth="required")
+def my_reports(actor, query):
+    items, cursor = workflow.my_reports(actor, query)
+    return Page([reports.summary(item, regions.get_region(item.region_id)) for item in items], cursor)

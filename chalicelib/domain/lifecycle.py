@@ -90,51 +90,29 @@ class TransitionRequest:
     duplicate_of: str | None = None
 
 
-TRANSITION_FIELDS = {"to", "note", "agency", "kelurahan_code", "reason", "duplicate_of"}
 NOTE_MAX = 2000
 
 
-def parse_transition(body: Any) -> TransitionRequest:
-    if not isinstance(body, dict):
-        raise InvalidInput("body_not_object")
-    for name in body:
-        if name not in TRANSITION_FIELDS:
-            raise InvalidInput("unknown_field", field=name)
-    target = body.get("to")
-    if target is None:
-        raise InvalidInput("missing_field", field="to")
-    if not isinstance(target, str):
-        raise InvalidInput("wrong_type", field="to", expected="string")
-    if target not in STATUS_LABELS:
-        raise InvalidInput("unknown_status", status=target[:32])
-    values: dict[str, str | None] = {}
-    for name, limit in (("note", NOTE_MAX), ("agency", 64), ("kelurahan_code", 32), ("reason", 32),
-                        ("duplicate_of", 64)):
-        value = body.get(name)
-        if value is not None:
-            if not isinstance(value, str):
-                raise InvalidInput("wrong_type", field=name, expected="string")
-            value = value.strip() or None
-            if value is not None and len(value) > limit:
-                raise InvalidInput("too_long", field=name, max=limit)
-        values[name] = value
-    if target != "verified" and (values["agency"] or values["kelurahan_code"]):
-        raise InvalidInput("field_not_for_transition", field="agency" if values["agency"] else "kelurahan_code")
+def check_transition(request: Any) -> TransitionRequest:
+    """Which fields go with which target (types and lengths are checked at
+    the edge): ``agency``/``kelurahan_code`` only when verifying, ``reason``
+    exactly when rejecting, ``duplicate_of`` exactly when marking a duplicate."""
+    target = request.to
+    if target != "verified" and (request.agency or request.kelurahan_code):
+        raise InvalidInput("field_not_for_transition", field="agency" if request.agency else "kelurahan_code")
     if target == "rejected":
-        if values["reason"] is None:
+        if request.reason is None:
             raise InvalidInput("missing_field", field="reason")
-        if values["reason"] not in REJECT_REASONS:
-            raise InvalidInput("unknown_reason", reason=values["reason"], allowed=", ".join(REJECT_REASONS))
-    elif values["reason"] is not None:
+    elif request.reason is not None:
         raise InvalidInput("field_not_for_transition", field="reason")
     if target == "duplicate":
-        if values["duplicate_of"] is None:
+        if request.duplicate_of is None:
             raise InvalidInput("missing_field", field="duplicate_of")
-    elif values["duplicate_of"] is not None:
+    elif request.duplicate_of is not None:
         raise InvalidInput("field_not_for_transition", field="duplicate_of")
-    return TransitionRequest(target=target, note=values["note"], agency=values["agency"],
-                             kelurahan_code=values["kelurahan_code"], reason=values["reason"],
-                             duplicate_of=values["duplicate_of"])
+    return TransitionRequest(target=target, note=request.note, agency=request.agency,
+                             kelurahan_code=request.kelurahan_code, reason=request.reason,
+                             duplicate_of=request.duplicate_of)
 
 
 @dataclass(frozen=True)
@@ -145,26 +123,3 @@ class Rating:
     @property
     def low(self) -> bool:
         return self.stars <= 2
-
-
-def parse_rating(body: Any) -> Rating:
-    if not isinstance(body, dict):
-        raise InvalidInput("body_not_object")
-    for name in body:
-        if name not in ("stars", "comment"):
-            raise InvalidInput("unknown_field", field=name)
-    stars = body.get("stars")
-    if stars is None:
-        raise InvalidInput("missing_field", field="stars")
-    if isinstance(stars, bool) or not isinstance(stars, int):
-        raise InvalidInput("wrong_type", field="stars", expected="integer")
-    if not 1 <= stars <= 5:
-        raise InvalidInput("out_of_range", field="stars", min=1, max=5)
-    comment = body.get("comment")
-    if comment is not None:
-        if not isinstance(comment, str):
-            raise InvalidInput("wrong_type", field="comment", expected="string")
-        comment = comment.strip() or None
-        if comment and len(comment) > 1000:
-            raise InvalidInput("too_long", field="comment", max=1000)
-    return Rating(stars, comment)

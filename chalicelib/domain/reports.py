@@ -10,20 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from . import fields, i18n
+from . import i18n
 from .errors import InvalidInput, NotFound
 from .geometry import AreaIndex
 from .lifecycle import STATUS_LABELS
 from .regions import TEAMS, RegionConfig
 
-DESCRIPTION_MAX = 4000
-ADDRESS_MAX = 300
-CONTACT_FIELD_MAX = 120
-
 INITIAL_STATUS = "waiting"
 
-REPORT_FIELDS = {"category", "description", "lat", "lon", "address", "kelurahan_code", "anonymous", "reporter",
-                 "project_id"}
 REPORTER_FIELDS = {"name", "phone", "email"}
 
 _IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,128}$")
@@ -68,62 +62,31 @@ class NewReport:
         return hashlib.sha256(body.encode()).hexdigest()[:32]
 
 
-def _require(body: dict[str, Any], name: str) -> Any:
-    if name not in body or body[name] is None:
-        raise InvalidInput("missing_field", field=name)
-    return body[name]
+COORDINATE_DECIMALS = 7  # about 1 cm; also keeps DynamoDB's number range (1e-200 would underflow)
 
 
-def _number(body: dict[str, Any], name: str, low: float, high: float) -> float:
-    value = _require(body, name)
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InvalidInput("wrong_type", field=name, expected="number")
-    value = float(value)
-    if not (low <= value <= high):  # also rejects NaN
-        raise InvalidInput("out_of_range", field=name, min=low, max=high)
-    return value
+def coordinate(value: float) -> float:
+    """A latitude or longitude as stored: 7 decimals, no negative zero."""
+    return round(float(value), COORDINATE_DECIMALS) + 0.0
 
 
-def parse_new_report(body: Any, region: RegionConfig) -> NewReport:
-    """Validate a citizen's report against the region's own tables; raises
-    ``InvalidInput``/``NotFound`` naming the first problem found."""
-    if not isinstance(body, dict):
-        raise InvalidInput("body_not_object")
-    for name in body:
-        if name not in REPORT_FIELDS:
-            raise InvalidInput("unknown_field", field=name)
-    category = fields.text(body, "category", 64, required=True)
-    assert category is not None
-    known = region.categories.get(category)
+def check_new_report(draft: Any, region: RegionConfig) -> NewReport:
+    """The rules a well-formed report (shape checked at the edge: types,
+    lengths, ranges) must still meet against the region's own tables;
+    raises ``InvalidInput`` naming the first problem found."""
+    known = region.categories.get(draft.category)
     if known is None:
-        raise InvalidInput("unknown_category", category=category)
+        raise InvalidInput("unknown_category", category=draft.category)
     if not known.active:
-        raise InvalidInput("category_retired", category=category)
-    description = fields.text(body, "description", DESCRIPTION_MAX, required=True)
-    assert description is not None
-    lat = _number(body, "lat", -90, 90)
-    lon = _number(body, "lon", -180, 180)
-    address = fields.text(body, "address", ADDRESS_MAX, required=False)
-    kelurahan_code = fields.text(body, "kelurahan_code", 32, required=False)
-    if kelurahan_code is not None and kelurahan_code not in region.kelurahan:
-        raise InvalidInput("unknown_kelurahan", kelurahan_code=kelurahan_code)
-    anonymous = body.get("anonymous", False)
-    if not isinstance(anonymous, bool):
-        raise InvalidInput("wrong_type", field="anonymous", expected="boolean")
-    reporter = body.get("reporter")
-    if reporter is not None:
-        if not isinstance(reporter, dict):
-            raise InvalidInput("wrong_type", field="reporter", expected="object")
-        cleaned: dict[str, str] = {}
-        for name, value in reporter.items():
-            if name not in REPORTER_FIELDS:
-                raise InvalidInput("unknown_field", field=f"reporter.{name}")
-            text = fields.text(reporter, name, CONTACT_FIELD_MAX, required=False)
-            if text is not None:
-                cleaned[name] = text
-        reporter = cleaned or None
-    project_id = fields.text(body, "project_id", 64, required=False)
-    return NewReport(category, description, lat, lon, address, kelurahan_code, anonymous, reporter, project_id)
+        raise InvalidInput("category_retired", category=draft.category)
+    if draft.kelurahan_code is not None and draft.kelurahan_code not in region.kelurahan:
+        raise InvalidInput("unknown_kelurahan", kelurahan_code=draft.kelurahan_code)
+    reporter = None
+    if draft.reporter is not None:
+        reporter = {name: value for name in sorted(REPORTER_FIELDS)
+                    if (value := getattr(draft.reporter, name)) is not None} or None
+    return NewReport(draft.category, draft.description, coordinate(draft.lat), coordinate(draft.lon), draft.address,
+                     draft.kelurahan_code, draft.anonymous, reporter, draft.project_id)
 
 
 def check_idempotency_key(key: str | None) -> str | None:

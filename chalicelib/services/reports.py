@@ -12,6 +12,8 @@ from ..adapters import aws
 from ..domain import reports as domain
 from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Unprocessable
 from ..auth.identity import Identity
+from ..contract import reports as contract
+from ..contract.common import I18nText, text
 from ..domain import sla
 from ..domain.regions import RegionConfig
 from ..domain.workflow import Placement
@@ -32,7 +34,7 @@ def enqueue_routing(report_id: str) -> None:
     aws.send(resources.ROUTING_QUEUE, {"report_id": report_id})
 
 
-def create_report(region_id: str, body: Any, idempotency_key: str | None, actor: Identity) -> Created:
+def create_report(region_id: str, body: contract.NewReport, idempotency_key: str | None, actor: Identity) -> Created:
     """Store a citizen's report and hand it to the routing worker.
 
     AWS calls on the normal path: one conditional PutItem and one SendMessage
@@ -47,8 +49,8 @@ def create_report(region_id: str, body: Any, idempotency_key: str | None, actor:
         raise Forbidden("other_region")
     if region.status == "expired":
         raise Forbidden("pilot_ended")
-    key = domain.check_idempotency_key(idempotency_key)
-    draft = domain.parse_new_report(body, region)
+    key = idempotency_key
+    draft = domain.check_new_report(body, region)
     watching: list[str] = []
     if draft.project_id is not None:
         from . import projects
@@ -134,142 +136,128 @@ def viewer_level(report: ReportModel, viewer: Identity | None) -> str:
     return "staff" if viewer.in_region(report.region_id) else "public"
 
 
-def report_view(report: ReportModel, region: RegionConfig, viewer: Identity | None = None) -> dict[str, Any]:
+def _label(status: str) -> I18nText:
+    return text(domain.STATUS_LABELS.get(status, {"id": status, "en": status}))
+
+
+def report_view(report: ReportModel, region: RegionConfig, viewer: Identity | None = None) -> contract.Report:
     """A report as ``viewer`` may see it.  Contact details appear only to the
     reporter; who reported it appears to nobody else, anonymous or not."""
     level = viewer_level(report, viewer)
     agency_id, agency_en = region.agency_names(report.agency)
     expires = datetime.now(timezone.utc) + timedelta(seconds=resources.VIEW_URL_SECONDS)
-    view = {
-        "id": report.id,
-        "region_id": report.region_id,
-        "status": report.status,
-        "status_label": domain.STATUS_LABELS.get(report.status, {"id": report.status, "en": report.status}),
-        "category": report.category,
-        "category_name": domain.category_view(region, report.category)["name"],
-        "description": report.description,
-        "lat": float(report.lat),
-        "lon": float(report.lon),
-        "address": report.address,
-        "anonymous": bool(report.anonymous),
-        "routed": report.routed_at is not None,
-        "agency": report.agency or None,
-        "agency_name": {"id": agency_id, "en": agency_en} if report.agency else None,
-        "team": domain.team_view(report.team),
-        "kelurahan_code": report.kelurahan_code,
-        "kelurahan": report.kelurahan,
-        "kecamatan_code": report.kecamatan_code,
-        "kecamatan": report.kecamatan,
-        "out_of_area": bool(report.out_of_area),
-        "photos": [
-            {
-                "id": photo["id"],
-                "url": view_url(photo["key"]),
-                "thumbnail_url": view_url(photo["thumb_key"]),
-                "content_type": photo["content_type"],
-                "width": int(photo["width"]),
-                "height": int(photo["height"]),
-                "kind": photo.get("kind", "report"),
-            }
+    team = domain.team_view(report.team)
+    history = [
+        contract.HistoryEntry(status=entry["status"], status_label=_label(entry["status"]),
+                              at=domain.local_iso(entry["at"], region), note=text(entry["note"]))
+        for entry in report.history
+    ]
+    view = contract.Report(
+        id=report.id,
+        region_id=report.region_id,
+        status=report.status,
+        status_label=_label(report.status),
+        category=report.category,
+        category_name=text(domain.category_view(region, report.category)["name"]),
+        description=report.description,
+        lat=float(report.lat),
+        lon=float(report.lon),
+        address=report.address,
+        anonymous=bool(report.anonymous),
+        routed=report.routed_at is not None,
+        agency=report.agency or None,
+        agency_name=I18nText(id=agency_id, en=agency_en) if report.agency else None,
+        team=contract.Team(code=team["code"], name=text(team["name"])) if team else None,
+        kelurahan_code=report.kelurahan_code,
+        kelurahan=report.kelurahan,
+        kecamatan_code=report.kecamatan_code,
+        kecamatan=report.kecamatan,
+        out_of_area=bool(report.out_of_area),
+        photos=[
+            contract.Photo(id=photo["id"], url=view_url(photo["key"]), thumbnail_url=view_url(photo["thumb_key"]),
+                           content_type=photo["content_type"], width=int(photo["width"]),
+                           height=int(photo["height"]), kind=photo.get("kind", "report"))
             for photo in report.photos
         ],
-        "photo_urls_expire_at": expires.astimezone(region.tz).isoformat(timespec="seconds"),
-        "rejected_photos": [
-            {"id": item["id"], "reason_code": item["reason_code"], "reason": item["reason"],
-             "at": domain.local_iso(item["at"], region)}
+        photo_urls_expire_at=expires.astimezone(region.tz).isoformat(timespec="seconds"),
+        rejected_photos=[
+            contract.RejectedPhoto(id=item["id"], reason_code=item["reason_code"], reason=text(item["reason"]),
+                                   at=domain.local_iso(item["at"], region))
             for item in report.rejected_photos
         ],
-        "history": [
-            {
-                "status": entry["status"],
-                "status_label": domain.STATUS_LABELS.get(entry["status"], {"id": entry["status"], "en": entry["status"]}),
-                "at": domain.local_iso(entry["at"], region),
-                "note": entry["note"],
-            }
-            for entry in report.history
-        ],
-        "created_at": domain.local_iso(report.created_at, region),
-        "updated_at": domain.local_iso(report.updated_at, region),
-        "version": int(report.version),
-        "due_at": domain.local_iso(report.due_at, region) if report.due_at else None,
-        "due_stage": report.due_stage,
-        "overdue": bool(report.overdue),
-        "rejection_reason": report.rejection_reason,
-        "duplicate_of": report.duplicate_of,
-        "reopen_count": int(report.reopen_count or 0),
-        "rating": _last_rating(report, region, level),
-        "project_id": report.project_id,
-    }
+        history=history,
+        created_at=domain.local_iso(report.created_at, region),
+        updated_at=domain.local_iso(report.updated_at, region),
+        version=int(report.version),
+        due_at=domain.local_iso(report.due_at, region) if report.due_at else None,
+        due_stage=report.due_stage,
+        overdue=bool(report.overdue),
+        rejection_reason=report.rejection_reason,
+        duplicate_of=report.duplicate_of,
+        reopen_count=int(report.reopen_count or 0),
+        rating=_last_rating(report, region, level),
+        project_id=report.project_id,
+    )
     if level == "staff":
-        view["assignee"] = report.assignee
-        view["assignee_name"] = report.assignee_name
-        view["review_pending"] = bool(report.review_pending)
-        view["history"] = [dict(h, actor_role=e.get("actor_role"), comment=e.get("comment"))
-                           for h, e in zip(view["history"], report.history)]
+        view.assignee = report.assignee
+        view.assignee_name = report.assignee_name
+        view.review_pending = bool(report.review_pending)
+        for entry, stored in zip(history, report.history):
+            entry.actor_role = stored.get("actor_role")
+            entry.comment = stored.get("comment")
     if level == "reporter":
         contact = report.reporter.as_dict() if hasattr(report.reporter, "as_dict") else (report.reporter or {})
-        view["reporter"] = contact or None
-        view["mine"] = True
+        view.reporter = contract.ReporterView(**{k: v for k, v in contact.items() if k in ("name", "phone", "email")}) \
+            if contact else None
+        view.mine = True
     return view
 
 
-def _last_rating(report: ReportModel, region: RegionConfig, level: str) -> dict[str, Any] | None:
+def _last_rating(report: ReportModel, region: RegionConfig, level: str) -> contract.Rating | None:
     if not report.ratings:
         return None
     last = report.ratings[-1]
-    rating = {"stars": int(last["stars"]), "at": domain.local_iso(last["at"], region)}
+    rating = contract.Rating(stars=int(last["stars"]), at=domain.local_iso(last["at"], region))
     if level in ("staff", "reporter"):
-        rating["comment"] = last.get("comment")
+        rating.comment = last.get("comment")
     return rating
 
 
-def summary(report: ReportModel, region: RegionConfig) -> dict[str, Any]:
+def summary(report: ReportModel, region: RegionConfig) -> contract.ReportSummary:
     """A list entry: what a queue or inbox shows, no contact details."""
-    return {
-        "id": report.id,
-        "status": report.status,
-        "status_label": domain.STATUS_LABELS.get(report.status, {"id": report.status, "en": report.status}),
-        "category": report.category,
-        "category_name": domain.category_view(region, report.category)["name"],
-        "description": report.description[:280],
-        "agency": report.agency,
-        "kelurahan_code": report.kelurahan_code,
-        "kelurahan": report.kelurahan,
-        "kecamatan": report.kecamatan,
-        "out_of_area": bool(report.out_of_area),
-        "routed": report.routed_at is not None,
-        "created_at": domain.local_iso(report.created_at, region),
-        "due_at": domain.local_iso(report.due_at, region) if report.due_at else None,
-        "overdue": bool(report.overdue),
-        "assignee_name": report.assignee_name,
-        "review_pending": bool(report.review_pending),
-        "photos": len(report.photos),
-        "project_id": report.project_id,
-    }
+    return contract.ReportSummary(
+        id=report.id,
+        status=report.status,
+        status_label=_label(report.status),
+        category=report.category,
+        category_name=text(domain.category_view(region, report.category)["name"]),
+        description=report.description[:280],
+        agency=report.agency,
+        kelurahan_code=report.kelurahan_code,
+        kelurahan=report.kelurahan,
+        kecamatan=report.kecamatan,
+        out_of_area=bool(report.out_of_area),
+        routed=report.routed_at is not None,
+        created_at=domain.local_iso(report.created_at, region),
+        due_at=domain.local_iso(report.due_at, region) if report.due_at else None,
+        overdue=bool(report.overdue),
+        assignee_name=report.assignee_name,
+        review_pending=bool(report.review_pending),
+        photos=len(report.photos),
+        project_id=report.project_id,
+    )
 
 
-def request_photo_upload(report_id: str, body: Any, actor: Identity) -> dict[str, Any]:
+def request_photo_upload(report_id: str, body: contract.PhotoUploadRequest, actor: Identity) -> contract.PhotoUpload:
     """A presigned S3 POST for one photo of a report.  The policy admits only
     the declared image type and at most ``PHOTO_MAX_BYTES``; the photo worker
     checks both again, since not every S3 implementation enforces policies."""
     domain.check_report_id(report_id)
-    if not isinstance(body, dict):
-        raise InvalidInput("body_not_object")
-    for name in body:
-        if name not in ("content_type", "kind"):
-            raise InvalidInput("unknown_field", field=name)
-    kind = body.get("kind", "report")
-    if kind not in ("report", "evidence"):
-        raise InvalidInput("unknown_photo_kind", kind=str(kind)[:32])
-    content_type = body.get("content_type")
-    if content_type is None:
-        raise InvalidInput("missing_field", field="content_type")
-    if not isinstance(content_type, str):
-        raise InvalidInput("wrong_type", field="content_type", expected="string")
-    extension = resources.PHOTO_CONTENT_TYPES.get(content_type.strip().lower())
+    kind = body.kind
+    content_type = body.content_type.lower()
+    extension = resources.PHOTO_CONTENT_TYPES.get(content_type)
     if extension is None:
-        raise InvalidInput("unsupported_photo_type", content_type=content_type[:64])
-    content_type = content_type.strip().lower()
+        raise InvalidInput("unsupported_photo_type", content_type=content_type)
     report = store.get(report_id)
     if report is None:
         raise NotFound("report_not_found", report_id=report_id)
@@ -293,14 +281,14 @@ def request_photo_upload(report_id: str, body: Any, actor: Identity) -> dict[str
         ],
         ExpiresIn=resources.UPLOAD_URL_SECONDS,
     )
-    return {
-        "photo_id": photo_id,
-        "kind": kind,
-        "upload": {"url": post["url"], "fields": post["fields"]},
-        "content_type": content_type,
-        "max_bytes": resources.PHOTO_MAX_BYTES,
-        "expires_in": resources.UPLOAD_URL_SECONDS,
-    }
+    return contract.PhotoUpload(
+        photo_id=photo_id,
+        kind=kind,
+        upload=contract.UploadForm(url=post["url"], fields=post["fields"]),
+        content_type=content_type,
+        max_bytes=resources.PHOTO_MAX_BYTES,
+        expires_in=resources.UPLOAD_URL_SECONDS,
+    )
 
 
 def _check_photo_rights(report: ReportModel, actor: Identity, kind: str) -> None:

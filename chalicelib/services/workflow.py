@@ -15,7 +15,9 @@ from typing import Any
 from .. import resources
 from ..adapters import aws
 from ..auth.identity import Identity
-from ..domain import fields, i18n, lifecycle, sla
+from ..contract import reports as contract
+from ..contract.common import PageQuery
+from ..domain import i18n, lifecycle, sla
 from ..domain import reports as rules
 from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Unprocessable
 from ..domain.regions import RegionConfig
@@ -99,8 +101,8 @@ def publish_event(report: ReportModel, event: str, actor: Identity | None = None
 
 # --- transitions --------------------------------------------------------------
 
-def transition(report_id: str, body: Any, actor: Identity) -> tuple[ReportModel, RegionConfig]:
-    request = lifecycle.parse_transition(body)
+def transition(report_id: str, body: contract.TransitionRequest, actor: Identity) -> tuple[ReportModel, RegionConfig]:
+    request = lifecycle.check_transition(body)
     report, region = load_for_staff(report_id, actor)
     if not in_scope(report, actor):
         raise Forbidden("not_your_report")
@@ -195,8 +197,8 @@ def _original(duplicate_of: str, report: ReportModel) -> ReportModel:
     return original
 
 
-def add_note(report_id: str, body: Any, actor: Identity) -> tuple[ReportModel, RegionConfig]:
-    note = fields.text(fields.only(body, {"note"}), "note", lifecycle.NOTE_MAX, required=True)
+def add_note(report_id: str, body: contract.NoteRequest, actor: Identity) -> tuple[ReportModel, RegionConfig]:
+    note = body.note
     report, region = load_for_staff(report_id, actor)
     if not in_scope(report, actor, following=True):
         raise Forbidden("not_your_report")
@@ -210,8 +212,8 @@ def add_note(report_id: str, body: Any, actor: Identity) -> tuple[ReportModel, R
     return report, region
 
 
-def rate(report_id: str, body: Any, actor: Identity) -> tuple[ReportModel, RegionConfig]:
-    rating = lifecycle.parse_rating(body)
+def rate(report_id: str, body: contract.RatingRequest, actor: Identity) -> tuple[ReportModel, RegionConfig]:
+    rating = lifecycle.Rating(body.stars, body.comment)
     report = load(report_id)
     if actor.role != "citizen" or report.reporter_id != actor.sub:
         raise Forbidden("not_reporter")
@@ -270,61 +272,44 @@ def mark_overdue(now: datetime | None = None) -> int:
 
 # --- queues and inboxes -------------------------------------------------------
 
-def _limit(value: str | None) -> int:
-    if value is None:
-        return PAGE_DEFAULT
-    if not value.isdigit() or not 1 <= int(value) <= PAGE_MAX:
-        raise InvalidInput("out_of_range", field="limit", min=1, max=PAGE_MAX)
-    return int(value)
-
-
-def _paged(index: Any, key: str, params: dict[str, str], newest_first: bool = False,
+def _paged(index: Any, key: str, page: PageQuery, newest_first: bool = False,
            filter_condition: Any = None) -> tuple[list[ReportModel], str | None]:
     try:
-        return store.page(index, key, _limit(params.get("limit")), params.get("cursor"), newest_first,
-                          filter_condition=filter_condition)
+        return store.page(index, key, page.limit, page.cursor, newest_first, filter_condition=filter_condition)
     except store.BadCursor:
         raise InvalidInput("invalid_cursor") from None
 
 
-def verification_queue(region_id: str, actor: Identity, params: dict[str, str]) -> tuple[list[ReportModel], str | None]:
+def verification_queue(region_id: str, actor: Identity,
+                       params: contract.QueueQuery) -> tuple[list[ReportModel], str | None]:
     region = regions.get_region(region_id)
     if actor.role not in ("verifier", "region_admin", "platform_admin"):
         raise Forbidden("forbidden")
     if not actor.in_region(region.region_id):
         raise Forbidden("other_region")
-    queue = params.get("queue", "waiting")
-    if queue not in ("waiting", "review"):
-        raise InvalidInput("unknown_queue", queue=queue[:32])
-    return _paged(ReportModel.queue, f"{region.region_id}#{queue}", params)
+    return _paged(ReportModel.queue, f"{region.region_id}#{params.queue}", params)
 
 
 INBOX_STATUSES = ("verified", "in_process", "done")
 
 
-def inbox(actor: Identity, params: dict[str, str]) -> tuple[list[ReportModel], str | None]:
+def inbox(actor: Identity, params: contract.InboxQuery) -> tuple[list[ReportModel], str | None]:
     if actor.role not in ("officer", "agency_head"):
         raise Forbidden("forbidden")
     region = actor.region_id
-    if params.get("assigned") == "me":
+    if params.assigned == "me":
         return _paged(ReportModel.by_assignee, actor.sub, params, newest_first=True)
-    if params.get("audits") is not None:
+    if params.audits:
         # the inspectorate: every citizen audit of a public works project
-        if params["audits"] != "true":
-            raise InvalidInput("wrong_type", field="audits", expected="true")
         if not actor.agency:
             raise Forbidden("no_agency")
         return _paged(ReportModel.audits, f"{region}#{actor.agency}", params, newest_first=True)
-    overdue = params.get("overdue")
-    if overdue not in (None, "true", "false"):
-        raise InvalidInput("wrong_type", field="overdue", expected="true|false")
-    if overdue == "true":
+    status = params.status
+    if params.overdue:
         if actor.kelurahan_code:
-            status = _status(params)
             return _paged(ReportModel.kelurahan_inbox, f"{region}#{actor.kelurahan_code}#{status}", params,
                           filter_condition=ReportModel.overdue == True)  # noqa: E712
         return _paged(ReportModel.overdue_index, f"{region}#{actor.agency}", params)
-    status = _status(params)
     if actor.kelurahan_code:
         return _paged(ReportModel.kelurahan_inbox, f"{region}#{actor.kelurahan_code}#{status}", params)
     if not actor.agency:
@@ -332,14 +317,7 @@ def inbox(actor: Identity, params: dict[str, str]) -> tuple[list[ReportModel], s
     return _paged(ReportModel.agency_inbox, f"{region}#{actor.agency}#{status}", params)
 
 
-def _status(params: dict[str, str]) -> str:
-    status = params.get("status", "verified")
-    if status not in INBOX_STATUSES:
-        raise InvalidInput("unknown_status", status=status[:32])
-    return status
-
-
-def my_reports(actor: Identity, params: dict[str, str]) -> tuple[list[ReportModel], str | None]:
+def my_reports(actor: Identity, params: PageQuery) -> tuple[list[ReportModel], str | None]:
     if actor.role != "citizen":
         raise Forbidden("forbidden")
     return _paged(ReportModel.by_reporter, actor.sub, params, newest_first=True)

@@ -1,0 +1,223 @@
+"""Reports and the staff workflow: what clients send and what they get back."""
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from msgspec import UNSET, Meta, Struct, UnsetType
+
+from .common import I18nText, PageQuery, Request
+
+DESCRIPTION_MAX = 4000
+ADDRESS_MAX = 300
+CONTACT_FIELD_MAX = 120
+NOTE_MAX = 2000
+COMMENT_MAX = 1000
+
+Code = Annotated[str, Meta(min_length=1, max_length=64)]
+Id32 = Annotated[str, Meta(min_length=1, max_length=64)]
+Latitude = Annotated[float, Meta(ge=-90, le=90, description="WGS84 degrees; stored to 7 decimals (about 1 cm).")]
+Longitude = Annotated[float, Meta(ge=-180, le=180, description="WGS84 degrees; stored to 7 decimals (about 1 cm).")]
+DateTime = Annotated[str, Meta(extra_json_schema={"format": "date-time"},
+                               examples=["2026-11-22T08:15:00+07:00"])]
+Url = Annotated[str, Meta(extra_json_schema={"format": "uri"})]
+Contact = Annotated[str, Meta(max_length=CONTACT_FIELD_MAX)]
+
+
+# --- requests -------------------------------------------------------------------
+
+class ReporterContact(Request):
+    """Contact details; never shown to anyone but the reporter."""
+
+    name: Contact | None = None
+    phone: Contact | None = None
+    email: Contact | None = None
+
+
+class NewReport(Request):
+    category: Annotated[str, Meta(min_length=1, max_length=64, description="A `code` from the region's categories.")]
+    description: Annotated[str, Meta(min_length=1, max_length=DESCRIPTION_MAX)]
+    lat: Latitude
+    lon: Longitude
+    address: Annotated[str, Meta(max_length=ADDRESS_MAX)] | None = None
+    project_id: Annotated[str, Meta(max_length=64, description=(
+        "A citizen audit: the public works project the report is about (routed to its agency and the "
+        "inspectorate; shown on the project page)."))] | None = None
+    kelurahan_code: Annotated[str, Meta(max_length=32, description=(
+        "The reporter's choice; routing trusts the point."))] | None = None
+    anonymous: bool = False
+    reporter: ReporterContact | None = None
+
+
+class PhotoUploadRequest(Request):
+    content_type: Annotated[str, Meta(max_length=64, examples=["image/jpeg"],
+                                      description="image/jpeg, image/png or image/webp")]
+    kind: Literal["report", "evidence"] = "report"
+
+
+class TransitionRequest(Request):
+    """waiting→verified|rejected|duplicate (verifier); verified→in_process (officer takes it);
+    in_process→done (the assigned officer, with at least one evidence photo); after a rating of 1–2,
+    done→in_process (reopen) or done→done (confirm), by the verifier."""
+
+    to: Literal["verified", "in_process", "done", "rejected", "duplicate"]
+    note: Annotated[str, Meta(max_length=NOTE_MAX)] | None = None
+    agency: Annotated[str, Meta(max_length=64, description="verify only: correct the proposed agency")] | None = None
+    kelurahan_code: Annotated[str, Meta(max_length=32, description=(
+        "verify only: correct the proposed kelurahan"))] | None = None
+    reason: Literal["spam", "duplicate", "outside_region", "not_actionable"] | None = None
+    duplicate_of: Annotated[str, Meta(max_length=64, description="required with to=duplicate")] | None = None
+
+
+class NoteRequest(Request):
+    note: Annotated[str, Meta(min_length=1, max_length=NOTE_MAX)]
+
+
+class RatingRequest(Request):
+    stars: Annotated[int, Meta(ge=1, le=5)]
+    comment: Annotated[str, Meta(max_length=COMMENT_MAX)] | None = None
+
+
+class QueueQuery(PageQuery, kw_only=True):
+    queue: Literal["waiting", "review"] = "waiting"
+
+
+class InboxQuery(PageQuery, kw_only=True):
+    status: Literal["verified", "in_process", "done"] = "verified"
+    overdue: bool | None = None
+    audits: Annotated[bool, Meta(description=(
+        "the inspectorate: citizen audits of public works projects, newest first"))] | None = None
+    assigned: Annotated[Literal["me"], Meta(description="reports I have taken")] | None = None
+
+
+# --- replies --------------------------------------------------------------------
+
+class Team(Struct):
+    code: str
+    name: I18nText
+
+
+class Photo(Struct, kw_only=True):
+    id: str
+    url: Annotated[str, Meta(description="Presigned GET, valid for 15 minutes.", extra_json_schema={"format": "uri"})]
+    thumbnail_url: Url
+    content_type: str
+    width: int
+    height: int
+    kind: Literal["report", "evidence"] = "report"
+
+
+class RejectedPhoto(Struct, kw_only=True):
+    id: str
+    reason_code: str
+    reason: I18nText
+    at: DateTime
+
+
+class HistoryEntry(Struct, kw_only=True):
+    status: str
+    status_label: I18nText
+    at: DateTime
+    note: I18nText
+    actor_role: Annotated[str | None, Meta(description="Staff view only.")] | UnsetType = UNSET
+    comment: Annotated[str | None, Meta(description="Staff view only.")] | UnsetType = UNSET
+
+
+class Rating(Struct, kw_only=True):
+    stars: int
+    at: DateTime
+    comment: Annotated[str | None, Meta(description="Reporter and staff only.")] | UnsetType = UNSET
+
+
+class ReporterView(Struct, kw_only=True):
+    name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+class Report(Struct, kw_only=True):
+    """A report as the caller may see it: contact details only to its reporter; who reported it to nobody else."""
+
+    id: str
+    region_id: str
+    status: str
+    status_label: I18nText
+    category: str
+    category_name: I18nText
+    description: str
+    lat: float
+    lon: float
+    address: str | None
+    anonymous: bool
+    routed: Annotated[bool, Meta(description="False until the routing worker has run.")]
+    agency: str | None
+    agency_name: I18nText | None
+    team: Team | None
+    kelurahan_code: str | None
+    kelurahan: str | None
+    kecamatan_code: str | None
+    kecamatan: str | None
+    out_of_area: Annotated[bool, Meta(description="The point lies outside every kelurahan polygon.")]
+    photos: list[Photo]
+    photo_urls_expire_at: DateTime
+    rejected_photos: list[RejectedPhoto]
+    history: list[HistoryEntry]
+    created_at: DateTime
+    updated_at: DateTime
+    version: Annotated[int, Meta(description="Grows with every change.")]
+    due_at: Annotated[str | None, Meta(description=(
+        "Deadline of the running SLA stage (working days, region time zone)."),
+        extra_json_schema={"format": "date-time"})]
+    due_stage: Literal["verify", "respond", "resolve"] | None
+    overdue: bool
+    rejection_reason: str | None
+    duplicate_of: str | None
+    reopen_count: int
+    rating: Rating | None
+    project_id: str | None
+    # staff of the report's region only
+    assignee: str | None | UnsetType = UNSET
+    assignee_name: str | None | UnsetType = UNSET
+    review_pending: bool | UnsetType = UNSET
+    # the reporter only
+    reporter: ReporterView | None | UnsetType = UNSET
+    mine: bool | UnsetType = UNSET
+
+
+class ReportSummary(Struct, kw_only=True):
+    """A list entry: what a queue or inbox shows, no contact details."""
+
+    id: str
+    status: str
+    status_label: I18nText
+    category: str
+    category_name: I18nText
+    description: Annotated[str, Meta(description="The first 280 characters.")]
+    agency: str | None
+    kelurahan_code: str | None
+    kelurahan: str | None
+    kecamatan: str | None
+    out_of_area: bool
+    routed: bool
+    created_at: DateTime
+    due_at: str | None
+    overdue: bool
+    assignee_name: str | None
+    review_pending: bool
+    photos: Annotated[int, Meta(description="Number of photos")]
+    project_id: str | None
+
+
+class UploadForm(Struct):
+    """A presigned S3 POST: send `fields` then the file as `file` in a multipart/form-data POST to `url`."""
+
+    url: Url
+    fields: dict[str, str]
+
+
+class PhotoUpload(Struct, kw_only=True):
+    photo_id: str
+    kind: Literal["report", "evidence"]
+    upload: UploadForm
+    content_type: str
+    max_bytes: int
+    expires_in: Annotated[int, Meta(description="Seconds the upload form stays valid.")]
