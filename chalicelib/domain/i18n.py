@@ -66,6 +66,42 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Kolom '{field}' paling banyak {max} karakter.",
         "en": "The field '{field}' may be at most {max} characters long.",
     },
+    "invalid_text": {
+        "id": "Teks berisi karakter yang tidak sah (surrogate UTF-16 tunggal).",
+        "en": "The text contains an invalid character (a lone UTF-16 surrogate).",
+    },
+    "duplicate_field": {
+        "id": "Kolom '{field}' muncul lebih dari sekali.",
+        "en": "The field '{field}' appears more than once.",
+    },
+    "too_deep": {
+        "id": "Isi permintaan bersarang terlalu dalam (paling banyak {max} tingkat).",
+        "en": "The request body is nested too deeply (at most {max} levels).",
+    },
+    "too_many": {
+        "id": "Kolom '{field}' paling banyak berisi {max} butir.",
+        "en": "The field '{field}' may hold at most {max} items.",
+    },
+    "too_few": {
+        "id": "Kolom '{field}' paling sedikit berisi {min} butir.",
+        "en": "The field '{field}' must hold at least {min} items.",
+    },
+    "invalid_value": {
+        "id": "Nilai kolom '{field}' tidak sah. Pilihan: {allowed}.",
+        "en": "The value of '{field}' is not valid. Allowed: {allowed}.",
+    },
+    "invalid_pattern": {
+        "id": "Format kolom '{field}' tidak sah.",
+        "en": "The field '{field}' is not in the expected format.",
+    },
+    "invalid_header": {
+        "id": "Header '{header}' tidak sah (1 sampai {max} karakter ASCII yang terlihat).",
+        "en": "The header '{header}' is not valid (1 to {max} visible ASCII characters).",
+    },
+    "invalid_token": {
+        "id": "Token tidak sah atau kedaluwarsa. Silakan masuk kembali.",
+        "en": "The token is invalid or expired. Please sign in again.",
+    },
     "empty_field": {
         "id": "Kolom '{field}' tidak boleh kosong.",
         "en": "The field '{field}' must not be empty.",
