@@ -19,6 +19,7 @@ from .identity import Identity
 
 log = logging.getLogger(__name__)
 REFETCH_SECONDS = 60
+MAX_JWKS_BYTES = 1 << 20
 
 
 def region_name() -> str:
@@ -47,7 +48,7 @@ def fetch_json(url: str) -> dict[str, Any]:
     import urllib.request  # only on a cold start's first token: kept off import time
 
     with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - fixed https/loopback URL
-        return json.loads(response.read())
+        return json.loads(response.read(MAX_JWKS_BYTES))
 
 
 class KeyStore:
@@ -79,19 +80,52 @@ class KeyStore:
 KEYS = KeyStore()
 
 
+BEARER = "bearer"
+
+
 def identify(authorization: str | None) -> Identity | None:
-    """The identity behind an ``Authorization: Bearer <id token>`` header,
-    or None when there is none or it is not valid."""
-    if not authorization:
+    """The identity behind an ``Authorization: Bearer <id token>`` header.
+
+    None only when there is no such header (absent, empty or blank). A header
+    that is not ``Bearer <token>``, a token that is not valid in every way, a
+    valid token naming no role or region, and a server with no user pool
+    configured all raise ``tokens.InvalidToken`` (its reason is logged at
+    INFO, never the token): the caller answers 401 whether or not the
+    endpoint requires a sign-in."""
+    if authorization is None or (isinstance(authorization, str) and not authorization.strip()):
         return None
-    scheme, _, token = authorization.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip() or not pool_id():
-        return None
-    token = token.strip()
     try:
-        header = tokens.decode_header(token)
-        claims = tokens.verify(token, KEYS.keys(str(header.get("kid", ""))), issuer(), client_id())
+        return _identify(authorization)
     except tokens.InvalidToken as error:
-        log.info("token refused: %s", error)
-        return None
-    return Identity.from_claims(claims)
+        log.info("token refused: %s", error.reason)
+        raise
+    except Exception as error:  # noqa: BLE001 - a header must never become a 500
+        log.warning("unexpected %s while identifying a caller", type(error).__name__, exc_info=True)
+        refused = tokens.InvalidToken(f"token malformed ({type(error).__name__})")
+        log.info("token refused: %s", refused.reason)
+        raise refused from error
+
+
+def _identify(authorization: str) -> Identity:
+    if not isinstance(authorization, str):
+        raise tokens.InvalidToken("authorization not a string")
+    scheme, _, token = authorization.strip().partition(" ")
+    if scheme.lower() != BEARER:
+        raise tokens.InvalidToken("authorization not Bearer")
+    token = token.strip()
+    if not token:
+        raise tokens.InvalidToken("bearer token missing")
+    if not pool_id() or not client_id():
+        raise tokens.InvalidToken("user pool not configured")
+    claims = tokens.verify(token, KEYS.keys(tokens.key_id(token)), issuer(), client_id())
+    groups = claims.get("cognito:groups", [])
+    if not isinstance(groups, list) or not all(isinstance(group, str) for group in groups):
+        raise tokens.InvalidToken("cognito:groups not a list of strings")
+    for name in ("custom:region_id", "custom:agency", "custom:kelurahan_code", "custom:contractor",
+                 "cognito:username", "name", "email", "phone_number"):
+        if name in claims and not isinstance(claims[name], str):
+            raise tokens.InvalidToken(f"{name} not a string")
+    identity = Identity.from_claims(claims)
+    if identity is None:
+        raise tokens.InvalidToken("no role or region in claims")
+    return identity
