@@ -100,13 +100,42 @@ def tokens(region):
     return Tokens()
 
 
+_CONFORMANCE = []
+
+
+def conformance():
+    """The generated document's checker, built once per test session."""
+    if not _CONFORMANCE:
+        from chalicelib.api.openapi import document
+        from support.conformance import Conformance
+
+        _CONFORMANCE.append(Conformance(document()))
+    return _CONFORMANCE[0]
+
+
+def checked(http):
+    """Every reply of the test client is checked against /openapi.json."""
+    plain = http.request
+
+    def request(method, path, headers=None, body=b""):
+        response = plain(method, path, headers=headers, body=body)
+        conformance().check(method, path, response.status_code, dict(response.headers), response.body)
+        return response
+
+    http.request = request
+    return http
+
+
 @pytest.fixture
 def client(region, no_scan):
     from chalice.test import Client
 
     from app import app
+    from devstack.gateway import answer_unknown_routes_in_test_client
 
     with Client(app) as test_client:
+        answer_unknown_routes_in_test_client(test_client)  # unknown paths: our 404, as on AWS
+        checked(test_client.http)  # every reply checked against /openapi.json
         yield test_client
 
 

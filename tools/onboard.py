@@ -51,7 +51,9 @@ def progress(done: int, total: int, width: int = 30) -> None:
 
 def onboard(code: str, region_id: str, boundaries: Path | None, staff: Path | None,
             time_zone: str | None = None) -> dict[str, object]:
+    from chalicelib.api.body import convert as read_model
     from chalicelib.auth.identity import Identity
+    from chalicelib.contract.accounts import StaffRequest
     from chalicelib.domain.errors import AppError
     from chalicelib.services import accounts, onboarding
 
@@ -82,7 +84,7 @@ def onboard(code: str, region_id: str, boundaries: Path | None, staff: Path | No
         for number, row in enumerate(rows, start=1):
             body = {k: v.strip() for k, v in row.items() if k and v and v.strip()}
             try:
-                accounts.create_staff(region_id, body, operator)
+                accounts.create_staff(region_id, read_model(body, StaffRequest), operator)
                 created += 1
             except AppError as error:
                 if error.code == "account_exists":

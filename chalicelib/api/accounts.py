@@ -2,31 +2,34 @@
 and everyone can ask who they are signed in as."""
 from chalice import Blueprint
 
+from ..contract import accounts as contract
 from ..services import accounts
-from .http import ANY_BODY, endpoint, json_body, reply
+from .endpoint import route
 
 bp = Blueprint(__name__)
 
 
-@bp.route("/v1/regions/{region_id}/signup", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp)
-def signup(region_id):
-    return reply(accounts.signup_citizen(region_id, json_body(bp.current_request)), 201)
+@route(bp, "/v1/regions/{region_id}/signup", "POST", summary="A citizen signs up (Cognito sends a verification code)",
+       body=contract.SignupRequest, returns=contract.Signup, status=201,
+       errors={404: "Unknown region", 409: "Account exists"})
+def signup(region_id, body):
+    return accounts.signup_citizen(region_id, body)
 
 
-@bp.route("/v1/signup/confirm", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp)
-def confirm():
-    return reply(accounts.confirm_signup(json_body(bp.current_request)))
+@route(bp, "/v1/signup/confirm", "POST", summary="Confirm a sign-up with the code Cognito sent",
+       body=contract.ConfirmRequest, returns=contract.Confirmed)
+def confirm(body):
+    return accounts.confirm_signup(body)
 
 
-@bp.route("/v1/regions/{region_id}/accounts", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, auth="required", roles=("region_admin", "platform_admin"))
-def create_staff(region_id, actor):
-    return reply(accounts.create_staff(region_id, json_body(bp.current_request), actor), 201)
+@route(bp, "/v1/regions/{region_id}/accounts", "POST",
+       summary="A region admin creates a staff account (Cognito sends the temporary password)",
+       body=contract.StaffRequest, returns=contract.StaffAccount, status=201, auth="required",
+       roles=("region_admin", "platform_admin"), errors={404: "Unknown region", 409: "Account exists"})
+def create_staff(region_id, actor, body):
+    return accounts.create_staff(region_id, body, actor)
 
 
-@bp.route("/v1/me", methods=["GET"])
-@endpoint(bp, auth="required")
+@route(bp, "/v1/me", summary="The signed-in account", returns=contract.Me, auth="required")
 def me(actor):
-    return reply(accounts.me(actor))
+    return accounts.me(actor)

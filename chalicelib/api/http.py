@@ -12,7 +12,7 @@ from chalice import Blueprint, Response
 from chalice.app import Request
 
 from ..domain import i18n
-from ..auth import verifier
+from ..auth import tokens, verifier
 from ..domain.errors import AppError, Forbidden, InvalidInput, Unauthorized
 
 log = logging.getLogger(__name__)
@@ -80,7 +80,10 @@ def endpoint(bp: Blueprint, auth: str | None = None,
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             try:
                 if auth is not None:
-                    actor = verifier.identify(bp.current_request.headers.get("authorization"))
+                    try:
+                        actor = verifier.identify(bp.current_request.headers.get("authorization"))
+                    except tokens.InvalidToken:
+                        raise Unauthorized("invalid_token") from None
                     if actor is None and auth == "required":
                         raise Unauthorized("unauthorized")
                     if actor is not None and roles is not None and actor.role not in roles:

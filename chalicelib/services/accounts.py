@@ -5,27 +5,23 @@ account cannot move itself to another region or role."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from ..adapters import aws
 from ..auth import verifier
 from ..auth.identity import Identity
-from ..domain import fields
+from ..contract import accounts as contract
 from ..domain.errors import Conflict, Forbidden, InvalidInput
 from ..domain import reports as rules
 from ..domain.projects import format_npwp, npwp
 from ..store import projects as project_store
 from . import regions
 
-STAFF_ROLES_BY_REGION_ADMIN = ("verifier", "officer", "agency_head", "region_admin", "finance", "contractor")
 _PHONE = re.compile(r"^\+62[0-9]{8,13}$")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,180}\.[A-Za-z]{2,24}$")
 
 
-def _contact(body: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
+def _contact(phone: str | None, email: str | None) -> tuple[str, list[dict[str, str]]]:
     """The username (phone in E.164, or e-mail) and its Cognito attributes."""
-    phone = fields.text(body, "phone", 20)
-    email = fields.text(body, "email", 254)
     if phone is None and email is None:
         raise InvalidInput("missing_field", field="phone|email")
     attributes = []
@@ -54,13 +50,12 @@ def _cognito_error(error: Exception) -> Exception:
     return error
 
 
-def signup_citizen(region_id: str, body: Any) -> dict[str, Any]:
+def signup_citizen(region_id: str, body: contract.SignupRequest) -> contract.Signup:
     region = regions.get_region(region_id)
-    body = fields.only(body, {"name", "phone", "email", "password"})
-    name = fields.text(body, "name", 120, required=True)
-    username, attributes = _contact(body)
-    password = body.get("password")
-    if not isinstance(password, str) or not 8 <= len(password) <= 256:
+    name = body.name
+    username, attributes = _contact(body.phone, body.email)
+    password = body.password
+    if len(password) < 8:
         raise InvalidInput("invalid_password")
     cognito = aws.client("cognito-idp")
     try:
@@ -72,34 +67,26 @@ def signup_citizen(region_id: str, body: Any) -> dict[str, Any]:
         cognito.admin_add_user_to_group(UserPoolId=pool, Username=username, GroupName="citizen")
     except cognito.exceptions.ClientError as error:
         raise _cognito_error(error) from None
-    return {"username": username, "region_id": region.region_id, "role": "citizen",
-            "confirmed": bool(result.get("UserConfirmed")),
-            "delivery": result.get("CodeDeliveryDetails", {}).get("DeliveryMedium")}
+    return contract.Signup(username=username, region_id=region.region_id, role="citizen",
+                           confirmed=bool(result.get("UserConfirmed")),
+                           delivery=result.get("CodeDeliveryDetails", {}).get("DeliveryMedium"))
 
 
-def confirm_signup(body: Any) -> dict[str, Any]:
-    body = fields.only(body, {"username", "code"})
-    username = fields.text(body, "username", 254, required=True)
-    code = fields.text(body, "code", 16, required=True)
+def confirm_signup(body: contract.ConfirmRequest) -> contract.Confirmed:
+    username, code = body.username, body.code
     cognito = aws.client("cognito-idp")
     try:
         cognito.confirm_sign_up(ClientId=verifier.client_id(), Username=username, ConfirmationCode=code)
     except cognito.exceptions.ClientError as error:
         raise _cognito_error(error) from None
-    return {"username": username, "confirmed": True}
+    return contract.Confirmed(username=username, confirmed=True)
 
 
-def create_staff(region_id: str, body: Any, actor: Identity) -> dict[str, Any]:
+def create_staff(region_id: str, body: contract.StaffRequest, actor: Identity) -> contract.StaffAccount:
     region = regions.get_region(region_id)
     if actor.role not in ("region_admin", "platform_admin") or not actor.in_region(region.region_id):
         raise Forbidden("forbidden")
-    body = fields.only(body, {"name", "phone", "email", "role", "agency", "kelurahan_code", "npwp"})
-    name = fields.text(body, "name", 120, required=True)
-    role = fields.text(body, "role", 32, required=True)
-    if role not in STAFF_ROLES_BY_REGION_ADMIN:
-        raise InvalidInput("unknown_role", role=(role or "")[:32], allowed=", ".join(STAFF_ROLES_BY_REGION_ADMIN))
-    agency = fields.text(body, "agency", 64)
-    kelurahan_code = fields.text(body, "kelurahan_code", 32)
+    name, role, agency, kelurahan_code = body.name, body.role, body.agency, body.kelurahan_code
     if role in ("officer", "agency_head") and not agency and not kelurahan_code:
         raise InvalidInput("missing_field", field="agency")
     if agency and agency not in region.agencies:
@@ -109,11 +96,13 @@ def create_staff(region_id: str, body: Any, actor: Identity) -> dict[str, Any]:
     contractor = None
     if role == "contractor":
         # one account per winning contractor per region, known by its NPWP
-        contractor = npwp(fields.text(body, "npwp", 32, required=True) or "")
+        if body.npwp is None:
+            raise InvalidInput("missing_field", field="npwp")
+        contractor = npwp(body.npwp)
         agency = kelurahan_code = None
-    elif body.get("npwp") is not None:
+    elif body.npwp is not None:
         raise InvalidInput("unknown_field", field="npwp")
-    username, attributes = _contact(body)
+    username, attributes = _contact(body.phone, body.email)
     if contractor:
         attributes.append({"Name": "custom:contractor", "Value": contractor})
     attributes += [{"Name": "name", "Value": name or ""},
@@ -135,16 +124,16 @@ def create_staff(region_id: str, body: Any, actor: Identity) -> dict[str, Any]:
         if contractor:
             project_store.release_contractor(region.region_id, contractor)
         raise _cognito_error(error) from None
-    return {"username": username, "name": name, "role": role, "region_id": region.region_id,
-            "agency": agency, "kelurahan_code": kelurahan_code, "contractor": contractor}
+    return contract.StaffAccount(username=username, name=name, role=role, region_id=region.region_id,
+                                 agency=agency, kelurahan_code=kelurahan_code, contractor=contractor)
 
 
-def me(actor: Identity) -> dict[str, Any]:
-    view: dict[str, Any] = {"sub": actor.sub, "username": actor.username, "name": actor.name,
-                            "role": actor.role, "region_id": actor.region_id}
+def me(actor: Identity) -> contract.Me:
+    view = contract.Me(sub=actor.sub, username=actor.username, name=actor.name, role=actor.role,
+                       region_id=actor.region_id)
     if actor.is_staff:
-        view["agency"] = actor.agency
-        view["kelurahan_code"] = actor.kelurahan_code
+        view.agency = actor.agency
+        view.kelurahan_code = actor.kelurahan_code
     if actor.role == "contractor":
-        view["contractor_npwp"] = actor.contractor
+        view.contractor_npwp = actor.contractor
     return view

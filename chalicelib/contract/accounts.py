@@ -1,0 +1,71 @@
+"""Accounts: citizens' sign-up, staff accounts, the signed-in account."""
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from msgspec import UNSET, Meta, Struct, UnsetType
+
+from .common import Request
+
+Name = Annotated[str, Meta(min_length=1, max_length=120)]
+Phone = Annotated[str, Meta(max_length=20, examples=["+6281234567890"], description="E.164, Indonesian (+62…)")]
+Email = Annotated[str, Meta(max_length=254)]
+STAFF_ROLES = ("verifier", "officer", "agency_head", "region_admin", "finance", "contractor")
+
+
+class SignupRequest(Request):
+    """A phone number or an e-mail address (or both); the first is the username."""
+
+    name: Name
+    password: Annotated[str, Meta(max_length=256, description="At least 8 characters, as the user pool requires.")]
+    phone: Phone | None = None
+    email: Email | None = None
+
+
+class Signup(Struct, kw_only=True):
+    username: str
+    region_id: str
+    role: Literal["citizen"]
+    confirmed: bool
+    delivery: Annotated[str | None, Meta(description="Where the code was sent: SMS or EMAIL")]
+
+
+class ConfirmRequest(Request):
+    username: Annotated[str, Meta(min_length=1, max_length=254)]
+    code: Annotated[str, Meta(min_length=1, max_length=16)]
+
+
+class Confirmed(Struct, kw_only=True):
+    username: str
+    confirmed: bool
+
+
+class StaffRequest(Request):
+    name: Name
+    role: Literal["verifier", "officer", "agency_head", "region_admin", "finance", "contractor"]
+    phone: Phone | None = None
+    email: Email | None = None
+    agency: Annotated[str, Meta(max_length=64)] | None = None
+    kelurahan_code: Annotated[str, Meta(max_length=32)] | None = None
+    npwp: Annotated[str, Meta(max_length=32, description="contractor only: the contractor's NPWP")] | None = None
+
+
+class StaffAccount(Struct, kw_only=True):
+    username: str
+    name: str
+    role: str
+    region_id: str
+    agency: str | None
+    kelurahan_code: str | None
+    contractor: Annotated[str | None, Meta(description="A contractor's NPWP (digits)")]
+
+
+class Me(Struct, kw_only=True):
+    sub: str
+    username: str
+    name: str | None
+    role: str
+    region_id: str
+    agency: str | None | UnsetType = UNSET
+    kelurahan_code: str | None | UnsetType = UNSET
+    contractor_npwp: str | None | UnsetType = UNSET
