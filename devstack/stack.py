@@ -270,9 +270,13 @@ class LocalStack:
     def _start_api(self) -> None:
         from chalice.cli.factory import CLIFactory
 
+        from .gateway import serve_unknown_routes
+
         factory = CLIFactory(str(ROOT))
         config = factory.create_config_obj(chalice_stage_name="local")
         self._server = factory.create_local_server(self.app, config, "127.0.0.1", self.api_port)
+        # unknown paths: 404 in our error shape, as the deployed API's gateway responses answer
+        serve_unknown_routes(self._server, self.app, config)
         thread = threading.Thread(target=self._server.server.serve_forever, name="api", daemon=True)
         thread.start()
         self.threads.append(thread)

@@ -258,6 +258,13 @@ class AduanStack(cdk.Stack):
             "Format": '{"requestId":"$context.requestId","ip":"$context.identity.sourceIp",'
                       '"method":"$context.httpMethod","path":"$context.resourcePath",'
                       '"status":"$context.status","latency":"$context.responseLatency"}'})
+        # API Gateway's own answers (unknown path, throttling, ...) in our error
+        # shape.  In the OpenAPI definition rather than as separate
+        # AWS::ApiGateway::GatewayResponse resources: a change to the definition
+        # gives SAM's deployment a new logical id, so the stage is redeployed
+        # and serves the new responses (separate resources need a redeployment
+        # to take effect).
+        api.add_property_override("DefinitionBody.x-amazon-apigateway-gateway-responses", gateway_responses())
         suppress(api, ("CKV_AWS_120", "no API cache: responses are per-user and the cache costs from US$14/month"),
                  ("CKV_AWS_73", "X-Ray tracing is paid per trace; enable per stage when debugging"))
         suppress(alarm_topic.node.default_child,
@@ -299,6 +306,44 @@ FUNCTION_SUPPRESSIONS = (
                     "nothing; API Gateway throttling bounds the load"),
     ("CKV_AWS_173", "environment variables hold resource names and ids only, no secrets"),
 )
+
+
+# API Gateway response type -> (status, error code); status None keeps the
+# status of the error the default response stands for.  MISSING_AUTHENTICATION_TOKEN
+# is what API Gateway answers for a path (or a path's method) it does not know.
+# No route has an API Gateway authorizer (tokens are checked by the app), so
+# UNAUTHORIZED/ACCESS_DENIED only matter if one is added.
+GATEWAY_RESPONSES: dict[str, tuple[int | None, str]] = {
+    "MISSING_AUTHENTICATION_TOKEN": (404, "not_found"),
+    "THROTTLED": (429, "throttled"),
+    "REQUEST_TOO_LARGE": (413, "payload_too_large"),
+    "UNAUTHORIZED": (401, "unauthorized"),
+    "ACCESS_DENIED": (403, "forbidden"),
+    "DEFAULT_4XX": (None, "bad_request"),
+    "DEFAULT_5XX": (None, "internal_error"),
+}
+
+
+def gateway_responses() -> dict[str, dict]:
+    """``x-amazon-apigateway-gateway-responses``: ``{"error": {"code", "message"}}``
+    like every error of the app.  The templates are static, so the message is
+    both languages (``chalicelib/domain/i18n.py``), Indonesian first; locally
+    ``devstack/gateway.py`` answers unknown paths in the caller's language."""
+    import json
+
+    from chalicelib.domain import i18n
+
+    responses = {}
+    for response_type, (status, code) in GATEWAY_RESPONSES.items():
+        text = " / ".join(i18n.message(code, lang).rstrip(".") for lang in i18n.LANGUAGES)
+        body = json.dumps({"error": {"code": code, "message": text}}, separators=(",", ":"))
+        assert not set("$#\\") & set(body), body  # nothing the template engine would read
+        response = {"responseTemplates": {"application/json": body},
+                    "responseParameters": {"gatewayresponse.header.Content-Type": "'application/json'"}}
+        if status is not None:
+            response["statusCode"] = str(status)
+        responses[response_type] = response
+    return responses
 
 
 def _retention(days: int) -> logs.RetentionDays:

@@ -179,6 +179,26 @@ def test_schedules_alarms_throttling_and_log_retention(synth, declared):
         assert f"/aws/lambda/{function['Properties']['FunctionName']}" in names
 
 
+def test_gateway_responses_answer_in_our_error_shape(synth):
+    """API Gateway's own answers (unknown path, throttling, oversized body,
+    other 4xx/5xx) carry ``{"error": {"code", "message"}}`` like the app's."""
+    [api] = of_type(synth["template"], "AWS::Serverless::Api").values()
+    responses = api["Properties"]["DefinitionBody"]["x-amazon-apigateway-gateway-responses"]
+    expected = {"MISSING_AUTHENTICATION_TOKEN": ("404", "not_found"), "THROTTLED": ("429", "throttled"),
+                "REQUEST_TOO_LARGE": ("413", "payload_too_large"), "DEFAULT_4XX": (None, "bad_request"),
+                "DEFAULT_5XX": (None, "internal_error")}
+    assert set(expected) <= set(responses)
+    for response_type, response in responses.items():
+        body = json.loads(response["responseTemplates"]["application/json"])
+        assert list(body) == ["error"] and set(body["error"]) == {"code", "message"}, response_type
+        assert body["error"]["message"].strip(), response_type
+        assert response["responseParameters"]["gatewayresponse.header.Content-Type"] == "'application/json'"
+        if response_type in expected:
+            assert (response.get("statusCode"), body["error"]["code"]) == expected[response_type], response_type
+    assert json.loads(responses["MISSING_AUTHENTICATION_TOKEN"]["responseTemplates"]["application/json"]) == {
+        "error": {"code": "not_found", "message": "Alamat tidak ditemukan / Not found"}}
+
+
 def test_cfn_lint_and_checkov_clean(synth):
     sys.path.insert(0, str(ROOT))
     # make synth ran infra.checks and failed on errors; read its figures.

@@ -145,6 +145,15 @@ def test_bad_input_over_http(stack):
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "report_not_found"
 
 
+def test_unknown_path_over_http_is_our_404(stack):
+    from chalicelib.domain.i18n import message
+
+    for headers, lang in (({}, "id"), ({"Accept-Language": "en"}, "en")):
+        response = requests.get(f"{stack['base']}/v1/does-not-exist", headers=headers)
+        assert response.status_code == 404
+        assert response.json() == {"error": {"code": "not_found", "message": message("not_found", lang)}}
+
+
 def upload_photo(stack, report_id, role, kind=None):
     body = {"content_type": "image/jpeg", **({"kind": kind} if kind else {})}
     grant = requests.post(f"{stack['base']}/v1/reports/{report_id}/photos", json=body, headers=stack["token"](role))

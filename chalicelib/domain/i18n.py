@@ -118,6 +118,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Jenis konten permintaan tidak didukung; kirim application/json.",
         "en": "Unsupported request content type; send application/json.",
     },
+    # not_found .. payload_too_large: API Gateway's own answers too (gateway
+    # responses in infra/stack.py, devstack/gateway.py locally)
+    "not_found": {
+        "id": "Alamat tidak ditemukan.",
+        "en": "Not found.",
+    },
+    "bad_request": {
+        "id": "Permintaan tidak dapat diproses.",
+        "en": "The request could not be processed.",
+    },
+    "throttled": {
+        "id": "Terlalu banyak permintaan. Silakan coba lagi sebentar lagi.",
+        "en": "Too many requests. Please try again shortly.",
+    },
+    "payload_too_large": {
+        "id": "Isi permintaan terlalu besar.",
+        "en": "The request body is too large.",
+    },
     "method_not_allowed": {
         "id": "Metode HTTP ini tidak didukung untuk alamat ini.",
         "en": "This HTTP method is not supported on this path.",
