@@ -134,10 +134,11 @@ def public_works(call: Any, recorder: CallRecorder, count: int) -> None:
             "id": photo, "key": f"photos/projects/{pid}/{photo}.jpg", "thumb_key": f"photos/projects/{pid}/{photo}.thumb.jpg",
             "content_type": "image/jpeg", "width": 10, "height": 10, "bytes": 100, "at": "2026-01-01T00:00:00.000000Z"}])])
         recorder.take()
-        measure("progress report", lambda: call("contractor", "POST", f"/v1/projects/{pid}/progress",
+        measure("progress report", lambda pid=pid, photo=photo: call(
+                    "contractor", "POST", f"/v1/projects/{pid}/progress",
                                                 "/v1/projects/{project_id}/progress", {"project_id": pid},
                                                 {"percent": 30, "date": today.isoformat(), "photo_ids": [photo]}))
-        measure("disbursement", lambda: call("finance", "POST", f"/v1/projects/{pid}/disbursements",
+        measure("disbursement", lambda pid=pid, n=n: call("finance", "POST", f"/v1/projects/{pid}/disbursements",
                                              "/v1/projects/{project_id}/disbursements", {"project_id": pid},
                                              {"amount": 100_000_000, "date": today.isoformat(), "reference": f"SP2D {n}"}))
     pid = captured[0]

@@ -79,7 +79,7 @@ def banner(stack) -> str:
         f"Embedded AWS (moto) on {stack.moto.endpoint}; stage '{os.environ.get('ADUAN_STAGE')}'",
         f"Demo region 'trenggalek': {stack.seeded}",
         f"Accounts (password 'demo-password-1'): {', '.join(f'{k}={v}' for k, v in stack.accounts.items())}",
-        f"  token: make token ROLE=citizen   (then -H 'Authorization: Bearer <token>')",
+        "  token: make token ROLE=citizen   (then -H 'Authorization: Bearer <token>')",
         f"Workers: {', '.join(stack.pollers)}; schedules: {', '.join(stack.schedules)} (every {stack.schedule_seconds:g}s)",
         "Try:",
         f"  curl {api}/v1/regions/trenggalek/categories",

@@ -66,8 +66,8 @@ def demo_boundaries(kemendagri_code: str = KEMENDAGRI_CODE, box: tuple[float, fl
     assert regency is not None, kemendagri_code
     features = []
     kecamatan = regency.kecamatan
-    for kec, kec_box in zip(kecamatan, _cells(box, len(kecamatan))):
-        for kel, (w, s, e, n) in zip(kec["kelurahan"], _cells(kec_box, len(kec["kelurahan"]))):
+    for kec, kec_box in zip(kecamatan, _cells(box, len(kecamatan)), strict=True):
+        for kel, (w, s, e, n) in zip(kec["kelurahan"], _cells(kec_box, len(kec["kelurahan"])), strict=True):
             features.append({
                 "type": "Feature",
                 "properties": {

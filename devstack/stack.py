@@ -214,9 +214,9 @@ class LocalStack:
         os.environ["ADUAN_USER_POOL_CLIENT_ID"] = self.client_id
 
         # Only now: the app reads its settings from the environment.
-        import app as app_module
         from chalice.app import ScheduledEventConfig, SQSEventConfig
 
+        import app as app_module
         from chalicelib.resources import QUEUES
 
         self.app = app_module.app

@@ -12,9 +12,9 @@ packages (``chalice package`` / its CDK construct).
 """
 from __future__ import annotations
 
-import compileall
 import hashlib
 import os
+import platform
 import py_compile
 import shutil
 import subprocess
@@ -142,7 +142,7 @@ def build_source(arch: str, bytecode: bool = True) -> Path:
     shutil.copytree(vendor(arch), src / "vendor", ignore=shutil.ignore_patterns(".complete"))
     # No requirements.txt: Chalice's own pip step has nothing to do.
     if bytecode and sys.version_info[:2] == LAMBDA_PYTHON:
-        compile_bytecode(src)
+        compile_bytecode(src, arch)
     return src
 
 
@@ -153,12 +153,16 @@ def build_source(arch: str, bytecode: bool = True) -> Path:
 # compiled from a fixed list (its native part may be for another architecture).
 _PROBE = """
 import sys
-sys.path[:0] = [sys.argv[1], sys.argv[1] + '/vendor']
+# argv[2]: the same packages built for this machine, when the functions' differ
+# (an arm64 package built on x86_64): native extensions load from there, and
+# the files loaded are mapped back onto the package's own vendor/.
+sys.path[:0] = [sys.argv[1]] + sys.argv[2:] + [sys.argv[1] + '/vendor']
 import app
 for m in list(sys.modules.values()):
     f = getattr(m, '__file__', None) or ''
-    if f.startswith(sys.argv[1]):
-        print(f)
+    for root, target in [(sys.argv[1], sys.argv[1])] + [(d, sys.argv[1] + '/vendor') for d in sys.argv[2:]]:
+        if f.startswith(root + '/'):
+            print(target + f[len(root):])
 import holidays
 assert holidays.country_holidays('ID', years=2025), 'pruned holidays lost Indonesia'
 """
@@ -171,10 +175,15 @@ PIL_MODULES = ("__init__", "_version", "_binary", "_util", "_deprecate", "_typin
                "BmpImagePlugin", "PpmImagePlugin", "features")
 
 
-def compile_bytecode(src: Path) -> None:
+def host_arch() -> str:
+    return "arm64" if platform.machine() in ("aarch64", "arm64") else "x86_64"
+
+
+def compile_bytecode(src: Path, arch: str) -> None:
     mode = py_compile.PycInvalidationMode.UNCHECKED_HASH
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "ADUAN_STAGE": os.environ.get("ADUAN_STAGE", "dev")}
-    loaded = subprocess.run([sys.executable, "-c", _PROBE, str(src)], env=env, check=True,
+    native = [str(vendor(host_arch()))] if arch != host_arch() else []
+    loaded = subprocess.run([sys.executable, "-c", _PROBE, str(src), *native], env=env, check=True,
                             capture_output=True, text=True).stdout.split()
     files = {Path(f) for f in loaded if f.endswith(".py")}
     files |= set((src / "chalicelib").rglob("*.py"))

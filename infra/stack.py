@@ -11,15 +11,35 @@ from pathlib import Path
 import aws_cdk as cdk
 from aws_cdk import (
     aws_cloudwatch as cw,
+)
+from aws_cdk import (
     aws_cloudwatch_actions as cw_actions,
+)
+from aws_cdk import (
     aws_cognito as cognito,
+)
+from aws_cdk import (
     aws_dynamodb as ddb,
+)
+from aws_cdk import (
     aws_iam as iam,
+)
+from aws_cdk import (
     aws_logs as logs,
+)
+from aws_cdk import (
     aws_s3 as s3,
+)
+from aws_cdk import (
     aws_s3_notifications as s3n,
+)
+from aws_cdk import (
     aws_sns as sns,
+)
+from aws_cdk import (
     aws_sns_subscriptions as subs,
+)
+from aws_cdk import (
     aws_sqs as sqs,
 )
 from constructs import Construct

@@ -8,9 +8,9 @@ import boto3
 import pytest
 from PIL import Image
 
-from conftest import REGION, new_report
 from chalicelib import resources
 from chalicelib.services import photos
+from conftest import REGION, new_report
 
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112

@@ -47,8 +47,8 @@ def test_defaults_follow_lapor_and_regions_may_change_them():
 
 
 def test_overdue_sweep_flags_and_escalates(api, pipeline, client):
-    from devstack import lambda_events
     from chalicelib.services import workflow
+    from devstack import lambda_events
 
     waiting = api.post("/v1/regions/trenggalek/reports", new_report()).json_body["id"]
     verified = api.post("/v1/regions/trenggalek/reports", new_report()).json_body["id"]

@@ -7,11 +7,10 @@ import boto3
 import pytest
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.sns.models import sns_backends
-
-from conftest import REGION, new_report
+from test_photos import jpeg_with_gps, upload
 
 from chalicelib.contract.reports import TransitionRequest
-from test_photos import jpeg_with_gps, upload
+from conftest import REGION, new_report
 
 
 def create(api, **overrides):
@@ -294,8 +293,9 @@ def test_staff_accounts_and_citizen_signup(api):
                     as_=None).json_body["error"]["code"] == "invalid_phone"
     confirm = api.post("/v1/signup/confirm", {"username": "+6281355554444", "code": "123456"}, as_=None)
     assert confirm.status_code == 200
-    from devstack.seed import sign_in
     import os
+
+    from devstack.seed import sign_in
 
     token = sign_in(boto3.client("cognito-idp", region_name=REGION), os.environ["ADUAN_USER_POOL_CLIENT_ID"],
                     "+6281355554444", "rahasia123")

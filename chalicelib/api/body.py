@@ -137,7 +137,8 @@ def clean(value: T) -> T:
 
 def _clean_struct(value: msgspec.Struct, prefix: str) -> None:
     info = mi.type_info(type(value))
-    assert isinstance(info, mi.StructType)
+    if not isinstance(info, mi.StructType):
+        return
     for field in info.fields:
         current = getattr(value, field.name)
         path = f"{prefix}{field.encode_name}"
@@ -157,7 +158,7 @@ def _clean_struct(value: msgspec.Struct, prefix: str) -> None:
 
 
 def _frozen(value: msgspec.Struct) -> bool:
-    return bool(getattr(type(value), "__struct_config__").frozen)
+    return bool(type(value).__struct_config__.frozen)
 
 
 def _allows_none(kind: mi.Type) -> bool:
@@ -190,8 +191,7 @@ def _field_path(path: str) -> str:
 
 def _invalid(message: str, model: Any) -> InvalidInput:
     match = _AT.match(message)
-    assert match is not None
-    what, path = match.group("what"), match.group("path") or ""
+    what, path = (match.group("what"), match.group("path") or "") if match else (message, "")
     field = _field_path(path)
     if m := _MISSING.match(what):
         return InvalidInput("missing_field", field=_join(path, m.group("name")))

@@ -20,10 +20,10 @@ from chalice.app import Request
 
 from ..auth import tokens, verifier
 from ..auth.identity import Identity
+from ..contract.common import ErrorBody, ErrorDetail
 from ..domain import i18n
 from ..domain.errors import AppError, Forbidden, Unauthorized
 from . import body as reading
-from ..contract.common import ErrorBody, ErrorDetail
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +107,8 @@ def route(bp: Blueprint, path: str, method: str = "GET", *, summary: str, descri
     ``auth``: None (public, token ignored), ``"optional"`` (anonymous or
     signed in; a bad token is 401) or ``"required"``; ``roles`` limits a
     required or optional caller to those roles (403 otherwise)."""
-    assert auth in (None, "optional", "required")
+    if auth not in (None, "optional", "required"):
+        raise ValueError(f"auth must be None, 'optional' or 'required', not {auth!r}")
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         operation = Operation(

@@ -11,8 +11,8 @@ from typing import Any, Callable
 from chalice import Blueprint, Response
 from chalice.app import Request
 
-from ..domain import i18n
 from ..auth import tokens, verifier
+from ..domain import i18n
 from ..domain.errors import AppError, Forbidden, InvalidInput, Unauthorized
 
 log = logging.getLogger(__name__)

@@ -42,7 +42,7 @@ def document() -> dict[str, Any]:
     """The whole document (built once per process)."""
     models = _models()
     refs, components = msgspec.json.schema_components(models, ref_template=REF)
-    ref_of = dict(zip(models, refs))
+    ref_of = dict(zip(models, refs, strict=True))
     paths: dict[str, dict[str, Any]] = {}
     for operation in sorted(OPERATIONS, key=lambda op: (op.path, op.method)):
         paths.setdefault(operation.path, {})[operation.method] = _operation(operation, ref_of, components)

@@ -17,7 +17,7 @@ def negotiate(accept_language: str | None) -> str:
     if not accept_language:
         return DEFAULT_LANGUAGE
     best, best_q = DEFAULT_LANGUAGE, -1.0
-    for position, part in enumerate(accept_language.split(",")):
+    for part in accept_language.split(","):
         pieces = [p.strip() for p in part.split(";")]
         tag = pieces[0].lower()
         q = 1.0

@@ -93,7 +93,8 @@ def release_package(region: dict[str, Any], projects: list[dict[str, Any]], publ
     OCDS does not know, a project of another region)."""
     published = _parse_datetime(published_at, None, "published_at")
     tz = published.tzinfo
-    assert tz is not None
+    if tz is None:
+        raise ValueError("published_at has no time zone")
     prefix = region.get("ocid_prefix") or DEFAULT_OCID_PREFIX
     if not _OCID_PREFIX.match(prefix):
         raise ValueError(f"ocid_prefix must look like ocds-xxxxxx (6 lowercase letters or digits): {prefix!r}")

@@ -13,7 +13,6 @@ from typing import Any
 from . import i18n
 from .errors import InvalidInput, NotFound
 from .geometry import AreaIndex
-from .lifecycle import STATUS_LABELS
 from .regions import TEAMS, RegionConfig
 
 INITIAL_STATUS = "waiting"

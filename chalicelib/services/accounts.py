@@ -10,8 +10,8 @@ from ..adapters import aws
 from ..auth import verifier
 from ..auth.identity import Identity
 from ..contract import accounts as contract
-from ..domain.errors import Conflict, Forbidden, InvalidInput
 from ..domain import reports as rules
+from ..domain.errors import Conflict, Forbidden, InvalidInput
 from ..domain.projects import format_npwp, npwp
 from ..store import projects as project_store
 from . import regions

@@ -5,16 +5,15 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any
 
 from .. import resources
 from ..adapters import aws
-from ..domain import reports as domain
-from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Unprocessable
 from ..auth.identity import Identity
 from ..contract import reports as contract
 from ..contract.common import I18nText, text
+from ..domain import reports as domain
 from ..domain import sla
+from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Unprocessable
 from ..domain.regions import RegionConfig
 from ..domain.workflow import Placement
 from ..store import reports as store
@@ -97,7 +96,7 @@ def create_report(region_id: str, body: contract.NewReport, idempotency_key: str
     except store.AlreadyExists:
         existing = store.get(report_id)
         if existing is None or existing.fingerprint != report.fingerprint or existing.reporter_id != actor.sub:
-            raise Unprocessable("idempotency_key_reused")
+            raise Unprocessable("idempotency_key_reused") from None
         if existing.routed_at is None:
             _try_enqueue(report_id)
         return Created(existing, replayed=True)
@@ -202,7 +201,7 @@ def report_view(report: ReportModel, region: RegionConfig, viewer: Identity | No
         view.assignee = report.assignee
         view.assignee_name = report.assignee_name
         view.review_pending = bool(report.review_pending)
-        for entry, stored in zip(history, report.history):
+        for entry, stored in zip(history, report.history, strict=True):
             entry.actor_role = stored.get("actor_role")
             entry.comment = stored.get("comment")
     if level == "reporter":

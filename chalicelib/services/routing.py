@@ -64,7 +64,8 @@ def route_report(report_id: str) -> dict[str, Any]:
         except store.ConditionFailed:
             # Another delivery of the same message won the race.
             report = store.get(report_id)
-            assert report is not None
+            if report is None:
+                raise RuntimeError(f"report {report_id} vanished while being routed") from None
     return {"report_id": report.id, "outcome": outcome, "agency": report.agency,
             "kelurahan_code": report.kelurahan_code, "out_of_area": bool(report.out_of_area)}
 

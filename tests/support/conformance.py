@@ -8,7 +8,6 @@ from __future__ import annotations
 import copy
 import json
 import re
-from functools import lru_cache
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -40,6 +39,7 @@ class Conformance:
             self.routes.append((literal, path, pattern, item))
         self.routes.sort(key=lambda r: r[0])  # literal paths before templated ones
         self.checked = 0
+        self._validators: dict[str, Draft202012Validator] = {}
 
     def operation(self, method: str, path: str) -> tuple[str, dict[str, Any]] | None:
         bare = path.split("?", 1)[0]
@@ -48,9 +48,10 @@ class Conformance:
                 return template, item[method.lower()]
         return None
 
-    @lru_cache(maxsize=None)
     def _validator(self, ref: str) -> Draft202012Validator:
-        return Draft202012Validator({"$ref": ref, "components": self.components})
+        if ref not in self._validators:
+            self._validators[ref] = Draft202012Validator({"$ref": ref, "components": self.components})
+        return self._validators[ref]
 
     def check(self, method: str, path: str, status: int, headers: dict[str, str], body: bytes) -> None:
         found = self.operation(method, path)
