@@ -75,8 +75,9 @@ def clean_image(data: bytes, extension: str) -> tuple[bytes, bytes, int, int]:
     upright = ImageOps.exif_transpose(image)
     # Rebuild from pixels only: nothing of the original's metadata travels.
     clean = Image.frombytes(upright.mode, upright.size, upright.tobytes())
-    if upright.mode == "P" and upright.getpalette():
-        clean.putpalette(upright.getpalette())
+    palette = upright.getpalette()
+    if upright.mode == "P" and palette:
+        clean.putpalette(palette)
     out = io.BytesIO()
     if pillow_format == "JPEG":
         if clean.mode not in ("RGB", "L", "CMYK"):

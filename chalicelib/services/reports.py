@@ -5,14 +5,15 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import Any, cast
 
 from .. import resources
 from ..adapters import aws
 from ..auth.identity import Identity
 from ..contract import reports as contract
 from ..contract.common import I18nText, text
+from ..domain import lifecycle, sla
 from ..domain import reports as domain
-from ..domain import sla
 from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Unprocessable
 from ..domain.regions import RegionConfig
 from ..domain.workflow import Placement
@@ -66,7 +67,8 @@ def create_report(region_id: str, body: contract.NewReport, idempotency_key: str
     for name, value in (("phone", actor.phone), ("email", actor.email), ("name", actor.name)):
         if value and name not in contact:
             contact[name] = value
-    placement = Placement(region.region_id, report_id, domain.INITIAL_STATUS, None, None, due_at, False, now).keys()
+    placement: dict[str, Any] = Placement(region.region_id, report_id, domain.INITIAL_STATUS, None, None, due_at,
+                                          False, now).keys()
     report = ReportModel(
         id=report_id,
         region_id=region.region_id,
@@ -136,7 +138,7 @@ def viewer_level(report: ReportModel, viewer: Identity | None) -> str:
 
 
 def _label(status: str) -> I18nText:
-    return text(domain.STATUS_LABELS.get(status, {"id": status, "en": status}))
+    return text(lifecycle.STATUS_LABELS.get(status, {"id": status, "en": status}))
 
 
 def report_view(report: ReportModel, region: RegionConfig, viewer: Identity | None = None) -> contract.Report:
@@ -189,7 +191,7 @@ def report_view(report: ReportModel, region: RegionConfig, viewer: Identity | No
         updated_at=domain.local_iso(report.updated_at, region),
         version=int(report.version),
         due_at=domain.local_iso(report.due_at, region) if report.due_at else None,
-        due_stage=report.due_stage,
+        due_stage=cast(Any, report.due_stage),
         overdue=bool(report.overdue),
         rejection_reason=report.rejection_reason,
         duplicate_of=report.duplicate_of,

@@ -19,6 +19,7 @@ Layout, from the questions in ACCESS-PATTERNS.md:
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -67,7 +68,7 @@ class ReportModel(Model):
     kelurahan_hint = UnicodeAttribute(null=True)
     anonymous = BooleanAttribute(default=False)
     # Contact details: stored, never shown to anyone but the reporter.
-    reporter = MapAttribute(null=True)
+    reporter: MapAttribute[str, Any] = MapAttribute(null=True)
     status = UnicodeAttribute()
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
@@ -103,7 +104,7 @@ class ReportModel(Model):
     # and the agencies that follow it besides its own (the inspectorate)
     project_id = UnicodeAttribute(null=True)
     audit_state = UnicodeAttribute(null=True)
-    watchers = ListAttribute(null=True)
+    watchers: ListAttribute[Any] = ListAttribute(null=True)
     audit_key = UnicodeAttribute(null=True)
     by_project = _index(resources.REPORTS, "project")
     audits = _index(resources.REPORTS, "audits")
@@ -114,12 +115,12 @@ class ReportModel(Model):
     reopen_count = NumberAttribute(default=0)
     review_pending = BooleanAttribute(default=False)
     # [{stars, comment, at, cycle}]
-    ratings = ListAttribute(default=list)
+    ratings: ListAttribute[Any] = ListAttribute(default=list)
     # ids of accepted evidence photos, and uploads granted as evidence
-    evidence_ids = ListAttribute(default=list)
-    evidence_upload_ids = ListAttribute(default=list)
+    evidence_ids: ListAttribute[Any] = ListAttribute(default=list)
+    evidence_upload_ids: ListAttribute[Any] = ListAttribute(default=list)
     # notification events already sent (idempotency of the event worker)
-    notified = ListAttribute(default=list)
+    notified: ListAttribute[Any] = ListAttribute(default=list)
     # routing
     agency = UnicodeAttribute(null=True)
     team = UnicodeAttribute(null=True)
@@ -132,15 +133,15 @@ class ReportModel(Model):
     routed_at = UnicodeAttribute(null=True)
     dispatched_at = UnicodeAttribute(null=True)
     # [{status, at, actor, note_code, note: {id, en}}]
-    history = ListAttribute(default=list)
+    history: ListAttribute[Any] = ListAttribute(default=list)
     # accepted photos: [{id, key, thumb_key, content_type, width, height, bytes, at}]
-    photos = ListAttribute(default=list)
+    photos: ListAttribute[Any] = ListAttribute(default=list)
     # uploads the photo worker refused: [{id, reason_code, reason: {id, en}, at}]
-    rejected_photos = ListAttribute(default=list)
+    rejected_photos: ListAttribute[Any] = ListAttribute(default=list)
     # ids of every upload handled (accepted or refused), for idempotency
-    photo_ids = ListAttribute(default=list)
+    photo_ids: ListAttribute[Any] = ListAttribute(default=list)
     # ids handed out by presigned POSTs, to bound photos per report
-    upload_ids = ListAttribute(default=list)
+    upload_ids: ListAttribute[Any] = ListAttribute(default=list)
 
 
 class RegionModel(Model):
@@ -152,17 +153,17 @@ class RegionModel(Model):
     kemendagri_code = UnicodeAttribute()
     time_zone = UnicodeAttribute()
     status = UnicodeAttribute()
-    categories = ListAttribute(default=list)
-    agencies = ListAttribute(default=list)
+    categories: ListAttribute[Any] = ListAttribute(default=list)
+    agencies: ListAttribute[Any] = ListAttribute(default=list)
     # [{code, name, kelurahan: [{code, name, type}]}]
-    areas = ListAttribute(default=list)
+    areas: ListAttribute[Any] = ListAttribute(default=list)
     areas_source = UnicodeAttribute(null=True)
     boundaries_version = NumberAttribute(default=0)
     boundaries_note = UnicodeAttribute(null=True)
     # working days per SLA stage: {verify, respond, resolve}
-    sla = MapAttribute(null=True)
+    sla: MapAttribute[str, Any] = MapAttribute(null=True)
     # red-flag thresholds of public works projects (domain.projects.Rules)
-    project_rules = MapAttribute(null=True)
+    project_rules: MapAttribute[str, Any] = MapAttribute(null=True)
     # the region's registered OCDS prefix (``ocds-xxxxxx``)
     ocid_prefix = UnicodeAttribute(null=True)
     notify_topic_arn = UnicodeAttribute(null=True)
@@ -170,9 +171,9 @@ class RegionModel(Model):
     trial_started_at = UnicodeAttribute(null=True)
     trial_ends_at = UnicodeAttribute(null=True)
     activated_at = UnicodeAttribute(null=True)
-    reminders_sent = ListAttribute(default=list)
+    reminders_sent: ListAttribute[Any] = ListAttribute(default=list)
     # [{action, actor, at, from, to, note}]
-    audit = ListAttribute(default=list)
+    audit: ListAttribute[Any] = ListAttribute(default=list)
     lifecycle = _index(resources.REGIONS, "lifecycle")
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
@@ -238,23 +239,23 @@ class ProjectModel(Model):
     audits_done = NumberAttribute(default=0)
     # red-flag codes as last evaluated (on each change and by the flag sweep);
     # a project with any counts as flagged in the budget totals
-    flags = ListAttribute(default=list)
+    flags: ListAttribute[Any] = ListAttribute(default=list)
     # [{id, percent_bp, date, note, photo_ids, correction_reason, actor, actor_role, at}]
-    progress = ListAttribute(default=list)
+    progress: ListAttribute[Any] = ListAttribute(default=list)
     # [{id, amount, date, reference, actor, at}]
-    disbursements = ListAttribute(default=list)
+    disbursements: ListAttribute[Any] = ListAttribute(default=list)
     # [{id, key, thumb_key, content_type, width, height, bytes, at, progress_id}]
-    photos = ListAttribute(default=list)
+    photos: ListAttribute[Any] = ListAttribute(default=list)
     # [{id, key, title, document_type, content_type, bytes, at}]
-    documents = ListAttribute(default=list)
+    documents: ListAttribute[Any] = ListAttribute(default=list)
     # uploads handed out by presigned POSTs: [{id, kind, document_type, title}]
-    uploads = ListAttribute(default=list)
+    uploads: ListAttribute[Any] = ListAttribute(default=list)
     # ids of uploads the worker has handled (accepted or refused)
-    handled = ListAttribute(default=list)
+    handled: ListAttribute[Any] = ListAttribute(default=list)
     # uploads the worker refused: [{id, reason_code, reason, at}]
-    rejected_uploads = ListAttribute(default=list)
+    rejected_uploads: ListAttribute[Any] = ListAttribute(default=list)
     # [{action, actor, actor_role, at, detail}]
-    history = ListAttribute(default=list)
+    history: ListAttribute[Any] = ListAttribute(default=list)
     created_by = UnicodeAttribute()
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()

@@ -111,7 +111,7 @@ def put_boundaries(region_id: str, version: int, features: Iterable[dict[str, An
             count += 1
     RegionModel(region_id=region_id).update(actions=[
         RegionModel.boundaries_version.set(version),
-        RegionModel.boundaries_note.set(note),
+        RegionModel.boundaries_note.set(note) if note is not None else RegionModel.boundaries_note.remove(),
     ], condition=RegionModel.region_id.exists())
     return count
 
