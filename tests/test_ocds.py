@@ -533,6 +533,8 @@ def test_the_api_export_of_a_real_flow_is_valid_ocds(api, pipeline, tmp_path, of
     response = api.get("/v1/regions/trenggalek/ocds")
     assert response.status_code == 200, response.json_body
     pkg = response.json_body
+    # the reply's top level is the domain's package, key for key
+    assert set(pkg) == set(package())
     result = validate(pkg, tmp_path, offline)
     assert result["validation_errors"] == []
     assert result["additional_closed_codelist_values"] == {}

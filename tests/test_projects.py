@@ -3,18 +3,22 @@ money and progress rules, and the whole flow through the API: register →
 progress photo → progress → disbursement → citizen audit → budget → map."""
 from __future__ import annotations
 
+import base64
 import json
 import threading
+import typing
 from datetime import date, datetime, timedelta, timezone
 
 import boto3
 import pytest
+from test_photos import jpeg_with_gps
 
 from chalicelib import resources
+from chalicelib.api.body import convert
+from chalicelib.contract import projects as contract
 from chalicelib.domain import projects as rules
 from chalicelib.domain.errors import InvalidInput
 from conftest import REGION, new_report
-from test_photos import jpeg_with_gps
 
 WIB = timezone(timedelta(hours=7))
 TODAY = datetime.now(WIB).date()
@@ -33,8 +37,8 @@ def figures(**overrides):
     return rules.Figures(**base)
 
 
-def codes(fig, rule_set=rules.Rules()):
-    return [f.code for f in rules.red_flags(fig, rule_set)]
+def codes(fig, rule_set=None):
+    return [f.code for f in rules.red_flags(fig, rule_set or rules.Rules())]
 
 
 def test_money_ahead_of_work_is_raised_only_past_the_margin():
@@ -79,19 +83,31 @@ def test_open_citizen_audits_flag_the_project():
 
 
 def test_money_and_progress_values_are_strict():
-    assert rules.rupiah({"v": 1_500_000}, "v") == 1_500_000
-    for bad, code in ((1.5, "not_whole_rupiah"), (1000.0, "not_whole_rupiah"), ("1000", "not_whole_rupiah"),
-                      (True, "not_whole_rupiah"), (-5, "out_of_range"), (0, "out_of_range"),
-                      (10**16, "out_of_range")):
+    def refused(body, model):
         with pytest.raises(InvalidInput) as caught:
-            rules.rupiah({"v": bad}, "v")
-        assert caught.value.code == code, bad
-    assert rules.percent_bp({"percent": 45.25}) == 4525 and rules.percent_bp({"percent": 100}) == 10_000
-    for bad, code in ((100.01, "out_of_range"), (-1, "out_of_range"), (10.125, "too_precise"),
-                      ("10", "wrong_type"), (float("nan"), "wrong_type")):
-        with pytest.raises(InvalidInput) as caught:
-            rules.percent_bp({"percent": bad})
-        assert caught.value.code == code, bad
+            convert(body, model)
+        return caught.value.code
+
+    pay = {"date": "2026-01-01", "reference": "SP2D 1"}
+    assert convert({"amount": 1_500_000, **pay}, contract.DisbursementRequest).amount == 1_500_000
+    for bad, code in ((1.5, "wrong_type"), (1000.0, "wrong_type"), ("1000", "wrong_type"), (True, "wrong_type"),
+                      (-5, "out_of_range"), (0, "out_of_range"), (10**16, "out_of_range"),
+                      (10**400, "out_of_range"), (-(10**400), "out_of_range")):
+        assert refused({"amount": bad, **pay}, contract.DisbursementRequest) == code, bad
+    assert rules.percent_bp(45.25) == 4525 and rules.percent_bp(100) == 10_000 and rules.percent_bp(1e-200) == 0
+    with pytest.raises(InvalidInput) as caught:
+        rules.percent_bp(10.125)
+    assert caught.value.code == "too_precise"
+    for bad, code in ((100.01, "out_of_range"), (-1, "out_of_range"), ("10", "wrong_type"), (True, "wrong_type"),
+                      (10**400, "out_of_range"), (-(10**400), "out_of_range")):
+        assert refused({"percent": bad, "date": "2026-01-01"}, contract.ProgressRequest) == code, bad
+
+
+def test_the_contract_names_the_domain_values():
+    assert set(typing.get_args(contract.FundingSource)) == set(rules.FUNDING_SOURCES)
+    assert set(typing.get_args(contract.ProjectStatus)) == set(rules.STATUSES) == set(rules.STATUS_LABELS)
+    assert set(typing.get_args(contract.FlagCode)) == set(rules.FLAG_CODES)
+    assert set(typing.get_args(contract.RedFlagFilter)) == set(rules.FLAG_CODES) | {"any", "none"}
 
 
 def test_totals_move_by_deltas_and_weight_progress_by_value():
@@ -120,10 +136,27 @@ def test_locations_and_their_representative_points():
     assert rules.representative_point(road) == pytest.approx((111.2, -8.0))
     square = {"type": "Polygon", "coordinates": [[[0, 0], [2, 0], [2, 2], [0, 2], [0, 0]]]}
     assert rules.representative_point(square) == pytest.approx((1.0, 1.0))
-    for bad in ({"type": "Point", "coordinates": [200, 0]}, {"type": "LineString", "coordinates": [[1, 1]]},
-                {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1]]]},
-                {"type": "MultiPoint", "coordinates": [[1, 1]]}, "POINT(1 1)", {"type": "Point"}):
+    # what the contract's shape cannot say: the ranges of longitude and latitude, a closed ring
+    for bad in ({"type": "Point", "coordinates": [200, 0]}, {"type": "Point", "coordinates": [0, -91]},
+                {"type": "LineString", "coordinates": [[111.0, -8.0], [111.2, 95.0]]},
+                {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1]]]}):
         assert rules.location_problem(bad), bad
+    # stored to 7 decimals: 1e-200 (which DynamoDB cannot hold) is 0, and no -0.0
+    assert rules.location({"type": "Point", "coordinates": [111.123456789, -1e-200, 1e-200]}) == {
+        "type": "Point", "coordinates": [111.1234568, 0.0, 0.0]}
+    assert str(rules.location({"type": "Point", "coordinates": [-1e-200, 0]})["coordinates"][0]) == "0.0"
+    # the shape is the contract's
+    for bad, code in (({"type": "Point", "coordinates": [111.7]}, "too_few"),
+                      ({"type": "LineString", "coordinates": [[1, 1]]}, "too_few"),
+                      ({"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [0, 0]]]}, "too_few"),
+                      ({"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]] * 2}, "too_many"),
+                      ({"type": "MultiPoint", "coordinates": [[1, 1]]}, "invalid_value"),
+                      ("POINT(1 1)", "wrong_type"), ({"type": "Point"}, "missing_field"),
+                      ({"type": "Point", "coordinates": [1, 1], "bbox": [1, 1, 1, 1]}, "unknown_field"),
+                      ({"type": "Point", "coordinates": [1, 10**400]}, "out_of_range")):
+        with pytest.raises(InvalidInput) as caught:
+            convert(project_body(location=bad), contract.NewProject)
+        assert caught.value.code == code, bad
 
 
 # --- through the API ------------------------------------------------------------------
@@ -265,7 +298,7 @@ def test_bad_input_changes_nothing(api, pipeline):
         ("progress", {"percent": 60, "date": day(0)}, "finance", 403, "forbidden"),
         ("disbursements", {"amount": 1_000_000_001, "date": day(0), "reference": "X"}, "finance", 400,
          "over_contract_value"),
-        ("disbursements", {"amount": 10.5, "date": day(0), "reference": "X"}, "finance", 400, "not_whole_rupiah"),
+        ("disbursements", {"amount": 10.5, "date": day(0), "reference": "X"}, "finance", 400, "wrong_type"),
         ("disbursements", {"amount": -10, "date": day(0), "reference": "X"}, "finance", 400, "out_of_range"),
         ("disbursements", {"amount": 10, "date": "2026-02-30", "reference": "X"}, "finance", 400, "invalid_date"),
         ("disbursements", {"amount": 10, "date": day(0), "reference": "X"}, "contractor", 403, "forbidden"),
@@ -281,17 +314,25 @@ def test_bad_input_changes_nothing(api, pipeline):
     assert budget(api) == before_budget
 
     bad_projects = [
-        ({"value": 1.5}, "not_whole_rupiah"), ({"value": "1000"}, "not_whole_rupiah"),
+        ({"value": 1.5}, "wrong_type"), ({"value": "1000"}, "wrong_type"),
         ({"start_date": day(10), "end_date": day(0)}, "dates_out_of_order"),
-        ({"location": {"type": "Point", "coordinates": [111.7]}}, "invalid_geojson"),
+        ({"start_date": "2026-02-30"}, "invalid_date"), ({"end_date": "31/12/2026"}, "invalid_date"),
+        ({"location": {"type": "Point", "coordinates": [111.7]}}, "too_few"),
         ({"location": {"type": "Polygon", "coordinates": [[[111.7, -8.1], [111.8, -8.1], [111.8, -8.0]]]}},
-         "invalid_geojson"),
-        ({"funding_source": "hibah"}, "unknown_funding_source"), ({"agency": "nope"}, "unknown_agency"),
+         "too_few"),
+        ({"location": {"type": "Polygon", "coordinates": [[[111.7, -8.1], [111.8, -8.1], [111.8, -8.0],
+                                                            [111.7, -8.0]]]}}, "invalid_geojson"),
+        ({"location": {"type": "Point", "coordinates": [111.7, -98.1]}}, "invalid_geojson"),
+        ({"funding_source": "hibah"}, "invalid_value"), ({"agency": "nope"}, "unknown_agency"),
         ({"contractor": {"name": "CV X", "npwp": "123"}}, "invalid_npwp"), ({"fiscal_year": "2026"}, "wrong_type"),
+        ({"title": "   "}, "empty_field"), ({"surprise": 1}, "unknown_field"),
     ]
     for overrides, code in bad_projects:
         response = api.post("/v1/regions/trenggalek/projects", project_body(**overrides), as_="region_admin")
         assert (response.status_code, response.json_body["error"]["code"]) == (400, code), overrides
+    funding = api.post("/v1/regions/trenggalek/projects", project_body(funding_source="hibah"), as_="region_admin",
+                       headers={"Accept-Language": "en"}).json_body["error"]
+    assert funding["params"] == {"field": "funding_source", "allowed": "apbd, apbn, dana_desa, other"}
     assert budget(api) == before_budget
 
 
@@ -358,7 +399,8 @@ def test_concurrent_disbursements_cannot_overshoot_the_contract(api, monkeypatch
 
     def pay(reference):
         try:
-            projects.record_disbursement(pid, {"amount": 600_000, "date": day(0), "reference": reference}, finance)
+            projects.record_disbursement(
+                pid, contract.DisbursementRequest(amount=600_000, date=day(0), reference=reference), finance)
             outcomes[reference] = 201
         except AppError as error:
             outcomes[reference] = (error.status, error.code)
@@ -404,8 +446,13 @@ def test_listing_filters_pages_and_geojson(api, pipeline):
     shapes = {f["id"]: f["geometry"]["type"] for f in geo.json_body["features"]}
     assert shapes == {road["id"]: "LineString", clinic["id"]: "Point"}
     assert api.get("/v1/regions/trenggalek/projects?format=geojson").json_body["type"] == "FeatureCollection"
-    for query, code in (("status=lost", "unknown_status"), ("year=26", "invalid_year"), ("format=xml", "invalid_format"),
-                        ("red_flag=x", "unknown_flag"), ("cursor=bm9wZQ", "invalid_cursor"), ("limit=0", "out_of_range")):
+    # an explicit format wins over Accept
+    plain = api.get("/v1/regions/trenggalek/projects?format=json", headers={"Accept": "application/geo+json"})
+    assert plain.headers["Content-Type"].startswith("application/json") and len(plain.json_body["items"]) == 2
+    for query, code in (("status=lost", "invalid_value"), ("year=26", "out_of_range"), ("year=20x6", "wrong_type"),
+                        ("format=xml", "invalid_value"), ("red_flag=x", "invalid_value"),
+                        ("cursor=bm9wZQ", "invalid_cursor"), ("limit=0", "out_of_range"), ("limit=201", "out_of_range"),
+                        ("contractor=123", "invalid_npwp")):
         response = api.get(f"/v1/regions/trenggalek/projects?{query}")
         assert (response.status_code, response.json_body["error"]["code"]) == (400, code), query
     assert api.get("/v1/projects/" + "0" * 32).status_code == 404
@@ -435,6 +482,13 @@ def test_contract_documents_must_be_pdf(api, pipeline):
     refused = api.post(f"/v1/projects/{pid}/documents", {"content_type": "image/png", "title": "x"},
                        as_="region_admin")
     assert refused.json_body["error"]["code"] == "unsupported_document_type"
+    unknown = api.post(f"/v1/projects/{pid}/documents", {"content_type": "application/pdf", "title": "x",
+                                                         "document_type": "invoice"}, as_="region_admin")
+    assert unknown.status_code == 400 and unknown.json_body["error"]["code"] == "invalid_value"
+    assert "contractSigned" in unknown.json_body["error"]["params"]["allowed"]
+    untitled = api.post(f"/v1/projects/{pid}/documents", {"content_type": "application/pdf", "title": "  "},
+                        as_="region_admin")
+    assert untitled.status_code == 400 and untitled.json_body["error"]["code"] == "empty_field"
     assert api.post(f"/v1/projects/{pid}/documents", {"content_type": "application/pdf", "title": "x"},
                     as_="contractor").status_code == 403
     assert api.post(f"/v1/projects/{pid}/photos", {"content_type": "image/jpeg"},
@@ -566,3 +620,169 @@ def test_a_transaction_conflict_is_retried_not_a_500(api, monkeypatch):
                     as_="finance")
     assert paid.status_code == 201 and conflicts == [1]
     assert budget(api)["totals"]["disbursed"] == 5
+
+
+# --- hostile numbers, cursors and text ------------------------------------------------
+
+HUGE = "1" + "0" * 400  # an integer no float can hold
+
+
+def state(api, pid):
+    """What a refused request must leave as it was."""
+    page = api.get(f"/v1/projects/{pid}").json_body
+    listed = api.get("/v1/regions/trenggalek/projects?limit=200").json_body["items"]
+    return (page["version"], page["history"], page["progress"], page["disbursements"], page["documents"],
+            budget(api), [p["id"] for p in listed])
+
+
+def assert_refused(response, code, status=400):
+    assert response.status_code == status, (response.status_code, response.body[:300])
+    error = response.json_body["error"]
+    assert error["code"] == code and error["message"], error
+    return error
+
+
+def raw_body(body, **numbers):
+    """``body`` as JSON with each ``"__name__"`` placeholder replaced by the raw JSON text ``numbers[name]``."""
+    raw = json.dumps(body)
+    for name, text in numbers.items():
+        raw = raw.replace(f'"__{name}__"', text)
+    return raw
+
+
+def test_a_number_too_large_for_a_float_is_400_and_changes_nothing(api, pipeline):
+    pid = register(api)["id"]
+    photo_id = progress_photo(api, pipeline, pid)
+    before = state(api, pid)
+    projects_path = "/v1/regions/trenggalek/projects"
+    for n in (HUGE, "-" + HUGE):
+        cases = [
+            (f"/v1/projects/{pid}/progress", "contractor", "percent",
+             raw_body({"percent": "__n__", "date": day(0), "photo_ids": [photo_id]}, n=n)),
+            (f"/v1/projects/{pid}/progress", "region_admin", "percent",
+             raw_body({"percent": "__n__", "date": day(0), "correction_reason": "opname"}, n=n)),
+            (f"/v1/projects/{pid}/disbursements", "finance", "amount",
+             raw_body({"amount": "__n__", "date": day(0), "reference": "SP2D 9"}, n=n)),
+            (projects_path, "region_admin", "value", raw_body(project_body(value="__n__"), n=n)),
+            (projects_path, "region_admin", "location.coordinates[0]",
+             raw_body(project_body(location={"type": "Point", "coordinates": ["__n__", -8.1]}), n=n)),
+            (projects_path, "region_admin", "location.coordinates[1]",
+             raw_body(project_body(location={"type": "Point", "coordinates": [111.7, "__n__"]}), n=n)),
+            (projects_path, "region_admin", "location.coordinates[1][0]",
+             raw_body(project_body(location={"type": "LineString", "coordinates": [[111.7, -8.1], ["__n__", -8.1]]}),
+                      n=n)),
+            (projects_path, "region_admin", "location.coordinates[0][2][1]",
+             raw_body(project_body(location={"type": "Polygon", "coordinates": [[
+                 [111.7, -8.1], [111.8, -8.1], [111.8, "__n__"], [111.7, -8.1]]]}), n=n)),
+        ]
+        for path, as_, field, raw in cases:
+            response = api.post(path, raw=raw, as_=as_, headers={"Accept-Language": "en"})
+            error = assert_refused(response, "out_of_range")
+            assert error["params"]["field"] == field, (path, field, error)
+    assert state(api, pid) == before
+
+
+def test_a_tiny_float_is_stored_within_the_precision_kept(api, pipeline):
+    """``1e-200`` is within range but below what DynamoDB can hold: the
+    precision stored is bounded (coordinates 7 decimals, percent 2), so it
+    is stored as 0."""
+    from chalicelib.store import projects as store
+
+    raised = register(api, location={"type": "Point", "coordinates": [111.70, -8.10, 1e-200]})
+    assert raised["location"] == {"type": "Point", "coordinates": [111.7, -8.1, 0.0]} and not raised["out_of_area"]
+    nowhere = register(api, location={"type": "Point", "coordinates": [1e-200, -1e-200]})
+    assert nowhere["location"]["coordinates"] == [0.0, 0.0] and nowhere["point"] == {"lon": 0.0, "lat": 0.0}
+    assert nowhere["out_of_area"] and nowhere["kelurahan_code"] is None
+    assert store.get(nowhere["id"]).location == {"type": "Point", "coordinates": [0.0, 0.0]}
+
+    pid = raised["id"]
+    photo_id = progress_photo(api, pipeline, pid)
+    reported = api.post(f"/v1/projects/{pid}/progress", raw=raw_body(
+        {"percent": "__p__", "date": day(0), "photo_ids": [photo_id]}, p="1e-200"), as_="contractor")
+    assert reported.status_code == 201, reported.json_body
+    assert reported.json_body["progress"][0]["percent"] == 0.0 and reported.json_body["physical_progress"] == 0.0
+    assert int(store.get(pid).progress_bp) == 0
+    # below a hundredth of a percent but not negligible: refused, not rounded
+    assert_refused(api.post(f"/v1/projects/{pid}/progress", {"percent": 0.001, "date": day(0),
+                                                             "correction_reason": "x"}, as_="region_admin"),
+                   "too_precise")
+
+
+def cursor_of(value) -> str:
+    data = value if isinstance(value, bytes) else json.dumps(value).encode()
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def test_a_crafted_cursor_is_400_invalid_cursor(api):
+    pid = register(api)["id"]
+    register(api, title="Kedua")
+    first = api.get("/v1/regions/trenggalek/projects?limit=1").json_body
+    genuine = json.loads(base64.urlsafe_b64decode(first["next_cursor"] + "=" * (-len(first["next_cursor"]) % 4)))
+    assert set(genuine) == {"region_id", "sort_key", "id"}
+    before = state(api, pid)
+    key = {"region_id": {"S": "trenggalek"}, "sort_key": genuine["sort_key"], "id": genuine["id"]}
+    crafted = [
+        {"region_id": {"S": 5}}, {"x": {"N": "1"}}, [1, 2], "text", 5, None, {},
+        {**key, "sort_key": {"S": 5}}, {**key, "id": {"S": None}}, {**key, "sort_key": {"N": "1"}},
+        {**key, "sort_key": {"N": "1e999999"}}, {**key, "id": {"B": "AAAA"}}, {**key, "id": {"NULL": True}},
+        {**key, "x": {"N": "1"}}, {"region_id": key["region_id"], "sort_key": key["sort_key"]},
+        {**key, "region_id": {"S": "trenggalek", "N": "1"}}, {**key, "region_id": {"S": "other-region"}},
+        {**key, "sort_key": {"S": ""}}, {**key, "sort_key": {"S": "x" * 1100}}, {**key, "id": {"S": "\ud800"}},
+        {**key, "id": {"S": {"S": "a"}}}, {**key, "id": [{"S": "a"}]},
+        b"\xff\xfe not utf-8", b"{not json", b"[" * 1000, b"[" * 700 + b"]" * 700,
+    ]
+    for value in crafted:
+        response = api.get(f"/v1/regions/trenggalek/projects?limit=1&cursor={cursor_of(value)}")
+        assert_refused(response, "invalid_cursor")
+    # a genuine cursor of one index is not one of another's
+    response = api.get(f"/v1/regions/trenggalek/projects?agency=dpupr&cursor={first['next_cursor']}")
+    assert_refused(response, "invalid_cursor")
+    assert_refused(api.get("/v1/regions/trenggalek/projects?cursor=%25%25%25"), "invalid_cursor")
+    # and the genuine one still pages
+    second = api.get(f"/v1/regions/trenggalek/projects?limit=1&cursor={first['next_cursor']}")
+    assert second.status_code == 200 and len(second.json_body["items"]) == 1
+    assert state(api, pid) == before
+
+
+LONE = ("\\ud800", "\\udfff", "a\\udc00b")  # JSON escapes of lone UTF-16 surrogates, as sent on the wire
+
+
+def test_a_lone_surrogate_in_any_string_is_400_and_changes_nothing(api, pipeline):
+    pid = register(api)["id"]
+    photo_id = progress_photo(api, pipeline, pid)
+    before = state(api, pid)
+    progress = {"percent": 60, "date": day(0), "photo_ids": [photo_id], "note": "ok"}
+    correction = {"percent": 10, "date": day(0), "correction_reason": "opname"}
+    pay = {"amount": 5, "date": day(0), "reference": "SP2D 3"}
+    document = {"content_type": "application/pdf", "document_type": "contractSigned", "title": "Kontrak"}
+    projects_path = "/v1/regions/trenggalek/projects"
+    for lone in LONE:
+        def text(body, name, *path, lone=lone):
+            """``body`` with the string at ``path`` (then ``name``) carrying the surrogate."""
+            body = json.loads(json.dumps(body))
+            target = body
+            for step in path:
+                target = target[step]
+            target[name] = "__s__"
+            return json.dumps(body).replace('"__s__"', f'"Jalan {lone}"')
+
+        cases = [(projects_path, "region_admin", text(project_body(), name))
+                 for name in ("title", "description", "agency", "contract_number", "start_date", "kelurahan_code")]
+        cases += [(projects_path, "region_admin", text(project_body(), name, "contractor")) for name in ("name", "npwp")]
+        cases += [(projects_path, "region_admin", text(project_body(), "type", "location"))]
+        cases += [(projects_path, "region_admin", json.dumps(project_body()).replace('"title"', f'"ti{lone}tle"', 1))]
+        cases += [(f"/v1/projects/{pid}/progress", "contractor", text(progress, name)) for name in ("note", "date")]
+        cases += [(f"/v1/projects/{pid}/progress", "contractor", text(progress, 0, "photo_ids"))]
+        cases += [(f"/v1/projects/{pid}/progress", "region_admin", text(correction, "correction_reason"))]
+        cases += [(f"/v1/projects/{pid}/disbursements", "finance", text(pay, name)) for name in ("reference", "date")]
+        cases += [(f"/v1/projects/{pid}/documents", "region_admin", text(document, name))
+                  for name in ("title", "content_type", "document_type")]
+        cases += [(f"/v1/projects/{pid}/photos", "contractor", text({"content_type": "image/jpeg"}, "content_type"))]
+        for path, as_, raw in cases:
+            assert "\\ud" in raw.lower() or "\\udf" in raw.lower(), raw
+            response = api.post(path, raw=raw, as_=as_, headers={"Idempotency-Key": "same-key"})
+            assert_refused(response, "invalid_text")
+    assert state(api, pid) == before
+    # a surrogate pair is an ordinary character
+    paired = api.post(projects_path, raw=json.dumps(project_body(title="Jalan \U0001F6A7")), as_="region_admin")
+    assert paired.status_code == 201 and paired.json_body["title"] == "Jalan \U0001F6A7"

@@ -2,105 +2,136 @@
 files, and the public budget-progress pages, map layer and OCDS export."""
 from chalice import Blueprint, Response
 
+from ..contract import projects as contract
+from ..contract.common import Page
 from ..services import ocds_export, project_files, projects
 from ..services.reports import view_url
-from .http import ANY_BODY, endpoint, json_body, page_reply, query, reply
+from .endpoint import IDEMPOTENCY_KEY, Reply, route
 
 bp = Blueprint(__name__)
 MANAGERS = ("region_admin", "platform_admin", "officer", "agency_head")
+_RETRY = "A retry with the same key (from the same account) is answered with the project as it is, never applied twice."
 
 
 def _page(project, region):
     return projects.project_view(project, region, view_url, projects.audit_reports(project))
 
 
-@bp.route("/v1/regions/{region_id}/projects", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, auth="required", roles=MANAGERS)
-def register_project(region_id, actor):
-    request = bp.current_request
-    project, region = projects.register(region_id, json_body(request), actor, request.headers.get("idempotency-key"))
-    return reply(_page(project, region), 201, headers={"Location": f"/v1/projects/{project.id}"})
+@route(bp, "/v1/regions/{region_id}/projects", "POST",
+       summary="Register a public works project (region admin, or the agency's own staff)",
+       description="Counted at once in the region's budget totals. With `Idempotency-Key`, a retry returns the same "
+                   "project (never a second one); the same key with a different body gets 422.",
+       body=contract.NewProject, returns=contract.Project, status=201, auth="required", roles=MANAGERS,
+       headers=(IDEMPOTENCY_KEY,), reply_headers={"Location": "The project's URL"},
+       errors={403: "Another agency's project, or the region's pilot has ended", 404: "Unknown region",
+               409: "Busy; retry", 422: "Idempotency key reused for a different project"})
+def register_project(region_id, actor, body, idempotency_key):
+    project, region = projects.register(region_id, body, actor, idempotency_key)
+    return Reply(_page(project, region), headers={"Location": f"/v1/projects/{project.id}"})
 
 
-@bp.route("/v1/regions/{region_id}/projects", methods=["GET"])
-@endpoint(bp)
-def list_projects(region_id):
-    request = bp.current_request
-    params = query(request)
-    wanted = projects.list_format(params, request.headers.get("accept"))
-    items, cursor, region = projects.list_projects(region_id, params)
+@route(bp, "/v1/regions/{region_id}/projects",
+       summary="A region's projects (public), newest fiscal year first; GeoJSON for maps with "
+               "`Accept: application/geo+json` or `format=geojson`",
+       description="Filters `status` and `red_flag` are evaluated as of today, after the Query: a page may hold "
+                   "fewer than `limit` items; follow `next_cursor` until it is null.",
+       query=contract.ProjectsQuery, returns=Page[contract.ProjectSummary],
+       alt_media={projects.GEOJSON: contract.ProjectFeatureCollection},
+       errors={404: "Unknown region"})
+def list_projects(region_id, query):
+    wanted = projects.list_format(query, bp.current_request.headers.get("accept"))
+    items, cursor, region = projects.list_projects(region_id, query)
     on = projects.today(region)
     if wanted == "geojson":
-        body = {"type": "FeatureCollection", "features": [projects.feature(p, region, on) for p in items],
-                "next_cursor": cursor}
-        return reply(body, headers={"Cache-Control": "no-store"}, content_type=projects.GEOJSON)
-    return page_reply([projects.summary(p, region, on) for p in items], cursor)
+        collection = contract.ProjectFeatureCollection(
+            features=[projects.feature(p, region, on) for p in items], next_cursor=cursor)
+        return Reply(collection, media=projects.GEOJSON)
+    return Page([projects.summary(p, region, on) for p in items], cursor)
 
 
-@bp.route("/v1/projects/{project_id}", methods=["GET"])
-@endpoint(bp)
+@route(bp, "/v1/projects/{project_id}",
+       summary="The project page (public): physical, financial and time-elapsed progress, red flags with their "
+               "rules, history, photos, documents and citizen audits",
+       returns=contract.Project, errors={404: "Unknown project"})
 def get_project(project_id):
     project = projects.load(project_id)
-    region = projects.region_of(project)
-    return reply(_page(project, region), headers={"Cache-Control": "no-store"})
+    return _page(project, projects.region_of(project))
 
 
-@bp.route("/v1/projects/{project_id}/files/{file_id}", methods=["GET"])
-@endpoint(bp)
-def get_file(project_id, file_id):
-    """A stable link to a photo or document: redirects to a fresh
-    short-lived presigned URL (what the OCDS export publishes)."""
+@route(bp, "/v1/projects/{project_id}/files/{file_id}",
+       summary="A stable public link to a project's photo or document: 302 to a short-lived presigned URL",
+       description="What the OCDS export publishes: the link does not expire, the URL it redirects to does.",
+       status=302, returns=None, reply_headers={"Location": "A presigned GET of the file, valid for 15 minutes"},
+       errors={404: "Unknown project or file"})
+def get_project_file(project_id, file_id):
     location = view_url(projects.file_key(project_id, file_id))
     return Response(body="", status_code=302, headers={"Location": location, "Cache-Control": "no-store"})
 
 
-@bp.route("/v1/projects/{project_id}/progress", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, auth="required", roles=("contractor", "region_admin", "platform_admin"))
-def report_progress(project_id, actor):
-    request = bp.current_request
-    project, region = projects.report_progress(project_id, json_body(request), actor,
-                                               request.headers.get("idempotency-key"))
-    return reply(_page(project, region), 201)
+@route(bp, "/v1/projects/{project_id}/progress", "POST",
+       summary="The project's contractor reports physical progress with at least one photo; a region admin may "
+               "correct it (also downwards) with `correction_reason`",
+       description=_RETRY, body=contract.ProgressRequest, returns=contract.Project, status=201, auth="required",
+       roles=("contractor", "region_admin", "platform_admin"), headers=(IDEMPOTENCY_KEY,),
+       errors={403: "Not the project's contractor", 404: "Unknown project",
+               409: "A photo not processed yet or already used, or the project is busy; retry"})
+def report_progress(project_id, actor, body, idempotency_key):
+    project, region = projects.report_progress(project_id, body, actor, idempotency_key)
+    return _page(project, region)
 
 
-@bp.route("/v1/projects/{project_id}/disbursements", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, auth="required", roles=("finance",))
-def record_disbursement(project_id, actor):
-    request = bp.current_request
-    project, region = projects.record_disbursement(project_id, json_body(request), actor,
-                                                   request.headers.get("idempotency-key"))
-    return reply(_page(project, region), 201)
+@route(bp, "/v1/projects/{project_id}/disbursements", "POST",
+       summary="The finance officer records a disbursement (termin); the sum never exceeds the contract value",
+       description=_RETRY, body=contract.DisbursementRequest, returns=contract.Project, status=201, auth="required",
+       roles=("finance",), headers=(IDEMPOTENCY_KEY,),
+       errors={404: "Unknown project", 409: "Reference already recorded, or the project is busy; retry"})
+def record_disbursement(project_id, actor, body, idempotency_key):
+    project, region = projects.record_disbursement(project_id, body, actor, idempotency_key)
+    return _page(project, region)
 
 
-@bp.route("/v1/projects/{project_id}/photos", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, auth="required", roles=("contractor",))
-def request_photo_upload(project_id, actor):
-    return reply(project_files.request_upload(project_id, json_body(bp.current_request), actor, "photo"), 201)
+@route(bp, "/v1/projects/{project_id}/photos", "POST",
+       summary="A presigned upload for one progress photo (the project's contractor); once processed it appears "
+               "in the project's `photos` and can back a progress report",
+       body=contract.ProjectPhotoUploadRequest, returns=contract.ProjectPhotoUpload, status=201, auth="required",
+       roles=("contractor",),
+       errors={403: "Not the project's contractor", 404: "Unknown project",
+               409: "The project's upload limit is reached"})
+def request_project_photo_upload(project_id, actor, body):
+    return project_files.request_photo_upload(project_id, body, actor)
 
 
-@bp.route("/v1/projects/{project_id}/documents", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, auth="required", roles=MANAGERS)
-def request_document_upload(project_id, actor):
-    return reply(project_files.request_upload(project_id, json_body(bp.current_request), actor, "document"), 201)
+@route(bp, "/v1/projects/{project_id}/documents", "POST",
+       summary="A presigned upload for one contract document (PDF, at most 20 MB; region admin or the project's "
+               "agency)",
+       body=contract.DocumentUploadRequest, returns=contract.DocumentUpload, status=201, auth="required",
+       roles=MANAGERS,
+       errors={403: "Not the project's agency", 404: "Unknown project", 409: "The project's upload limit is reached"})
+def request_project_document_upload(project_id, actor, body):
+    return project_files.request_document_upload(project_id, body, actor)
 
 
-@bp.route("/v1/regions/{region_id}/budget", methods=["GET"])
-@endpoint(bp)
-def budget(region_id):
-    return reply(projects.budget(region_id, query(bp.current_request)), headers={"Cache-Control": "no-store"})
+@route(bp, "/v1/regions/{region_id}/budget",
+       summary="Budget totals (public) for the region, per agency and per kecamatan, from pre-computed items",
+       query=contract.YearQuery, returns=contract.Budget, errors={404: "Unknown region"})
+def get_budget(region_id, query):
+    return projects.budget(region_id, query)
 
 
-@bp.route("/v1/regions/{region_id}/ocds", methods=["GET"])
-@endpoint(bp)
-def ocds(region_id):
+@route(bp, "/v1/regions/{region_id}/ocds",
+       summary="The region's projects as an Open Contracting (OCDS 1.1) release package",
+       description="Validates against the OCDS 1.1 release package schema with the Location extension "
+                   "(https://standard.open-contracting.org/1.1/en/schema/release_package/). File links are stable "
+                   "`GET /v1/projects/{id}/files/{file_id}` redirects.",
+       query=contract.YearQuery, returns=contract.OcdsReleasePackage, errors={404: "Unknown region"})
+def get_ocds(region_id, query):
     request = bp.current_request
     base = _base_url(request)
 
     def stable(project_id, file_id):
         return f"{base}/v1/projects/{project_id}/files/{file_id}"
 
-    return reply(ocds_export.package(region_id, query(request), f"{base}/v1/regions/{region_id}/ocds", stable),
-                 headers={"Cache-Control": "no-store"})
+    return ocds_export.package(region_id, query, f"{base}/v1/regions/{region_id}/ocds", stable)
 
 
 def _base_url(request):

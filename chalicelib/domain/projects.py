@@ -17,12 +17,15 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import fields
+import msgspec
+
 from .errors import InvalidInput
 
-MAX_RUPIAH = 10**15  # a thousand trillion rupiah: above any single contract
+if TYPE_CHECKING:
+    from ..contract import projects as contract
+
 FULL = 10_000  # 100 % in basis points
 
 FUNDING_SOURCES = {
@@ -31,9 +34,6 @@ FUNDING_SOURCES = {
     "dana_desa": {"id": "Dana Desa", "en": "Village Fund (Dana Desa)"},
     "other": {"id": "Sumber lain", "en": "Other source"},
 }
-# Contract documents, named as the OCDS documentType codelist names them.
-DOCUMENT_TYPES = ("contractSigned", "contractAnnexe", "billOfQuantity", "technicalSpecifications",
-                  "completionCertificate", "contractNotice", "physicalProgressReport", "finalAudit")
 DOCUMENT_CONTENT_TYPES = {"application/pdf": "pdf"}
 DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 STATUSES = ("planned", "active", "completed")
@@ -42,36 +42,17 @@ STATUS_LABELS = {
     "active": {"id": "Sedang dikerjakan", "en": "Under way"},
     "completed": {"id": "Selesai", "en": "Completed"},
 }
-TITLE_MAX = 200
-NOTE_MAX = 2000
 _NPWP = re.compile(r"^[0-9]{2}\.?[0-9]{3}\.?[0-9]{3}\.?[0-9]-?[0-9]{3}\.?[0-9]{3}$|^[0-9]{16}$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 # --- values ---------------------------------------------------------------
+# The shape (types, ranges, lengths) is checked at the edge by the contract
+# (``chalicelib.contract.projects``); what follows are the rules beyond it.
 
-def rupiah(body: dict[str, Any], name: str, allow_zero: bool = False) -> int:
-    """A whole-rupiah amount: a JSON integer, positive, below MAX_RUPIAH.
-    ``1.5``, ``1.0``, ``"1000"`` and ``true`` are refused."""
-    value = body.get(name)
-    if value is None:
-        raise InvalidInput("missing_field", field=name)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput("not_whole_rupiah", field=name)
-    if value < (0 if allow_zero else 1) or value > MAX_RUPIAH:
-        raise InvalidInput("out_of_range", field=name, min=0 if allow_zero else 1, max=MAX_RUPIAH)
-    return value
-
-
-def percent_bp(body: dict[str, Any], name: str = "percent") -> int:
-    """A percentage 0..100 with at most two decimals, as basis points."""
-    value = body.get(name)
-    if value is None:
-        raise InvalidInput("missing_field", field=name)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise InvalidInput("wrong_type", field=name, expected="number")
-    if not 0 <= value <= 100:
-        raise InvalidInput("out_of_range", field=name, min=0, max=100)
+def percent_bp(value: float, name: str = "percent") -> int:
+    """A percentage 0..100 with at most two decimals, as basis points (a
+    value below a hundredth of a basis point, such as ``1e-200``, is 0)."""
     scaled = round(value * 100)
     if abs(scaled - value * 100) > 1e-6:
         raise InvalidInput("too_precise", field=name, decimals=2)
@@ -82,24 +63,9 @@ def percent(bp: int) -> float:
     return round(int(bp) / 100, 2)
 
 
-def year_filter(params: dict[str, str], allowed: frozenset[str] = frozenset({"year"})) -> str | None:
-    """The optional ``?year=`` of a public read, refusing other parameters."""
-    for name in params:
-        if name not in allowed:
-            raise InvalidInput("unknown_field", field=name)
-    year = params.get("year")
-    if year is not None and not (len(year) == 4 and year.isdigit()):
-        raise InvalidInput("invalid_year")
-    return year
-
-
-def calendar_date(body: dict[str, Any], name: str, required: bool = True) -> date | None:
-    value = body.get(name)
-    if value is None:
-        if required:
-            raise InvalidInput("missing_field", field=name)
-        return None
-    if not isinstance(value, str) or not _DATE.match(value):
+def calendar_date(value: str, name: str) -> date:
+    """A ``YYYY-MM-DD`` date that exists (not 2026-02-30)."""
+    if not _DATE.match(value):
         raise InvalidInput("invalid_date", field=name)
     try:
         return date.fromisoformat(value)
@@ -133,39 +99,43 @@ def format_npwp(digits: str) -> str:
 
 # --- geometry of a project's location -------------------------------------
 
-def _position(value: Any) -> bool:
-    return (isinstance(value, list) and len(value) in (2, 3)
-            and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in value)
-            and -180 <= value[0] <= 180 and -90 <= value[1] <= 90)
+COORDINATE_DECIMALS = 7  # about 1 cm; also keeps every number storable (1e-200 would underflow DynamoDB's)
 
 
-def location_problem(geometry: Any) -> str | None:
-    """Why ``geometry`` is not a usable project location (a GeoJSON Point,
-    LineString for roads and drains, or Polygon), or None."""
-    if not isinstance(geometry, dict) or geometry.get("type") not in ("Point", "LineString", "Polygon"):
-        return "type must be Point, LineString or Polygon"
-    if set(geometry) - {"type", "coordinates", "bbox"}:
-        return "only type and coordinates are allowed"
-    coords = geometry.get("coordinates")
-    kind = geometry["type"]
-    if kind == "Point":
-        return None if _position(coords) else "a Point needs [longitude, latitude]"
-    if kind == "LineString":
-        if not isinstance(coords, list) or len(coords) < 2 or not all(_position(p) for p in coords):
-            return "a LineString needs two or more [longitude, latitude] positions"
-        if len(coords) > 5000:
-            return "at most 5000 positions"
-        return None
-    if not isinstance(coords, list) or len(coords) != 1:
-        return "a Polygon needs exactly one ring (holes are not supported)"
-    ring = coords[0]
-    if not isinstance(ring, list) or len(ring) < 4 or not all(_position(p) for p in ring):
-        return "a Polygon ring needs four or more [longitude, latitude] positions"
-    if len(ring) > 5000:
-        return "at most 5000 positions"
-    if ring[0][:2] != ring[-1][:2]:
-        return "a Polygon ring must be closed (first position = last)"
+def _positions(geometry: dict[str, Any]) -> list[list[float]]:
+    coords = geometry["coordinates"]
+    if geometry["type"] == "Point":
+        return [coords]
+    if geometry["type"] == "LineString":
+        return coords
+    return [p for ring in coords for p in ring]
+
+
+def location_problem(geometry: dict[str, Any]) -> str | None:
+    """Why a well-formed GeoJSON Point, LineString or Polygon (as the
+    contract admits it) is not a usable project location, or None."""
+    for position in _positions(geometry):
+        if not (-180 <= position[0] <= 180 and -90 <= position[1] <= 90):
+            return "longitude must be within -180..180 and latitude within -90..90"
+    if geometry["type"] == "Polygon":
+        ring = geometry["coordinates"][0]
+        if ring[0][:2] != ring[-1][:2]:
+            return "a Polygon ring must be closed (first position = last)"
     return None
+
+
+def _rounded(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_rounded(v) for v in value]
+    return round(float(value), COORDINATE_DECIMALS) + 0.0
+
+
+def location(geometry: dict[str, Any], name: str = "location") -> dict[str, Any]:
+    """The location as stored: checked, every coordinate to 7 decimals."""
+    problem = location_problem(geometry)
+    if problem:
+        raise InvalidInput("invalid_geojson", field=name, problem=problem)
+    return {"type": geometry["type"], "coordinates": _rounded(geometry["coordinates"])}
 
 
 def representative_point(geometry: dict[str, Any]) -> tuple[float, float]:
@@ -175,9 +145,9 @@ def representative_point(geometry: dict[str, Any]) -> tuple[float, float]:
     if geometry["type"] == "Point":
         return float(coords[0]), float(coords[1])
     if geometry["type"] == "LineString":
-        lengths = [math.dist(a[:2], b[:2]) for a, b in zip(coords, coords[1:])]
+        lengths = [math.dist(a[:2], b[:2]) for a, b in zip(coords, coords[1:], strict=False)]
         half = sum(lengths) / 2
-        for (a, b), length in zip(zip(coords, coords[1:]), lengths):
+        for (a, b), length in zip(zip(coords, coords[1:], strict=False), lengths, strict=True):
             if half <= length and length > 0:
                 t = half / length
                 return a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])
@@ -185,7 +155,7 @@ def representative_point(geometry: dict[str, Any]) -> tuple[float, float]:
         return float(coords[0][0]), float(coords[0][1])
     ring = coords[0]
     area = cx = cy = 0.0
-    for (x0, y0, *_), (x1, y1, *_) in zip(ring, ring[1:]):
+    for (x0, y0, *_), (x1, y1, *_) in zip(ring, ring[1:], strict=False):
         cross = x0 * y1 - x1 * y0
         area += cross
         cx += (x0 + x1) * cross
@@ -196,10 +166,6 @@ def representative_point(geometry: dict[str, Any]) -> tuple[float, float]:
 
 
 # --- registering a project ------------------------------------------------
-
-PROJECT_FIELDS = {"title", "description", "agency", "fiscal_year", "funding_source", "location", "value",
-                  "contractor", "contract_number", "start_date", "end_date", "kelurahan_code"}
-
 
 @dataclass(frozen=True)
 class NewProject:
@@ -224,45 +190,22 @@ def fingerprint(body: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
 
 
-def parse_new_project(body: Any, agencies: set[str], kelurahan: set[str]) -> NewProject:
-    body = fields.only(body, PROJECT_FIELDS)
-    title = fields.text(body, "title", TITLE_MAX, required=True)
-    description = fields.text(body, "description", NOTE_MAX)
-    agency = fields.text(body, "agency", 64, required=True)
-    if agency not in agencies:
-        raise InvalidInput("unknown_agency", agency=agency)
-    year = body.get("fiscal_year")
-    if isinstance(year, bool) or not isinstance(year, int):
-        raise InvalidInput("wrong_type", field="fiscal_year", expected="integer")
-    if not 2000 <= year <= 2100:
-        raise InvalidInput("out_of_range", field="fiscal_year", min=2000, max=2100)
-    source = fields.text(body, "funding_source", 32, required=True)
-    if source not in FUNDING_SOURCES:
-        raise InvalidInput("unknown_funding_source", allowed=", ".join(FUNDING_SOURCES))
-    location = body.get("location")
-    if location is None:
-        raise InvalidInput("missing_field", field="location")
-    problem = location_problem(location)
-    if problem:
-        raise InvalidInput("invalid_geojson", field="location", problem=problem)
-    value = rupiah(body, "value")
-    contractor = body.get("contractor")
-    if not isinstance(contractor, dict):
-        raise InvalidInput("wrong_type", field="contractor", expected="object {name, npwp}")
-    contractor = fields.only(contractor, {"name", "npwp"})
-    name = fields.text(contractor, "name", TITLE_MAX, required=True)
-    tax_id = npwp(fields.text(contractor, "npwp", 32, required=True) or "")
-    number = fields.text(body, "contract_number", 100, required=True)
-    start = calendar_date(body, "start_date")
-    end = calendar_date(body, "end_date")
-    assert start is not None and end is not None
+def check_new_project(request: contract.NewProject, agencies: set[str], kelurahan: set[str]) -> NewProject:
+    """The rules a well-formed registration must still meet: a known agency
+    and kelurahan, a usable location, a valid NPWP, dates in order."""
+    if request.agency not in agencies:
+        raise InvalidInput("unknown_agency", agency=request.agency)
+    where = location(msgspec.to_builtins(request.location))
+    tax_id = npwp(request.contractor.npwp)
+    start = calendar_date(request.start_date, "start_date")
+    end = calendar_date(request.end_date, "end_date")
     if end < start:
         raise InvalidInput("dates_out_of_order", first="start_date", second="end_date")
-    kelurahan_code = fields.text(body, "kelurahan_code", 32)
-    if kelurahan_code is not None and kelurahan_code not in kelurahan:
-        raise InvalidInput("unknown_kelurahan", kelurahan_code=kelurahan_code)
-    return NewProject(title or "", description, agency or "", year, source or "", location, value, name or "",
-                      tax_id, number or "", start, end, kelurahan_code)
+    if request.kelurahan_code is not None and request.kelurahan_code not in kelurahan:
+        raise InvalidInput("unknown_kelurahan", kelurahan_code=request.kelurahan_code)
+    return NewProject(request.title, request.description, request.agency, request.fiscal_year,
+                      request.funding_source, where, request.value, request.contractor.name, tax_id,
+                      request.contract_number, start, end, request.kelurahan_code)
 
 
 # --- progress and money -----------------------------------------------------
@@ -276,28 +219,22 @@ class Progress:
     correction_reason: str | None
 
 
-def parse_progress(body: Any, today: date, start: date, last_on: date | None, current_bp: int,
-                   may_correct: bool) -> Progress:
+def check_progress(request: contract.ProgressRequest, today: date, start: date, last_on: date | None,
+                   current_bp: int, may_correct: bool) -> Progress:
     """A progress report.  Progress never goes down, except as an admin's
     correction with a reason; a report is dated no later than today, no
     earlier than the contract start or the previous report."""
-    body = fields.only(body, {"percent", "date", "note", "photo_ids", "correction_reason"})
-    bp = percent_bp(body)
-    on = calendar_date(body, "date")
-    assert on is not None
+    bp = percent_bp(request.percent)
+    on = calendar_date(request.date, "date")
     if on > today:
         raise InvalidInput("date_in_future", field="date")
     if on < start:
         raise InvalidInput("dates_out_of_order", first="start_date", second="date")
-    note = fields.text(body, "note", NOTE_MAX)
-    reason = fields.text(body, "correction_reason", NOTE_MAX)
+    reason = request.correction_reason
     if reason is not None and not may_correct:
         raise InvalidInput("correction_admin_only")
-    photo_ids = body.get("photo_ids", [])
-    if not isinstance(photo_ids, list) or not all(isinstance(p, str) and re.fullmatch(r"[0-9a-f]{32}", p)
-                                                  for p in photo_ids):
-        raise InvalidInput("wrong_type", field="photo_ids", expected="list of photo ids")
-    if len(set(photo_ids)) != len(photo_ids) or len(photo_ids) > 10:
+    photo_ids = list(request.photo_ids)
+    if len(set(photo_ids)) != len(photo_ids):
         raise InvalidInput("invalid_photo_ids")
     if reason is None:
         if bp < current_bp:
@@ -306,7 +243,7 @@ def parse_progress(body: Any, today: date, start: date, last_on: date | None, cu
             raise InvalidInput("dates_out_of_order", first="previous report", second="date")
         if not photo_ids:
             raise InvalidInput("progress_needs_photo")
-    return Progress(bp, on, note, tuple(photo_ids), reason)
+    return Progress(bp, on, request.note, tuple(photo_ids), reason)
 
 
 @dataclass(frozen=True)
@@ -316,17 +253,14 @@ class Disbursement:
     reference: str
 
 
-def parse_disbursement(body: Any, today: date, value: int, disbursed: int) -> Disbursement:
-    body = fields.only(body, {"amount", "date", "reference"})
-    amount = rupiah(body, "amount")
-    on = calendar_date(body, "date")
-    assert on is not None
+def check_disbursement(request: contract.DisbursementRequest, today: date, value: int,
+                       disbursed: int) -> Disbursement:
+    on = calendar_date(request.date, "date")
     if on > today:
         raise InvalidInput("date_in_future", field="date")
-    reference = fields.text(body, "reference", 120, required=True)
-    if disbursed + amount > value:
-        raise InvalidInput("over_contract_value", remaining=value - disbursed, amount=amount)
-    return Disbursement(amount, on, reference or "")
+    if disbursed + request.amount > value:
+        raise InvalidInput("over_contract_value", remaining=value - disbursed, amount=request.amount)
+    return Disbursement(request.amount, on, request.reference)
 
 
 # --- figures and red flags --------------------------------------------------
@@ -348,21 +282,6 @@ class Rules:
     def as_dict(self) -> dict[str, int]:
         return {"money_ahead_points": self.money_ahead_points,
                 "behind_schedule_points": self.behind_schedule_points, "stale_days": self.stale_days}
-
-
-def parse_rules(body: Any, current: Rules) -> Rules:
-    body = fields.only(body, {"money_ahead_points", "behind_schedule_points", "stale_days"})
-    values = current.as_dict()
-    for name, (low, high) in (("money_ahead_points", (1, 100)), ("behind_schedule_points", (1, 100)),
-                              ("stale_days", (7, 365))):
-        if name in body:
-            value = body[name]
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise InvalidInput("wrong_type", field=name, expected="integer")
-            if not low <= value <= high:
-                raise InvalidInput("out_of_range", field=name, min=low, max=high)
-            values[name] = value
-    return Rules(**values)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from ..contract import projects as contract
 from ..domain import projects as rules
 from ..domain import reports as report_rules
 from ..domain.regions import RegionConfig
@@ -52,11 +53,14 @@ def public_record(project: ProjectModel, region: RegionConfig, url: Callable[[st
     }
 
 
-def package(region_id: str, params: dict[str, str], uri: str, url: Callable[[str, str], str]) -> dict[str, Any]:
+def package(region_id: str, query: contract.YearQuery, uri: str,
+            url: Callable[[str, str], str]) -> contract.OcdsReleasePackage:
+    """The release package of the region's projects (of one fiscal year with
+    ``query.year``); its top level typed, each release as OCDS maps it."""
     from ..domain import ocds  # only this endpoint needs it: kept off the cold start of the others
 
     region = regions.get_region(region_id)
-    year = rules.year_filter(params)
+    year = str(query.year) if query.year is not None else None
     records = []
     for project in store.of_region(region.region_id, year):
         records.append(public_record(project, region, url))
@@ -65,4 +69,8 @@ def package(region_id: str, params: dict[str, str], uri: str, url: Callable[[str
     published = report_rules.now_utc().astimezone(region.tz).isoformat(timespec="seconds")
     meta = {"region_id": region.region_id, "name": region.name, "kemendagri_code": region.kemendagri_code,
             "ocid_prefix": region.ocid_prefix}
-    return ocds.release_package(meta, records, published, uri)
+    built = ocds.release_package(meta, records, published, uri)
+    return contract.OcdsReleasePackage(
+        uri=built["uri"], version=built["version"], extensions=built["extensions"],
+        publishedDate=built["publishedDate"], publisher=contract.OcdsPublisher(name=built["publisher"]["name"]),
+        releases=built["releases"])

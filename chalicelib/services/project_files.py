@@ -18,7 +18,9 @@ from typing import Any
 from .. import resources
 from ..adapters import aws
 from ..auth.identity import Identity
-from ..domain import fields, i18n
+from ..contract import projects as contract
+from ..contract.reports import UploadForm
+from ..domain import i18n
 from ..domain import projects as rules
 from ..domain import reports as report_rules
 from ..domain.errors import Conflict, Forbidden, InvalidInput
@@ -38,50 +40,55 @@ def is_project_key(key: str) -> bool:
     return key.startswith(f"{resources.UPLOAD_PREFIX}projects/")
 
 
-def request_upload(project_id: str, body: Any, actor: Identity, kind: str) -> dict[str, Any]:
-    """A photo: ``{"content_type": "image/jpeg"}`` (the contractor's progress
-    photo); a document: ``{"content_type": "application/pdf",
-    "document_type", "title"}`` (the agency's contract documents)."""
-    body = fields.only(body, {"content_type"} if kind == "photo" else {"content_type", "document_type", "title"})
-    content_type = fields.text(body, "content_type", 64, required=True)
-    content_type = (content_type or "").lower()
+def request_photo_upload(project_id: str, body: contract.ProjectPhotoUploadRequest,
+                         actor: Identity) -> contract.ProjectPhotoUpload:
+    """A presigned upload for the contractor's progress photo (JPEG, PNG or
+    WebP; cleaned like a report photo)."""
+    content_type = body.content_type.lower()
     project = load(project_id)
+    if actor.role != "contractor" or not actor.in_region(project.region_id) \
+            or actor.contractor != project.contractor_npwp:
+        raise Forbidden("not_project_contractor")
+    extension = resources.PHOTO_CONTENT_TYPES.get(content_type)
+    if extension is None:
+        raise InvalidInput("unsupported_photo_type", content_type=content_type)
     upload_id = uuid.uuid4().hex
-    if kind == "photo":
-        if actor.role != "contractor" or not actor.in_region(project.region_id) \
-                or actor.contractor != project.contractor_npwp:
-            raise Forbidden("not_project_contractor")
-        extension = resources.PHOTO_CONTENT_TYPES.get(content_type)
-        if extension is None:
-            raise InvalidInput("unsupported_photo_type", content_type=content_type)
-        key = f"{resources.UPLOAD_PREFIX}projects/{project.id}/{upload_id}.{extension}"
-        upload = {"id": upload_id, "kind": "photo", "actor": actor.sub, "actor_role": actor.role}
-        max_bytes = resources.PHOTO_MAX_BYTES
-    else:
-        if not _may_manage(actor, project.region_id, project.agency):
-            raise Forbidden("not_project_agency")
-        if content_type not in rules.DOCUMENT_CONTENT_TYPES:
-            raise InvalidInput("unsupported_document_type")
-        document_type = fields.text(body, "document_type", 40) or "contractSigned"
-        if document_type not in rules.DOCUMENT_TYPES:
-            raise InvalidInput("unknown_document_type", allowed=", ".join(rules.DOCUMENT_TYPES))
-        title = fields.text(body, "title", rules.TITLE_MAX, required=True)
-        key = f"{resources.UPLOAD_PREFIX}projects/{project.id}/docs/{upload_id}.pdf"
-        upload = {"id": upload_id, "kind": "document", "document_type": document_type, "title": title,
-                  "actor": actor.sub, "actor_role": actor.role}
-        max_bytes = rules.DOCUMENT_MAX_BYTES
+    key = f"{resources.UPLOAD_PREFIX}projects/{project.id}/{upload_id}.{extension}"
+    upload = {"id": upload_id, "kind": "photo", "actor": actor.sub, "actor_role": actor.role}
+    form = _grant(project.id, upload, key, content_type, resources.PHOTO_MAX_BYTES)
+    return contract.ProjectPhotoUpload(photo_id=upload_id, kind="photo", upload=form, content_type=content_type,
+                                       max_bytes=resources.PHOTO_MAX_BYTES, expires_in=resources.UPLOAD_URL_SECONDS)
+
+
+def request_document_upload(project_id: str, body: contract.DocumentUploadRequest,
+                            actor: Identity) -> contract.DocumentUpload:
+    """A presigned upload for one of the agency's contract documents (PDF)."""
+    content_type = body.content_type.lower()
+    project = load(project_id)
+    if not _may_manage(actor, project.region_id, project.agency):
+        raise Forbidden("not_project_agency")
+    if content_type not in rules.DOCUMENT_CONTENT_TYPES:
+        raise InvalidInput("unsupported_document_type")
+    upload_id = uuid.uuid4().hex
+    key = f"{resources.UPLOAD_PREFIX}projects/{project.id}/docs/{upload_id}.pdf"
+    upload = {"id": upload_id, "kind": "document", "document_type": body.document_type, "title": body.title,
+              "actor": actor.sub, "actor_role": actor.role}
+    form = _grant(project.id, upload, key, content_type, rules.DOCUMENT_MAX_BYTES)
+    return contract.DocumentUpload(document_id=upload_id, kind="document", upload=form, content_type="application/pdf",
+                                   max_bytes=rules.DOCUMENT_MAX_BYTES, expires_in=resources.UPLOAD_URL_SECONDS)
+
+
+def _grant(project_id: str, upload: dict[str, Any], key: str, content_type: str, max_bytes: int) -> UploadForm:
+    """Reserve an upload slot on the project, then sign the S3 POST."""
     try:
-        store.note_upload(project.id, upload, resources.UPLOADS_PER_PROJECT)
+        store.note_upload(project_id, upload, resources.UPLOADS_PER_PROJECT)
     except store.ConditionFailed:
         raise Conflict("too_many_uploads", max=resources.UPLOADS_PER_PROJECT) from None
     post = aws.client("s3").generate_presigned_post(
         Bucket=aws.bucket(), Key=key, Fields={"Content-Type": content_type},
         Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, max_bytes]],
         ExpiresIn=resources.UPLOAD_URL_SECONDS)
-    reply = {"kind": kind, "upload": {"url": post["url"], "fields": post["fields"]}, "content_type": content_type,
-             "max_bytes": max_bytes, "expires_in": resources.UPLOAD_URL_SECONDS}
-    reply["photo_id" if kind == "photo" else "document_id"] = upload_id
-    return reply
+    return UploadForm(url=post["url"], fields=post["fields"])
 
 
 def process_upload(bucket: str, key: str) -> str:

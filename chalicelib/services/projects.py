@@ -14,9 +14,13 @@ import random
 import time
 import uuid
 from datetime import date
-from typing import Any, Callable
+from typing import Any, Callable, cast
+
+import msgspec
 
 from ..auth.identity import Identity
+from ..contract import projects as contract
+from ..contract.common import I18nText, text
 from ..domain import i18n
 from ..domain import projects as rules
 from ..domain import reports as report_rules
@@ -28,7 +32,6 @@ from . import regions
 
 log = logging.getLogger(__name__)
 
-PAGE_DEFAULT, PAGE_MAX = 50, 200
 ATTEMPTS = 4
 AUDIT_OPEN = ("verified", "in_process")
 INSPECTORATE = "inspektorat"
@@ -84,7 +87,7 @@ def _may_manage(actor: Identity, region_id: str, agency: str) -> bool:
     return actor.role in ("officer", "agency_head") and actor.agency == agency
 
 
-def register(region_id: str, body: Any, actor: Identity,
+def register(region_id: str, body: contract.NewProject, actor: Identity,
              idempotency_key: str | None = None) -> tuple[ProjectModel, RegionConfig]:
     """Register a project and count it in its totals, in one transaction.
     With an ``Idempotency-Key`` the id is derived from it (per account), so a
@@ -96,7 +99,7 @@ def register(region_id: str, body: Any, actor: Identity,
         raise Forbidden("not_project_agency")
     if region.status == "expired":
         raise Forbidden("pilot_ended")
-    draft = rules.parse_new_project(body, set(region.agencies), set(region.kelurahan))
+    draft = rules.check_new_project(body, set(region.agencies), set(region.kelurahan))
     if not _may_manage(actor, region.region_id, draft.agency):
         raise Forbidden("not_project_agency")
     lon, lat = rules.representative_point(draft.location)
@@ -125,7 +128,7 @@ def register(region_id: str, body: Any, actor: Identity,
     fig = figures(project, today(region))
     flags = rules.red_flags(fig, region.project_rules)
     project.flags = [f.code for f in flags]
-    project.fingerprint = rules.fingerprint(body)
+    project.fingerprint = rules.fingerprint(msgspec.to_builtins(body))
     for _ in range(ATTEMPTS):
         try:
             store.insert(project, _scopes(project), rules.totals_delta(None, _state(fig, bool(flags))))
@@ -143,7 +146,7 @@ def register(region_id: str, body: Any, actor: Identity,
 def _back_off() -> None:
     """A short random pause before retrying a transaction DynamoDB
     cancelled for a conflict with another one."""
-    time.sleep(random.uniform(0.02, 0.1))
+    time.sleep(random.uniform(0.02, 0.1))  # noqa: S311 - jitter, not a secret
 
 
 def _history(action: str, actor: Identity | None, at: str, **detail: Any) -> dict[str, Any]:
@@ -204,7 +207,7 @@ def _entry_id(project_id: str, actor: Identity, idempotency_key: str | None) -> 
     return uuid.uuid5(uuid.NAMESPACE_URL, f"aduan:project-entry:{project_id}:{actor.sub}:{key}").hex
 
 
-def report_progress(project_id: str, body: Any, actor: Identity,
+def report_progress(project_id: str, body: contract.ProgressRequest, actor: Identity,
                     idempotency_key: str | None = None) -> tuple[ProjectModel, RegionConfig]:
     """The project's contractor reports physical progress with photos; a
     region admin may correct it (down too) with a reason."""
@@ -218,7 +221,7 @@ def report_progress(project_id: str, body: Any, actor: Identity,
         if any(e["id"] == entry_id for e in project.progress):
             raise Replayed()
         last_on = date.fromisoformat(project.last_report_on) if project.last_report_on else None
-        progress = rules.parse_progress(body, on, date.fromisoformat(project.start_date), last_on,
+        progress = rules.check_progress(body, on, date.fromisoformat(project.start_date), last_on,
                                         int(project.progress_bp or 0), may_correct=admin)
         accepted = {p["id"] for p in project.photos}
         used = {pid for entry in project.progress for pid in entry.get("photo_ids") or []}
@@ -244,7 +247,7 @@ def report_progress(project_id: str, body: Any, actor: Identity,
     return _change(project_id, decide)
 
 
-def record_disbursement(project_id: str, body: Any, actor: Identity,
+def record_disbursement(project_id: str, body: contract.DisbursementRequest, actor: Identity,
                         idempotency_key: str | None = None) -> tuple[ProjectModel, RegionConfig]:
     """The finance officer records a payment (termin).  The sum can never
     exceed the contract value: the write is conditional on the disbursed
@@ -256,7 +259,7 @@ def record_disbursement(project_id: str, body: Any, actor: Identity,
             raise Forbidden("forbidden")
         if any(d["id"] == entry_id for d in project.disbursements):
             raise Replayed()
-        disbursement = rules.parse_disbursement(body, on, int(project.value), int(project.disbursed or 0))
+        disbursement = rules.check_disbursement(body, on, int(project.value), int(project.disbursed or 0))
         if any(d["reference"].casefold() == disbursement.reference.casefold() for d in project.disbursements):
             raise Conflict("duplicate_reference", reference=disbursement.reference)
         now = report_rules.iso_utc(report_rules.now_utc())
@@ -275,10 +278,8 @@ def record_disbursement(project_id: str, body: Any, actor: Identity,
 
 # --- citizen audits -----------------------------------------------------------------
 
-def audit_target(region: RegionConfig, project_id: Any) -> ProjectModel:
+def audit_target(region: RegionConfig, project_id: str) -> ProjectModel:
     """The project a citizen's audit report names: of the same region."""
-    if not isinstance(project_id, str):
-        raise InvalidInput("wrong_type", field="project_id", expected="string")
     try:
         project = load(project_id)
     except NotFound:
@@ -365,51 +366,38 @@ def refresh_all_flags() -> int:
 GEOJSON = "application/geo+json"
 
 
-def list_format(params: dict[str, str], accept: str | None) -> str:
+def list_format(query: contract.ProjectsQuery, accept: str | None) -> str:
     """``?format=geojson`` or ``Accept: application/geo+json`` for maps."""
-    wanted = params.get("format") or ("geojson" if GEOJSON in (accept or "") else "json")
-    if wanted not in ("json", "geojson"):
-        raise InvalidInput("invalid_format", format=wanted[:16])
-    return wanted
+    if query.format is not None:
+        return query.format
+    return "geojson" if GEOJSON in (accept or "") else "json"
 
 
-FILTERS = frozenset({"agency", "kecamatan", "year", "status", "red_flag", "contractor", "limit", "cursor", "format"})
-
-
-def list_projects(region_id: str, params: dict[str, str]) -> tuple[list[ProjectModel], str | None, RegionConfig]:
+def list_projects(region_id: str, query: contract.ProjectsQuery) -> tuple[list[ProjectModel], str | None, RegionConfig]:
     """One Query: on the agency, kecamatan or contractor index when that
     filter is given, else on the region's; ``year`` narrows the range key;
     ``status`` and ``red_flag`` are evaluated as of today (a page may then
     hold fewer than ``limit`` items; follow ``next_cursor``)."""
     region = regions.get_region(region_id)
-    year = rules.year_filter(params, FILTERS)
-    limit = params.get("limit")
-    if limit is not None and (not limit.isdigit() or not 1 <= int(limit) <= PAGE_MAX):
-        raise InvalidInput("out_of_range", field="limit", min=1, max=PAGE_MAX)
-    status = params.get("status")
-    if status is not None and status not in rules.STATUSES:
-        raise InvalidInput("unknown_status", status=status[:32], allowed=", ".join(rules.STATUSES))
-    flag = params.get("red_flag")
-    if flag is not None and flag not in rules.FLAG_CODES + ("any", "none"):
-        raise InvalidInput("unknown_flag", flag=flag[:40], allowed=", ".join(rules.FLAG_CODES + ("any", "none")))
-    if params.get("agency"):
-        index, key = ProjectModel.by_agency, f"{region.region_id}#{params['agency']}"
-    elif params.get("kecamatan"):
-        index, key = ProjectModel.by_kecamatan, f"{region.region_id}#{params['kecamatan']}"
-    elif params.get("contractor"):
-        index, key = ProjectModel.by_contractor, f"{region.region_id}#{rules.npwp(params['contractor'])}"
+    if query.agency:
+        index, key = ProjectModel.by_agency, f"{region.region_id}#{query.agency}"
+    elif query.kecamatan:
+        index, key = ProjectModel.by_kecamatan, f"{region.region_id}#{query.kecamatan}"
+    elif query.contractor:
+        index, key = ProjectModel.by_contractor, f"{region.region_id}#{rules.npwp(query.contractor)}"
     else:
         index, key = ProjectModel.by_region, region.region_id
-    condition = ProjectModel.sort_key.startswith(f"{year}#") if year else None
+    condition = ProjectModel.sort_key.startswith(f"{query.year}#") if query.year is not None else None
     try:
-        items, cursor = store.page(index, key, int(limit or PAGE_DEFAULT), params.get("cursor"), newest_first=True,
+        items, cursor = store.page(index, key, query.limit, query.cursor, newest_first=True,
                                    range_condition=condition)
     except store.BadCursor:
         raise InvalidInput("invalid_cursor") from None
-    if params.get("agency") and params.get("kecamatan"):
-        items = [p for p in items if p.kecamatan_code == params["kecamatan"]]
-    on = today(region)
+    if query.agency and query.kecamatan:
+        items = [p for p in items if p.kecamatan_code == query.kecamatan]
+    status, flag = query.status, query.red_flag
     if status or flag:
+        on = today(region)
         kept = []
         for project in items:
             fig = figures(project, on)
@@ -423,36 +411,38 @@ def list_projects(region_id: str, params: dict[str, str]) -> tuple[list[ProjectM
     return items, cursor, region
 
 
-def budget(region_id: str, params: dict[str, str]) -> dict[str, Any]:
+def budget(region_id: str, query: contract.YearQuery) -> contract.Budget:
     """Totals per region, agency and kecamatan from the pre-computed items:
     one Query, whatever the number of projects."""
     region = regions.get_region(region_id)
-    year = rules.year_filter(params)
-    prefix = f"{year or 'all'}#"
-    region_total: dict[str, Any] = rules.total_view({})
+    year = query.year
+    prefix = f"{year if year is not None else 'all'}#"
+    region_total = _totals(contract.Totals, {})
     agencies, kecamatan = [], []
     kecamatan_names = {code: name for _, code, name in region.kelurahan.values()}
     for item in store.totals(region.region_id, prefix):
         raw = {name: int(getattr(item, name) or 0) for name in rules.TOTAL_FIELDS}
-        view = rules.total_view(raw)
-        if view["projects"] == 0:
+        if raw["projects"] == 0:
             continue
         scope = item.scope[len(prefix):]
         if scope == "region":
-            region_total = view
+            region_total = _totals(contract.Totals, raw)
         elif scope.startswith("agency#"):
             code = scope[len("agency#"):]
             name_id, name_en = region.agency_names(code)
-            agencies.append({"agency": code, "name": {"id": name_id, "en": name_en}, **view})
+            agencies.append(_totals(contract.AgencyTotals, raw, agency=code, name=I18nText(id=name_id, en=name_en)))
         elif scope.startswith("kecamatan#"):
             code = scope[len("kecamatan#"):]
-            kecamatan.append({"kecamatan_code": None if code == "none" else code,
-                              "kecamatan": kecamatan_names.get(code), **view})
-    by_value = lambda entry: -entry["contract_value"]  # noqa: E731
-    return {"region_id": region.region_id, "year": int(year) if year else None, "currency": "IDR",
-            "totals": region_total, "agencies": sorted(agencies, key=by_value),
-            "kecamatan": sorted(kecamatan, key=by_value),
-            "flags_as_of": today(region).isoformat()}
+            kecamatan.append(_totals(contract.KecamatanTotals, raw, kecamatan_code=None if code == "none" else code,
+                                     kecamatan=kecamatan_names.get(code)))
+    by_value = lambda entry: -entry.contract_value  # noqa: E731
+    return contract.Budget(region_id=region.region_id, year=year, currency="IDR", totals=region_total,
+                           agencies=sorted(agencies, key=by_value), kecamatan=sorted(kecamatan, key=by_value),
+                           flags_as_of=today(region).isoformat())
+
+
+def _totals(model: Any, raw: dict[str, int], **extra: Any) -> Any:
+    return model(**rules.total_view(raw), **extra)
 
 
 # --- views --------------------------------------------------------------------------------
@@ -465,102 +455,115 @@ def audit_reports(project: ProjectModel) -> list[ReportModel]:
     return store.audit_reports(project.id)
 
 
-def _flag_view(flag: rules.Flag) -> dict[str, Any]:
-    return {"code": flag.code, "rule": i18n.both(f"flag_{flag.code}", **flag.params), "values": flag.params}
+def _flag_view(flag: rules.Flag) -> contract.RedFlag:
+    return contract.RedFlag(code=cast(contract.FlagCode, flag.code), rule=text(i18n.both(f"flag_{flag.code}", **flag.params)),
+                            values=dict(flag.params))
 
 
-def summary(project: ProjectModel, region: RegionConfig, on: date | None = None) -> dict[str, Any]:
-    fig = figures(project, on or today(region))
+_LOCATIONS = {"Point": contract.PointLocation, "LineString": contract.LineStringLocation,
+              "Polygon": contract.PolygonLocation}
+
+
+def location_view(stored: dict[str, Any]) -> Any:
+    """The stored GeoJSON geometry as its reply model."""
+    return _LOCATIONS[stored["type"]](coordinates=stored["coordinates"])
+
+
+def _summary_fields(project: ProjectModel, region: RegionConfig, on: date) -> dict[str, Any]:
+    fig = figures(project, on)
     name_id, name_en = region.agency_names(project.agency)
-    return {
-        "id": project.id,
-        "region_id": project.region_id,
-        "title": project.title,
-        "agency": project.agency,
-        "agency_name": {"id": name_id, "en": name_en},
-        "fiscal_year": int(project.fiscal_year),
-        "funding_source": project.funding_source,
-        "funding_source_name": rules.FUNDING_SOURCES[project.funding_source],
-        "kelurahan_code": project.kelurahan_code,
-        "kelurahan": project.kelurahan,
-        "kecamatan_code": project.kecamatan_code,
-        "kecamatan": project.kecamatan,
-        "out_of_area": bool(project.out_of_area),
-        "value": int(project.value),
-        "disbursed": int(project.disbursed or 0),
-        "currency": "IDR",
-        "contractor": {"name": project.contractor_name, "npwp": rules.public_npwp(project.contractor_npwp)},
-        "contract_number": project.contract_number,
-        "start_date": project.start_date,
-        "end_date": project.end_date,
-        "status": fig.status,
-        "status_label": rules.STATUS_LABELS[fig.status],
-        "physical_progress": fig.physical,
-        "financial_progress": fig.financial,
-        "time_elapsed": fig.time_elapsed,
-        "last_progress_report": project.last_report_on,
-        "red_flags": [_flag_view(f) for f in rules.red_flags(fig, region.project_rules)],
-        "audits": {"open": int(project.audits_open or 0), "done": int(project.audits_done or 0)},
-        "updated_at": report_rules.local_iso(project.updated_at, region),
-    }
+    return dict(
+        id=project.id,
+        region_id=project.region_id,
+        title=project.title,
+        agency=project.agency,
+        agency_name=I18nText(id=name_id, en=name_en),
+        fiscal_year=int(project.fiscal_year),
+        funding_source=project.funding_source,
+        funding_source_name=text(rules.FUNDING_SOURCES[project.funding_source]),
+        kelurahan_code=project.kelurahan_code,
+        kelurahan=project.kelurahan,
+        kecamatan_code=project.kecamatan_code,
+        kecamatan=project.kecamatan,
+        out_of_area=bool(project.out_of_area),
+        value=int(project.value),
+        disbursed=int(project.disbursed or 0),
+        currency="IDR",
+        contractor=contract.Contractor(name=project.contractor_name, npwp=rules.public_npwp(project.contractor_npwp)),
+        contract_number=project.contract_number,
+        start_date=project.start_date,
+        end_date=project.end_date,
+        status=fig.status,
+        status_label=text(rules.STATUS_LABELS[fig.status]),
+        physical_progress=fig.physical,
+        financial_progress=fig.financial,
+        time_elapsed=fig.time_elapsed,
+        last_progress_report=project.last_report_on,
+        red_flags=[_flag_view(f) for f in rules.red_flags(fig, region.project_rules)],
+        audits=contract.AuditCounts(open=int(project.audits_open or 0), done=int(project.audits_done or 0)),
+        updated_at=report_rules.local_iso(project.updated_at, region),
+    )
+
+
+def summary(project: ProjectModel, region: RegionConfig, on: date | None = None) -> contract.ProjectSummary:
+    return contract.ProjectSummary(**_summary_fields(project, region, on or today(region)))
 
 
 def project_view(project: ProjectModel, region: RegionConfig, url: Callable[[str], str],
-                 audits: list[ReportModel] | None = None) -> dict[str, Any]:
+                 audits: list[ReportModel] | None = None) -> contract.Project:
     """The project page: figures, red flags with their rules, history,
     progress with its photos, disbursements, documents and the citizen
     audit reports (without who reported them)."""
-    view = summary(project, region)
-    photos = {p["id"]: p for p in project.photos}
+    local = lambda value: report_rules.local_iso(value, region)  # noqa: E731
     used = {pid: entry["id"] for entry in project.progress for pid in entry.get("photo_ids") or []}
-
-    def photo(p: dict[str, Any]) -> dict[str, Any]:
-        return {"id": p["id"], "url": url(p["key"]), "thumbnail_url": url(p["thumb_key"]),
-                "content_type": p["content_type"], "width": int(p["width"]), "height": int(p["height"]),
-                "progress_id": used.get(p["id"]), "at": report_rules.local_iso(p["at"], region)}
-
-    view.update({
-        "description": project.description,
-        "location": project.location,
-        "point": {"lon": float(project.lon), "lat": float(project.lat)},
-        "progress": [
-            {"id": e["id"], "percent": rules.percent(int(e["percent_bp"])), "date": e["date"], "note": e.get("note"),
-             "correction_reason": e.get("correction_reason"), "actor_role": e.get("actor_role"),
-             "at": report_rules.local_iso(e["at"], region),
-             "photos": [photo(photos[pid]) for pid in e.get("photo_ids") or [] if pid in photos]}
+    photos = {
+        p["id"]: contract.ProjectPhoto(
+            id=p["id"], url=url(p["key"]), thumbnail_url=url(p["thumb_key"]), content_type=p["content_type"],
+            width=int(p["width"]), height=int(p["height"]), progress_id=used.get(p["id"]), at=local(p["at"]))
+        for p in project.photos
+    }
+    return contract.Project(
+        **_summary_fields(project, region, today(region)),
+        description=project.description,
+        location=location_view(project.location),
+        point=contract.ProjectPoint(lon=float(project.lon), lat=float(project.lat)),
+        progress=[
+            contract.ProgressEntry(
+                id=e["id"], percent=rules.percent(int(e["percent_bp"])), date=e["date"], note=e.get("note"),
+                correction_reason=e.get("correction_reason"), actor_role=e["actor_role"], at=local(e["at"]),
+                photos=[photos[pid] for pid in e.get("photo_ids") or [] if pid in photos])
             for e in project.progress
         ],
-        "disbursements": [
-            {"id": d["id"], "amount": int(d["amount"]), "date": d["date"], "reference": d["reference"],
-             "at": report_rules.local_iso(d["at"], region)}
+        disbursements=[
+            contract.Disbursement(id=d["id"], amount=int(d["amount"]), date=d["date"], reference=d["reference"],
+                                  at=local(d["at"]))
             for d in project.disbursements
         ],
-        "photos": [photo(p) for p in project.photos],
-        "documents": [
-            {"id": d["id"], "title": d["title"], "document_type": d["document_type"], "url": url(d["key"]),
-             "content_type": d["content_type"], "bytes": int(d["bytes"]), "at": report_rules.local_iso(d["at"], region)}
+        photos=list(photos.values()),
+        documents=[
+            contract.ProjectDocument(id=d["id"], title=d["title"], document_type=d["document_type"], url=url(d["key"]),
+                                     content_type=d["content_type"], bytes=int(d["bytes"]), at=local(d["at"]))
             for d in project.documents
         ],
-        "rejected_uploads": [
-            {"id": r["id"], "reason_code": r["reason_code"], "reason": r["reason"],
-             "at": report_rules.local_iso(r["at"], region)}
+        rejected_uploads=[
+            contract.RejectedUpload(id=r["id"], reason_code=r["reason_code"], reason=text(r["reason"]),
+                                    at=local(r["at"]))
             for r in project.rejected_uploads
         ],
-        "history": [
-            {"action": h["action"], "actor_role": h["actor_role"], "at": report_rules.local_iso(h["at"], region),
-             "detail": h["detail"]}
+        history=[
+            contract.ProjectHistoryEntry(action=h["action"], actor_role=h["actor_role"], at=local(h["at"]),
+                                         detail=dict(h["detail"]))
             for h in project.history
         ],
-        "audit_reports": [
-            {"id": r.id, "status": r.status, "status_label": report_rules.STATUS_LABELS.get(r.status),
-             "category": r.category, "description": r.description[:280],
-             "created_at": report_rules.local_iso(r.created_at, region)}
+        audit_reports=[
+            contract.AuditReport(id=r.id, status=cast(Any, r.status), status_label=text(report_rules.STATUS_LABELS[r.status]),
+                                 category=r.category, description=r.description[:280],
+                                 created_at=local(r.created_at))
             for r in audits or [] if r.status not in ("waiting", "rejected", "duplicate")
         ],
-        "rules": region.project_rules.as_dict(),
-        "version": int(project.version),
-    })
-    return view
+        rules=contract.FlagRules(**region.project_rules.as_dict()),
+        version=int(project.version),
+    )
 
 
 def file_key(project_id: str, file_id: str) -> str:
@@ -572,5 +575,6 @@ def file_key(project_id: str, file_id: str) -> str:
     raise NotFound("file_not_found", file_id=file_id[:64])
 
 
-def feature(project: ProjectModel, region: RegionConfig, on: date) -> dict[str, Any]:
-    return {"type": "Feature", "id": project.id, "geometry": project.location, "properties": summary(project, region, on)}
+def feature(project: ProjectModel, region: RegionConfig, on: date) -> contract.ProjectFeature:
+    return contract.ProjectFeature(id=project.id, geometry=location_view(project.location),
+                                   properties=summary(project, region, on))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import zlib
 from typing import Any, Iterator
 
@@ -174,6 +175,11 @@ def update_versioned(report: ReportModel, actions: list[Any]) -> ReportModel:
     return report
 
 
+CURSOR_MAX = 2048  # characters of an encoded cursor
+KEY_VALUE_MAX = 1024  # characters of one key attribute's value in it
+_NUMBER = re.compile(r"-?(0|[1-9][0-9]{0,37})(\.[0-9]{1,38})?")
+
+
 def encode_cursor(key: dict[str, Any] | None) -> str | None:
     if not key:
         return None
@@ -184,23 +190,63 @@ class BadCursor(Exception):
     pass
 
 
-def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
+def decode_cursor(cursor: str | None, keys: dict[str, str] | None = None) -> dict[str, Any] | None:
+    """The ``ExclusiveStartKey`` a cursor encodes, checked strictly so that
+    no crafted cursor reaches DynamoDB: a JSON object of at most four
+    attributes, each ``{"S": "<text>"}`` or ``{"N": "<number>"}`` with a
+    bounded value.  ``keys`` (attribute name → ``S`` or ``N``) are the only
+    attributes allowed, with those types.  ``BadCursor`` otherwise."""
     if not cursor:
         return None
+    if not isinstance(cursor, str) or len(cursor) > CURSOR_MAX:
+        raise BadCursor()
     try:
         key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (ValueError, TypeError) as error:
+    except (ValueError, TypeError, RecursionError) as error:
         raise BadCursor() from error
-    if not isinstance(key, dict) or not all(isinstance(v, dict) for v in key.values()):
+    if not isinstance(key, dict) or not 1 <= len(key) <= 4:
         raise BadCursor()
+    for name, value in key.items():
+        if keys is not None and name not in keys:
+            raise BadCursor()
+        if not isinstance(value, dict) or len(value) != 1:
+            raise BadCursor()
+        [(kind, text)] = value.items()
+        if kind not in ("S", "N") or (keys is not None and keys[name] != kind):
+            raise BadCursor()
+        if not isinstance(text, str) or not 0 < len(text) <= KEY_VALUE_MAX or not _encodable(text):
+            raise BadCursor()
+        if kind == "N" and not _NUMBER.fullmatch(text):
+            raise BadCursor()
     return key
 
 
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate ("\ud800")
+        return False
+    return True
+
+
+def key_attributes(index: Any) -> dict[str, str]:
+    """The attributes a page of ``index`` starts from (its own key and the
+    table's), by name, with their DynamoDB types."""
+    attributes = [index._hash_key_attribute(), index._model._hash_key_attribute(),
+                  index._model._range_key_attribute()]
+    attributes += [a for a in index.Meta.attributes.values() if a.is_range_key]
+    return {a.attr_name: a.attr_type for a in attributes if a is not None}
+
+
 def page(index: Any, hash_value: str, limit: int, cursor: str | None, newest_first: bool = False,
-         range_condition: Any = None, filter_condition: Any = None) -> tuple[list[ReportModel], str | None]:
-    """One page of an index Query and the cursor of the next page."""
-    start = decode_cursor(cursor)
-    if start is not None and start.get(_hash_name(index), {}).get("S") != hash_value:
+         range_condition: Any = None, filter_condition: Any = None) -> tuple[list[Any], str | None]:
+    """One page of an index Query (reports or projects) and the cursor of
+    the next page.  A cursor must name exactly this index's and the table's
+    key attributes, with the hash key this Query asks for (``BadCursor``
+    otherwise)."""
+    keys = key_attributes(index)
+    start = decode_cursor(cursor, keys)
+    if start is not None and (set(start) != set(keys) or start[_hash_name(index)]["S"] != hash_value):
         raise BadCursor()
     results = index.query(hash_value, range_condition, filter_condition=filter_condition, limit=limit,
                           page_size=limit, last_evaluated_key=start, scan_index_forward=not newest_first)
