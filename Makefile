@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test bench clean token onboard
+.PHONY: run test lint bench clean token onboard
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -14,8 +14,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 run: $(VENV)/.installed  ## the whole system on http://127.0.0.1:$(PORT)
 	PORT=$(PORT) $(PY) -m devstack run
 
-test: $(VENV)/.installed  ## the whole test suite
+test: lint  ## the whole test suite (after ruff and mypy)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed  ## ruff (pyflakes, pycodestyle, isort, bugbear, bandit) and mypy on chalicelib/
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 bench: $(VENV)/.installed  ## AWS calls per request, overhead ratio, import time
 	$(PY) -m bench

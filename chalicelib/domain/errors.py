@@ -1,5 +1,5 @@
 """Errors the domain and the services raise; the API turns them into
-``{"error": {"code", "message"}}`` responses (``chalicelib.api.http``)."""
+``{"error": {"code", "message"}}`` responses (``chalicelib.api.endpoint``)."""
 from __future__ import annotations
 
 
