@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import msgspec
@@ -121,7 +122,7 @@ def convert(value: Any, model: type[T], strict: bool = True) -> T:
     return clean(result)
 
 
-def from_query(params: dict[str, str] | None, model: type[T]) -> T:
+def from_query(params: Mapping[str, str] | None, model: type[T]) -> T:
     """A query string as an instance of ``model`` (strings converted to the
     declared numbers and booleans; unknown parameters refused)."""
     return convert(dict(params or {}), model, strict=False)
@@ -143,7 +144,7 @@ def _clean_struct(value: msgspec.Struct, prefix: str) -> None:
         current = getattr(value, field.name)
         path = f"{prefix}{field.encode_name}"
         if isinstance(current, str):
-            trimmed = current.strip()
+            trimmed: str | None = current.strip()
             if not trimmed:
                 if field.required:
                     raise InvalidInput("empty_field", field=path)

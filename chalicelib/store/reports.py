@@ -9,8 +9,9 @@ import zlib
 from typing import Any, Iterator
 
 from pynamodb.connection import Connection
-from pynamodb.expressions.condition import size
 from pynamodb.exceptions import DoesNotExist, PutError, QueryError, TransactWriteError, UpdateError
+from pynamodb.expressions.condition import size
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from .models import CounterModel, ReportModel, _Meta
@@ -99,7 +100,7 @@ def record_dispatch(report_id: str, at: str, counter_scope: str, counter_metric:
 
 def note_upload(report: ReportModel, upload_id: str, limit: int, evidence: bool = False) -> None:
     """Reserve one of the report's photo slots for a presigned upload."""
-    actions = [ReportModel.upload_ids.set(ReportModel.upload_ids.append([upload_id]))]
+    actions: list[Action] = [ReportModel.upload_ids.set(ReportModel.upload_ids.append([upload_id]))]
     if evidence:
         actions.append(ReportModel.evidence_upload_ids.set(ReportModel.evidence_upload_ids.append([upload_id])))
     try:
@@ -118,7 +119,7 @@ def add_photo_outcome(report_id: str, photo_id: str, accepted: dict[str, Any] | 
     """Record what the photo worker decided about one upload, once; False if
     that upload had already been recorded (a redelivered notification)."""
     report = ReportModel(id=report_id)
-    actions = [
+    actions: list[Action] = [
         ReportModel.photo_ids.set(ReportModel.photo_ids.append([photo_id])),
         ReportModel.updated_at.set(at),
     ]
