@@ -7,7 +7,6 @@ import time
 from datetime import datetime, timedelta, timezone
 
 import boto3
-import pytest
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.sns.models import sns_backends
 
@@ -27,7 +26,7 @@ def test_official_list_covers_every_province():
     for code, _ in areas.regencies():
         firsts.setdefault(code[:2], code)
     assert len(firsts) == 38  # every province
-    for province, code in firsts.items():
+    for code in firsts.values():
         regency = areas.regency(code)
         assert regency.kecamatan and regency.village_count > 0, code
     assert areas.regency(firsts["94"]).time_zone == "WIT"  # Papua Tengah
@@ -175,7 +174,8 @@ def test_pilot_reminders_expiry_and_conversion(api, monkeypatch):
 
     assert api.post("/v1/regions/trenggalek/lifecycle", {"action": "activate"}, as_="region_admin").status_code == 403
     bad = api.post("/v1/regions/trenggalek/lifecycle", {"action": "delete"}, as_="platform_admin")
-    assert bad.status_code == 400
+    assert bad.status_code == 400 and bad.json_body["error"]["code"] == "invalid_value"
+    assert bad.json_body["error"]["params"]["field"] == "action"
     extended = api.post("/v1/regions/trenggalek/lifecycle", {"action": "extend_trial", "months": 1, "note": "evaluasi"},
                         as_="platform_admin")
     assert extended.status_code == 200 and extended.json_body["status"] == "trial"
@@ -225,7 +225,8 @@ def test_usage_is_metered_per_month_and_exported(api, pipeline):
     assert rows[0]["reports_received"] == "2" and rows[0]["month"] == month
     empty = api.get("/v1/regions/trenggalek/usage?month=2020-01", as_="region_admin").json_body
     assert empty["reports_received"] == 0
-    assert api.get("/v1/regions/trenggalek/usage?month=2026-13", as_="region_admin").status_code == 400
+    bad_month = api.get("/v1/regions/trenggalek/usage?month=2026-13", as_="region_admin")
+    assert bad_month.status_code == 400 and bad_month.json_body["error"]["code"] == "invalid_pattern"
     assert api.get("/v1/regions/trenggalek/usage", as_="verifier").status_code == 403
 
 
@@ -282,7 +283,8 @@ def test_region_admin_edits_sla_time_zone_and_agencies(api, pipeline):
             "Content-Type": "application/json", "Authorization": f"Bearer {api.tokens[as_]}"})
 
     assert patch({"sla": {"verify": 1}}, as_="verifier").status_code == 403
-    assert patch({"sla": {"verify": 0}}).status_code == 400
+    zero = patch({"sla": {"verify": 0}})
+    assert zero.status_code == 400 and zero.json_body["error"]["code"] == "out_of_range"
     updated = patch({"sla": {"verify": 1, "resolve": 14}})
     assert updated.status_code == 200
     assert updated.json_body["sla_days"] == {"verify": 1, "respond": 5, "resolve": 14}

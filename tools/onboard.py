@@ -52,8 +52,10 @@ def progress(done: int, total: int, width: int = 30) -> None:
 def onboard(code: str, region_id: str, boundaries: Path | None, staff: Path | None,
             time_zone: str | None = None) -> dict[str, object]:
     from chalicelib.api.body import convert as read_model
+    from chalicelib.api.body import decode
     from chalicelib.auth.identity import Identity
     from chalicelib.contract.accounts import StaffRequest
+    from chalicelib.contract.regions import BoundaryUpload, NewRegion
     from chalicelib.domain.errors import AppError
     from chalicelib.services import accounts, onboarding
 
@@ -62,20 +64,21 @@ def onboard(code: str, region_id: str, boundaries: Path | None, staff: Path | No
     started = time.perf_counter()
     try:
         body = {"kemendagri_code": code, "region_id": region_id, **({"time_zone": time_zone} if time_zone else {})}
-        region = onboarding.create_region(body, operator)
-        summary["region"] = f"created: {region['name']} ({region['time_zone']}), trial until {region['trial_ends_at']}"
+        region = onboarding.create_region(read_model(body, NewRegion), operator)
+        summary["region"] = f"created: {region.name} ({region.time_zone}), trial until {region.trial_ends_at}"
     except AppError as error:
         if error.code != "region_exists":
             raise
         summary["region"] = "already there"
     if boundaries is not None:
-        collection = json.loads(boundaries.read_text(encoding="utf-8"))
         try:
+            collection = decode(boundaries.read_bytes(), BoundaryUpload)  # the API's rules for the body
             result = onboarding.replace_boundaries(region_id, collection, operator)
-            summary["boundaries"] = (f"version {result['version']}: {result['accepted']} polygons, "
-                                     f"{len(result['missing_kelurahan_codes'])} desa/kelurahan without one")
+            summary["boundaries"] = (f"version {result.version}: {result.accepted} polygons, "
+                                     f"{len(result.missing_kelurahan_codes)} desa/kelurahan without one")
         except AppError as error:
-            summary["boundaries"] = f"REJECTED ({error.code}): {json.dumps(error.details, ensure_ascii=False)[:2000]}"
+            details = error.details or error.params
+            summary["boundaries"] = f"REJECTED ({error.code}): {json.dumps(details, ensure_ascii=False)[:2000]}"
     if staff is not None:
         with staff.open(encoding="utf-8-sig", newline="") as handle:
             rows = list(csv.DictReader(handle))

@@ -2,87 +2,100 @@
 and the onboarding, pilot and usage endpoints for administrators."""
 from chalice import Blueprint, Response
 
+from ..contract import regions as contract
 from ..services import onboarding, regions
-from .http import ANY_BODY, endpoint, json_body, query, reply
+from .endpoint import JSON, Reply, route
 
 bp = Blueprint(__name__)
 ADMINS = ("region_admin", "platform_admin")
+GEOJSON = "application/geo+json"
+CSV = "text/csv"
 
 
-@bp.route("/v1/regions", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, auth="required", roles=("platform_admin",))
-def create_region(actor):
-    view = onboarding.create_region(json_body(bp.current_request), actor)
-    return reply(view, 201, headers={"Location": f"/v1/regions/{view['region_id']}"})
+@route(bp, "/v1/regions", "POST",
+       summary="Onboard a regency or city from its Kemendagri code (platform admin); starts a six-month trial",
+       body=contract.NewRegion, returns=contract.Region, status=201, auth="required", roles=("platform_admin",),
+       reply_headers={"Location": "The region's URL"},
+       errors={400: "Invalid input, or an unknown Kemendagri code", 409: "Region exists"})
+def create_region(actor, body):
+    view = onboarding.create_region(body, actor)
+    return Reply(view, headers={"Location": f"/v1/regions/{view.region_id}"})
 
 
-@bp.route("/v1/regions/{region_id}", methods=["GET"])
-@endpoint(bp, auth="optional")
+@route(bp, "/v1/regions/{region_id}",
+       summary="A region: name and status for everyone; trial, SLA days, agencies and rules for its staff",
+       returns=contract.Region, auth="optional", errors={404: "Unknown region"})
 def get_region(region_id, actor):
-    return reply(onboarding.region_view(regions.get_region(region_id), actor), headers={"Cache-Control": "no-store"})
+    return onboarding.region_view(regions.get_region(region_id), actor)
 
 
-@bp.route("/v1/regions/{region_id}", methods=["PATCH"], content_types=ANY_BODY)
-@endpoint(bp, auth="required", roles=ADMINS)
-def update_region(region_id, actor):
-    return reply(onboarding.update_settings(region_id, json_body(bp.current_request), actor))
+@route(bp, "/v1/regions/{region_id}", "PATCH",
+       summary="Edit the region's SLA days, time zone, agencies, project rules or OCDS prefix (region admin; audited)",
+       body=contract.RegionSettings, returns=contract.Region, auth="required", roles=ADMINS,
+       errors={404: "Unknown region", 409: "An agency still in use"})
+def update_region(region_id, actor, body):
+    return onboarding.update_settings(region_id, body, actor)
 
 
-@bp.route("/v1/regions/{region_id}/categories", methods=["GET"])
-@endpoint(bp)
+@route(bp, "/v1/regions/{region_id}/categories", summary="The region's report categories, with agency and colour team",
+       returns=contract.Categories, errors={404: "Unknown region"}, cache="public, max-age=300")
 def categories(region_id):
     region = regions.get_region(region_id)
-    return reply({"region_id": region.region_id, "categories": regions.categories_view(region)},
-                 headers={"Cache-Control": "public, max-age=300"})
+    return contract.Categories(region_id=region.region_id, categories=regions.categories_view(region))
 
 
-@bp.route("/v1/regions/{region_id}/categories", methods=["PUT"], content_types=ANY_BODY)
-@endpoint(bp, auth="required", roles=ADMINS)
-def replace_categories(region_id, actor):
-    return reply(onboarding.update_categories(region_id, json_body(bp.current_request), actor))
+@route(bp, "/v1/regions/{region_id}/categories", "PUT",
+       summary="Replace the category table (region admin); categories left out are retired, never deleted",
+       body=contract.CategoriesRequest, returns=contract.CategoriesReplaced, auth="required", roles=ADMINS,
+       errors={404: "Unknown region"})
+def replace_categories(region_id, actor, body):
+    return onboarding.update_categories(region_id, body, actor)
 
 
-@bp.route("/v1/regions/{region_id}/areas", methods=["GET"])
-@endpoint(bp)
+@route(bp, "/v1/regions/{region_id}/areas", summary="The official kecamatan and desa/kelurahan (Kemendagri codes)",
+       returns=contract.Areas, errors={404: "Unknown region"}, cache="public, max-age=3600")
 def areas(region_id):
-    return reply(onboarding.areas_view(regions.get_region(region_id)), headers={"Cache-Control": "public, max-age=3600"})
+    return onboarding.areas_view(regions.get_region(region_id))
 
 
-@bp.route("/v1/regions/{region_id}/boundaries", methods=["GET"])
-@endpoint(bp)
+@route(bp, "/v1/regions/{region_id}/boundaries", summary="The region's kelurahan/desa polygons, for maps and pickers",
+       returns=contract.Boundaries, reply_media=GEOJSON, errors={404: "Unknown region"},
+       cache="public, max-age=300")
 def boundaries(region_id):
-    region = regions.get_region(region_id)
-    collection = {
-        "type": "FeatureCollection",
-        "region_id": region.region_id,
-        "version": region.boundaries_version,
-        "features": regions.boundary_features(region),
-    }
-    return reply(collection, content_type="application/geo+json",
-                 headers={"Cache-Control": "public, max-age=300"})
+    return onboarding.boundaries_view(regions.get_region(region_id))
 
 
-@bp.route("/v1/regions/{region_id}/boundaries", methods=["PUT"],
-          content_types=ANY_BODY + ["application/geo+json"])
-@endpoint(bp, auth="required", roles=ADMINS)
-def replace_boundaries(region_id, actor):
-    return reply(onboarding.replace_boundaries(region_id, json_body(bp.current_request), actor))
+@route(bp, "/v1/regions/{region_id}/boundaries", "PUT",
+       summary="Replace the region's kelurahan/desa polygons (region admin); all or nothing",
+       description="Only the geometry (type and positions) and `properties.kelurahan_code` of each feature are "
+                   "read; the names come from the official area list. A file whose content is wrong (unknown or "
+                   "repeated codes, open rings, positions outside WGS84) is refused whole with 422 and "
+                   "`error.problems` listing every problem; the previous boundaries stay in force.",
+       body=contract.BoundaryUpload, body_media=(JSON, GEOJSON), returns=contract.BoundariesReplaced,
+       auth="required", roles=ADMINS,
+       errors={404: "Unknown region", 422: "Rejected: `error.problems` lists every problem"})
+def replace_boundaries(region_id, actor, body):
+    return onboarding.replace_boundaries(region_id, body, actor)
 
 
-@bp.route("/v1/regions/{region_id}/usage", methods=["GET"])
-@endpoint(bp, auth="required", roles=ADMINS)
-def usage(region_id, actor):
-    params = query(bp.current_request)
-    view = onboarding.usage(region_id, params.get("month"), actor)
-    wants_csv = params.get("format") == "csv" or "text/csv" in (bp.current_request.headers.get("accept") or "")
-    if wants_csv:
+@route(bp, "/v1/regions/{region_id}/usage",
+       summary="Usage counters of one calendar month (region admin, platform admin); `format=csv` for invoicing",
+       query=contract.UsageQuery, returns=contract.Usage, alt_media={CSV: str}, auth="required", roles=ADMINS,
+       errors={404: "Unknown region"})
+def usage(region_id, actor, query):
+    view = onboarding.usage(region_id, query.month, actor)
+    accept = bp.current_request.headers.get("accept") or ""
+    if query.format == "csv" or (query.format is None and CSV in accept):
         return Response(body=onboarding.usage_csv(view), status_code=200, headers={
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="usage-{view["region_id"]}-{view["month"]}.csv"'})
-    return reply(view)
+            "Content-Type": f"{CSV}; charset=utf-8", "Cache-Control": "no-store",
+            "Content-Disposition": f'attachment; filename="usage-{view.region_id}-{view.month}.csv"'})
+    return view
 
 
-@bp.route("/v1/regions/{region_id}/lifecycle", methods=["POST"], content_types=ANY_BODY)
-@endpoint(bp, auth="required", roles=("platform_admin",))
-def lifecycle(region_id, actor):
-    return reply(onboarding.change_lifecycle(region_id, json_body(bp.current_request), actor))
+@route(bp, "/v1/regions/{region_id}/lifecycle", "POST",
+       summary="Convert a region to active, extend or end its trial (platform admin; audited)",
+       body=contract.LifecycleRequest, returns=contract.Region, auth="required", roles=("platform_admin",),
+       errors={400: "Invalid input (extend_trial needs `months`)", 404: "Unknown region",
+               409: "Not allowed in this status, or changed concurrently"})
+def lifecycle(region_id, actor, body):
+    return onboarding.change_lifecycle(region_id, body, actor)

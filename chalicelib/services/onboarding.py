@@ -10,23 +10,25 @@ import io
 import logging
 import re
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
+
+import msgspec
+from msgspec import UNSET
 
 from ..adapters import notify
 from ..auth.identity import Identity
-from ..domain import areas, boundaries, fields, i18n, pilot
+from ..contract import regions as contract
+from ..contract.common import I18nText
+from ..domain import areas, boundaries, i18n, pilot
 from ..domain import reports as rules
 from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Unprocessable
-from ..domain.regions import DEFAULT_AGENCIES, TEAMS, TIME_ZONES, RegionConfig, default_categories
-from ..domain.projects import parse_rules
+from ..domain.regions import DEFAULT_AGENCIES, TIME_ZONES, RegionConfig, default_categories
 from ..domain.sla import DEFAULT_DAYS
 from ..store import counters
 from ..store import regions as region_store
 from . import regions
 
 log = logging.getLogger(__name__)
-_CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")
-_MONTH = re.compile(r"^20[0-9]{2}-(0[1-9]|1[0-2])$")
 
 
 def new_region_record(region_id: str, regency: areas.Regency, time_zone: str, now: datetime,
@@ -64,89 +66,83 @@ def _require_region_admin(actor: Identity, region_id: str) -> None:
         raise Forbidden("forbidden")
 
 
-def create_region(body: Any, actor: Identity) -> dict[str, Any]:
+def create_region(body: contract.NewRegion, actor: Identity) -> contract.Region:
     _require_platform(actor)
-    if not isinstance(body, dict):
-        raise InvalidInput("body_not_object")
-    allowed = {"kemendagri_code", "region_id", "time_zone", "sla", "trial_months"}
-    for name in body:
-        if name not in allowed:
-            raise InvalidInput("unknown_field", field=name)
-    code, region_id = body.get("kemendagri_code"), body.get("region_id")
-    for name, value in (("kemendagri_code", code), ("region_id", region_id)):
-        if value is None:
-            raise InvalidInput("missing_field", field=name)
-        if not isinstance(value, str):
-            raise InvalidInput("wrong_type", field=name, expected="string")
-    if not regions.REGION_ID.match(region_id):
+    if not regions.REGION_ID.match(body.region_id):
         raise InvalidInput("invalid_region_id")
-    regency = areas.regency(code)
+    regency = areas.regency(body.kemendagri_code)
     if regency is None:
-        raise InvalidInput("unknown_kemendagri_code", kemendagri_code=code[:16])
-    time_zone = body.get("time_zone") or regency.time_zone
-    if time_zone not in TIME_ZONES:
-        raise InvalidInput("unknown_time_zone", time_zone=str(time_zone)[:8])
-    months = body.get("trial_months", pilot.TRIAL_MONTHS)
-    if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 24:
-        raise InvalidInput("out_of_range", field="trial_months", min=1, max=24)
-    record = new_region_record(region_id, regency, time_zone, rules.now_utc(), months)
-    if body.get("sla") is not None:
-        record["sla"] = _sla(body["sla"])
+        raise InvalidInput("unknown_kemendagri_code", kemendagri_code=body.kemendagri_code[:16])
+    record = new_region_record(body.region_id, regency, body.time_zone or regency.time_zone, rules.now_utc(),
+                               body.trial_months)
+    if body.sla is not None:
+        record["sla"] = _sla(body.sla)
     record["audit"][0]["actor"] = actor.sub
     try:
         region_store.create(record)
     except region_store.Exists:
-        raise Conflict("region_exists", region_id=region_id) from None
-    arn = notify.ensure_topic(region_id)
-    region_store.set_topic(region_id, arn)
-    return region_view(regions.get_region(region_id, fresh=True), actor)
+        raise Conflict("region_exists", region_id=body.region_id) from None
+    arn = notify.ensure_topic(body.region_id)
+    region_store.set_topic(body.region_id, arn)
+    return region_view(regions.get_region(body.region_id, fresh=True), actor)
 
 
-def _sla(value: Any) -> dict[str, int]:
-    if not isinstance(value, dict):
-        raise InvalidInput("wrong_type", field="sla", expected="object")
-    result = dict(DEFAULT_DAYS)
-    for name, days in value.items():
-        if name not in DEFAULT_DAYS:
-            raise InvalidInput("unknown_field", field=f"sla.{name}")
-        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 60:
-            raise InvalidInput("out_of_range", field=f"sla.{name}", min=1, max=60)
-        result[name] = days
-    return result
+def _sla(value: contract.SlaRequest) -> dict[str, int]:
+    return {"verify": value.verify, "respond": value.respond, "resolve": value.resolve}
 
 
-def region_view(region: RegionConfig, viewer: Identity | None) -> dict[str, Any]:
+def region_view(region: RegionConfig, viewer: Identity | None) -> contract.Region:
     """The public sees name and status; the region's staff and platform
-    admins also see the commercial fields."""
-    view: dict[str, Any] = {"region_id": region.region_id, "name": region.name, "status": region.status,
-                            "kemendagri_code": region.kemendagri_code, "time_zone": region.time_zone}
-    if viewer is not None and viewer.is_staff and viewer.in_region(region.region_id):
-        record = region_store.get(region.region_id) or {}
-        ends = record.get("trial_ends_at")
-        now = rules.now_utc()
-        view.update({
-            "trial_started_at": rules.local_iso(record["trial_started_at"], region) if record.get("trial_started_at") else None,
-            "trial_ends_at": rules.local_iso(ends, region) if ends else None,
-            "days_left": pilot.days_left(rules.parse_iso(ends), now) if ends and region.status == "trial" else None,
-            "activated_at": rules.local_iso(record["activated_at"], region) if record.get("activated_at") else None,
-            "sla_days": {"verify": region.sla.verify, "respond": region.sla.respond, "resolve": region.sla.resolve},
-            "boundaries_version": region.boundaries_version,
-            "project_rules": region.project_rules.as_dict(),
-            "ocid_prefix": region.ocid_prefix,
-            "agencies": [{"code": a.code, "name": {"id": a.name_id, "en": a.name_en}} for a in region.agencies.values()],
-            "audit": [dict(a) for a in record.get("audit") or []] if viewer.role == "platform_admin" else None,
-        })
+    admins also see the commercial fields, platform admins the audit trail."""
+    view = contract.Region(region_id=region.region_id, name=region.name, status=cast(Any, region.status),
+                           kemendagri_code=region.kemendagri_code, time_zone=cast(Any, region.time_zone))
+    if viewer is None or not viewer.is_staff or not viewer.in_region(region.region_id):
+        return view
+    record = region_store.get(region.region_id) or {}
+    ends = record.get("trial_ends_at")
+    started, activated = record.get("trial_started_at"), record.get("activated_at")
+    view.trial_started_at = rules.local_iso(started, region) if started else None
+    view.trial_ends_at = rules.local_iso(ends, region) if ends else None
+    view.days_left = pilot.days_left(rules.parse_iso(ends), rules.now_utc()) if ends and region.status == "trial" else None
+    view.activated_at = rules.local_iso(activated, region) if activated else None
+    view.sla_days = contract.SlaDays(verify=region.sla.verify, respond=region.sla.respond, resolve=region.sla.resolve)
+    view.boundaries_version = region.boundaries_version
+    view.project_rules = contract.ProjectRules(**region.project_rules.as_dict())
+    view.ocid_prefix = region.ocid_prefix
+    view.agencies = [contract.Agency(code=a.code, name=I18nText(id=a.name_id, en=a.name_en))
+                     for a in region.agencies.values()]
+    if viewer.role == "platform_admin":
+        view.audit = [_audit_entry(entry) for entry in record.get("audit") or []]
     return view
 
 
-def areas_view(region: RegionConfig) -> dict[str, Any]:
+def _audit_entry(entry: dict[str, Any]) -> contract.AuditEntry:
+    result = contract.AuditEntry(action=entry.get("action") or "", actor=entry.get("actor") or "",
+                                 at=entry.get("at") or "", from_=entry.get("from"), to=entry.get("to"))
+    if "note" in entry:
+        result.note = entry["note"]
+    if "trial_ends_at" in entry:
+        result.trial_ends_at = entry["trial_ends_at"]
+    return result
+
+
+def areas_view(region: RegionConfig) -> contract.Areas:
     record = region_store.get(region.region_id) or {}
-    return {"region_id": region.region_id, "kemendagri_code": region.kemendagri_code,
-            "source": record.get("areas_source"), "attribution": areas.ATTRIBUTION,
-            "kecamatan": [dict(k, kelurahan=[dict(v) for v in k["kelurahan"]]) for k in record.get("areas") or []]}
+    return contract.Areas(
+        region_id=region.region_id, kemendagri_code=region.kemendagri_code, source=record.get("areas_source"),
+        attribution=areas.ATTRIBUTION,
+        kecamatan=[contract.Kecamatan(code=k["code"], name=k["name"], kelurahan=[
+            contract.Kelurahan(code=v["code"], name=v["name"], type=v["type"]) for v in k["kelurahan"]])
+            for k in record.get("areas") or []])
 
 
-def replace_boundaries(region_id: str, collection: Any, actor: Identity) -> dict[str, Any]:
+def boundaries_view(region: RegionConfig) -> contract.Boundaries:
+    return contract.Boundaries(type="FeatureCollection", region_id=region.region_id,
+                               version=region.boundaries_version, features=regions.boundary_features(region))
+
+
+def replace_boundaries(region_id: str, collection: contract.BoundaryUpload,
+                       actor: Identity) -> contract.BoundariesReplaced:
     region = regions.get_region(region_id, fresh=True)
     _require_region_admin(actor, region.region_id)
     checked = boundaries.check(collection, region)
@@ -157,88 +153,73 @@ def replace_boundaries(region_id: str, collection: Any, actor: Identity) -> dict
     version = region.boundaries_version + 1
     count = region_store.put_boundaries(region.region_id, version, checked.features, f"uploaded by {actor.sub}")
     regions.clear_caches()
-    return {"region_id": region.region_id, "version": version, "accepted": count,
-            "missing_kelurahan_codes": checked.missing}
+    return contract.BoundariesReplaced(region_id=region.region_id, version=version, accepted=count,
+                                       missing_kelurahan_codes=checked.missing)
 
 
-def update_categories(region_id: str, body: Any, actor: Identity) -> dict[str, Any]:
+def update_categories(region_id: str, body: contract.CategoriesRequest,
+                      actor: Identity) -> contract.CategoriesReplaced:
     """Replace the category table.  A category is retired (``active``:
     false), never deleted, so old reports keep their labels and routing."""
     region = regions.get_region(region_id, fresh=True)
     _require_region_admin(actor, region.region_id)
-    items = body.get("categories") if isinstance(body, dict) else None
-    if not isinstance(items, list) or not items:
-        raise InvalidInput("missing_field", field="categories")
-    seen, table = set(), []
-    for item in items:
-        if not isinstance(item, dict):
-            raise InvalidInput("wrong_type", field="categories[]", expected="object")
-        code = item.get("code")
-        if not isinstance(code, str) or not _CODE.match(code) or code in seen:
-            raise InvalidInput("invalid_category_code", category=str(code)[:40])
-        seen.add(code)
-        for name in ("name_id", "name_en"):
-            if not isinstance(item.get(name), str) or not item[name].strip() or len(item[name]) > 120:
-                raise InvalidInput("wrong_type", field=f"categories[{code}].{name}", expected="text")
-        if item.get("agency") not in region.agencies:
-            raise InvalidInput("unknown_agency", agency=str(item.get("agency"))[:40])
-        if item.get("team") not in TEAMS:
-            raise InvalidInput("unknown_team", team=str(item.get("team"))[:20], allowed=", ".join(TEAMS))
-        table.append({"code": code, "name_id": item["name_id"].strip(), "name_en": item["name_en"].strip(),
-                      "agency": item["agency"], "team": item["team"], "active": item.get("active", True) is not False})
+    if not body.categories:
+        raise InvalidInput("too_few", field="categories", min=1)
+    seen: set[str] = set()
+    table: list[dict[str, Any]] = []
+    for item in body.categories:
+        if item.code in seen:
+            raise InvalidInput("invalid_category_code", category=item.code)
+        seen.add(item.code)
+        if item.agency not in region.agencies:
+            raise InvalidInput("unknown_agency", agency=item.agency[:40])
+        table.append({"code": item.code, "name_id": item.name_id, "name_en": item.name_en, "agency": item.agency,
+                      "team": item.team, "active": item.active})
     for old in region.categories.values():
         if old.code not in seen:  # dropped from the list: kept, retired
             table.append({"code": old.code, "name_id": old.name_id, "name_en": old.name_en, "agency": old.agency,
                           "team": old.team, "active": False})
-    region_store.update(region.region_id, {"categories": table, "updated_at": rules.iso_utc(rules.now_utc())}, {},
-                        audit={"action": "categories", "actor": actor.sub, "at": rules.iso_utc(rules.now_utc()),
-                               "from": None, "to": None})
+    stamp = rules.iso_utc(rules.now_utc())
+    region_store.update(region.region_id, {"categories": table, "updated_at": stamp}, {},
+                        audit={"action": "categories", "actor": actor.sub, "at": stamp, "from": None, "to": None})
     regions.clear_caches()
-    return {"region_id": region.region_id, "categories": regions.categories_view(regions.get_region(region_id)),
-            "retired": sorted(c["code"] for c in table if not c["active"])}
+    return contract.CategoriesReplaced(region_id=region.region_id,
+                                       categories=regions.categories_view(regions.get_region(region_id)),
+                                       retired=sorted(c["code"] for c in table if not c["active"]))
 
 
-def update_settings(region_id: str, body: Any, actor: Identity) -> dict[str, Any]:
-    """A region admin edits the region's SLA days, time zone and agencies.
-    An agency still named by an active category cannot be removed; renaming
-    keeps its code, so reports keep pointing at it."""
+def update_settings(region_id: str, body: contract.RegionSettings, actor: Identity) -> contract.Region:
+    """A region admin edits the region's SLA days, time zone, agencies,
+    project rules and OCDS prefix.  An agency still named by an active
+    category cannot be removed; renaming keeps its code, so reports keep
+    pointing at it."""
     region = regions.get_region(region_id, fresh=True)
     _require_region_admin(actor, region.region_id)
-    body = fields.only(body, {"sla", "time_zone", "agencies", "project_rules", "ocid_prefix"})
-    if not body:
-        raise InvalidInput("missing_field", field="sla|time_zone|agencies|project_rules|ocid_prefix")
     changes: dict[str, Any] = {}
-    if "sla" in body:
-        changes["sla"] = _sla(body["sla"])
-    if "project_rules" in body:
-        changes["project_rules"] = parse_rules(body["project_rules"], region.project_rules).as_dict()
-    if "ocid_prefix" in body:
-        prefix = fields.text(body, "ocid_prefix", 11, required=True) or ""
-        if not re.fullmatch(r"ocds-[a-z0-9]{6}", prefix):
+    if body.sla is not UNSET:
+        changes["sla"] = _sla(body.sla)
+    if body.project_rules is not UNSET:
+        given = {k: v for k, v in msgspec.structs.asdict(body.project_rules).items() if v is not UNSET}
+        changes["project_rules"] = {**region.project_rules.as_dict(), **given}
+    if body.ocid_prefix is not UNSET:
+        if not re.fullmatch(contract.OCID_PREFIX_PATTERN, body.ocid_prefix):
             raise InvalidInput("invalid_ocid_prefix")
-        changes["ocid_prefix"] = prefix
-    if "time_zone" in body:
-        if body["time_zone"] not in TIME_ZONES:
-            raise InvalidInput("unknown_time_zone", time_zone=str(body["time_zone"])[:8])
-        changes["time_zone"] = body["time_zone"]
-    if "agencies" in body:
-        items = body["agencies"]
-        if not isinstance(items, list) or not items:
-            raise InvalidInput("wrong_type", field="agencies", expected="a list of agencies")
+        changes["ocid_prefix"] = body.ocid_prefix
+    if body.time_zone is not UNSET:
+        changes["time_zone"] = body.time_zone
+    if body.agencies is not UNSET:
         table, seen = [], set()
-        for item in items:
-            if not isinstance(item, dict):
-                raise InvalidInput("wrong_type", field="agencies[]", expected="object")
-            code = item.get("code")
-            if not isinstance(code, str) or not _CODE.match(code) or code in seen:
-                raise InvalidInput("invalid_agency_code", agency=str(code)[:40])
-            seen.add(code)
-            names = {n: fields.text(item, n, 160, required=True) for n in ("name_id", "name_en")}
-            table.append({"code": code, **names})
+        for item in body.agencies:
+            if item.code in seen:
+                raise InvalidInput("invalid_agency_code", agency=item.code)
+            seen.add(item.code)
+            table.append({"code": item.code, "name_id": item.name_id, "name_en": item.name_en})
         in_use = sorted({c.agency for c in region.categories.values() if c.active} - seen)
         if in_use:
             raise Conflict("agency_in_use", agency=", ".join(in_use))
         changes["agencies"] = table
+    if not changes:
+        raise InvalidInput("missing_field", field="sla|time_zone|agencies|project_rules|ocid_prefix")
     stamp = rules.iso_utc(rules.now_utc())
     region_store.update(region.region_id, {**changes, "updated_at": stamp}, {},
                         audit={"action": "settings", "actor": actor.sub, "at": stamp, "from": None, "to": None,
@@ -249,27 +230,20 @@ def update_settings(region_id: str, body: Any, actor: Identity) -> dict[str, Any
 
 # --- the pilot ----------------------------------------------------------------
 
-def change_lifecycle(region_id: str, body: Any, actor: Identity) -> dict[str, Any]:
+def change_lifecycle(region_id: str, body: contract.LifecycleRequest, actor: Identity) -> contract.Region:
     _require_platform(actor)
-    if not isinstance(body, dict):
-        raise InvalidInput("body_not_object")
-    action = body.get("action")
-    if not isinstance(action, str):
-        raise InvalidInput("missing_field", field="action")
-    months = body.get("months")
-    if months is not None and (isinstance(months, bool) or not isinstance(months, int)):
-        raise InvalidInput("wrong_type", field="months", expected="integer")
-    note = body.get("note")
-    if note is not None and (not isinstance(note, str) or len(note) > 500):
-        raise InvalidInput("wrong_type", field="note", expected="text (500)")
-    record = region_store.get(region_id)
+    record = region_store.get(region_id) if regions.REGION_ID.match(region_id) else None
     if record is None:
         raise NotFound("region_not_found", region_id=region_id[:64])
-    return _apply(record, action, months, actor.sub, note, actor)
+    updated = _apply(record, body.action, body.months, actor.sub, body.note)
+    return region_view(RegionConfig.from_record(updated), actor)
 
 
-def _apply(record: dict[str, Any], action: str, months: int | None, actor_sub: str, note: str | None,
-           viewer: Identity | None) -> dict[str, Any]:
+def _apply(record: dict[str, Any], action: str, months: int | None, actor_sub: str,
+           note: str | None) -> dict[str, Any]:
+    """Plan the change (which validates it), then write it once, on the
+    condition that the status is still the one planned from; the updated
+    record."""
     region = RegionConfig.from_record(record)
     now = rules.now_utc()
     ends = rules.parse_iso(record["trial_ends_at"]) if record.get("trial_ends_at") else None
@@ -286,7 +260,7 @@ def _apply(record: dict[str, Any], action: str, months: int | None, actor_sub: s
     except region_store.Changed:
         raise Conflict("concurrent_update") from None
     regions.clear_caches()
-    return region_view(RegionConfig.from_record(updated), viewer) if viewer else {"status": change.status}
+    return updated
 
 
 REMINDER_WINDOW_DAYS = max(pilot.REMINDER_DAYS) + 1
@@ -303,7 +277,7 @@ def sweep_pilots(now: datetime | None = None) -> dict[str, int]:
         ends = rules.parse_iso(record["trial_ends_at"])
         if ends <= moment:
             try:
-                _apply(record, "expire", None, "system", "trial ended without conversion", None)
+                _apply(record, "expire", None, "system", "trial ended without conversion")
                 expired += 1
             except (Conflict, InvalidInput):
                 continue
@@ -328,28 +302,28 @@ def sweep_pilots(now: datetime | None = None) -> dict[str, int]:
 
 # --- usage --------------------------------------------------------------------
 
-def usage(region_id: str, month: str | None, actor: Identity) -> dict[str, Any]:
+def usage(region_id: str, month: str | None, actor: Identity) -> contract.Usage:
+    """``month`` is YYYY-MM (the contract's pattern); default: the current
+    month in the region's time zone."""
     region = regions.get_region(region_id)
     _require_region_admin(actor, region.region_id)
     month = month or rules.now_utc().astimezone(region.tz).strftime("%Y-%m")
-    if not _MONTH.match(month):
-        raise InvalidInput("invalid_month")
     values = counters.usage(region.region_id, month)
-    metrics = {name: values.get(name, 0) for name in USAGE_METRICS}
-    per_agency = {k.split("#")[1]: v for k, v in values.items() if k.startswith("agency#")}
-    return {"region_id": region.region_id, "month": month, "status": region.status, **metrics,
-            "reports_by_agency": per_agency}
+    metrics = {name: int(values.get(name, 0)) for name in USAGE_METRICS}
+    per_agency = {k.split("#")[1]: int(v) for k, v in values.items() if k.startswith("agency#")}
+    return contract.Usage(region_id=region.region_id, month=month, status=cast(Any, region.status),
+                          **metrics, reports_by_agency=per_agency)
 
 
 USAGE_METRICS = ("reports_received", "photos_stored", "photo_bytes", "active_citizens", "active_staff",
                  "notifications_sent", "sms_sent")
 
 
-def usage_csv(view: dict[str, Any]) -> str:
+def usage_csv(view: contract.Usage) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["region_id", "month", "status", *USAGE_METRICS])
-    writer.writerow([view["region_id"], view["month"], view["status"], *(view[m] for m in USAGE_METRICS)])
+    writer.writerow([view.region_id, view.month, view.status, *(getattr(view, m) for m in USAGE_METRICS)])
     return out.getvalue()
 
 

@@ -8,8 +8,13 @@ import os
 import re
 import threading
 import time
-from typing import Any, Callable, Generic, TypeVar
+from typing import Any, Callable, Generic, TypeVar, cast
 
+import msgspec
+
+from ..contract import regions as contract
+from ..contract.common import I18nText
+from ..domain.boundaries import canonical_geometry
 from ..domain.errors import NotFound
 from ..domain.geometry import AreaIndex
 from ..domain.regions import RegionConfig
@@ -55,7 +60,7 @@ class TtlCache(Generic[T]):
 
 
 _regions: TtlCache[RegionConfig | None] = TtlCache()
-_boundaries: TtlCache[list[dict[str, Any]]] = TtlCache()
+_boundaries: TtlCache[list[contract.BoundaryFeature]] = TtlCache()
 _indexes: TtlCache[AreaIndex] = TtlCache()
 
 
@@ -82,27 +87,52 @@ def get_region(region_id: str, fresh: bool = False) -> RegionConfig:
     return region
 
 
-def boundary_features(region: RegionConfig) -> list[dict[str, Any]]:
+def boundary_features(region: RegionConfig) -> list[contract.BoundaryFeature]:
+    """The region's polygons of its current version (one paged Query, then
+    this process's cache: a version never changes once written)."""
     key = (region.region_id, region.boundaries_version)
-    return _boundaries.get(key, lambda: region_store.boundaries(region.region_id, region.boundaries_version))
+    return _boundaries.get(key, lambda: [_feature(item) for item in
+                                         region_store.boundaries(region.region_id, region.boundaries_version)])
+
+
+def _feature(stored: dict[str, Any]) -> contract.BoundaryFeature:
+    """A stored feature as served: the canonical geometry only (type and
+    numeric positions), whatever an older upload may have kept."""
+    geometry = stored["geometry"]
+    canonical = {"type": geometry.get("type"), "coordinates": _numeric(geometry.get("coordinates"))}
+    return contract.BoundaryFeature(type="Feature", properties=contract.BoundaryProperties(**stored["properties"]),
+                                    geometry=msgspec.convert(canonical, contract.Geometry))
+
+
+def _numeric(value: Any) -> Any:
+    """Nested lists whose innermost lists (positions) keep their leading numbers only."""
+    if isinstance(value, list) and value and not isinstance(value[0], list):
+        kept = []
+        for number in value[:3]:
+            if isinstance(number, bool) or not isinstance(number, (int, float)):
+                break
+            kept.append(number)
+        return kept
+    if isinstance(value, list):
+        return [_numeric(item) for item in value]
+    return value
 
 
 def area_index(region: RegionConfig) -> AreaIndex:
     key = (region.region_id, region.boundaries_version)
-    return _indexes.get(key, lambda: AreaIndex.from_features(boundary_features(region)))
+    return _indexes.get(key, lambda: AreaIndex.from_features(
+        {"properties": msgspec.structs.asdict(f.properties), "geometry": canonical_geometry(f.geometry)}
+        for f in boundary_features(region)))
 
 
-def categories_view(region: RegionConfig) -> list[dict[str, Any]]:
+def categories_view(region: RegionConfig) -> list[contract.Category]:
+    """The region's active categories."""
     result = []
     for cat in region.categories.values():
         if not cat.active:
             continue
         agency_id, agency_en = region.agency_names(cat.agency)
-        result.append({
-            "code": cat.code,
-            "name": {"id": cat.name_id, "en": cat.name_en},
-            "agency": cat.agency,
-            "agency_name": {"id": agency_id, "en": agency_en},
-            "team": cat.team,
-        })
+        result.append(contract.Category(code=cat.code, name=I18nText(id=cat.name_id, en=cat.name_en),
+                                        agency=cat.agency, agency_name=I18nText(id=agency_id, en=agency_en),
+                                        team=cast(Any, cat.team)))
     return result

@@ -1,0 +1,293 @@
+"""Regions: onboarding, settings, categories, areas, boundaries (GeoJSON),
+the pilot's lifecycle and usage: what clients send and what they get back."""
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from msgspec import UNSET, Meta, Struct, UnsetType, field
+
+from .common import I18nText, Query, Request
+
+DateTime = Annotated[str, Meta(extra_json_schema={"format": "date-time"}, examples=["2027-02-28T23:59:59+07:00"])]
+TimeZone = Literal["WIB", "WITA", "WIT"]
+TeamCode = Literal["pink", "white", "orange", "yellow", "blue"]
+RegionStatus = Literal["trial", "active", "expired"]
+CODE_PATTERN = "^[a-z0-9][a-z0-9-]{0,40}$"
+REGION_ID_PATTERN = "^[a-z0-9][a-z0-9-]{1,62}$"
+OCID_PREFIX_PATTERN = "^ocds-[a-z0-9]{6}$"
+MONTH_PATTERN = "^20[0-9]{2}-(0[1-9]|1[0-2])$"
+MAX_BOUNDARY_FEATURES = 5000
+
+SlaDay = Annotated[int, Meta(ge=1, le=60, description="Working days (1–60).")]
+TableCode = Annotated[str, Meta(pattern=CODE_PATTERN, description="Lowercase letters, digits and hyphens.")]
+AgencyName = Annotated[str, Meta(min_length=1, max_length=160)]
+CategoryName = Annotated[str, Meta(min_length=1, max_length=120)]
+
+
+# --- requests -------------------------------------------------------------------
+
+class SlaRequest(Request):
+    """Working days of each SLA stage; a stage left out takes its default."""
+
+    verify: SlaDay = 3
+    respond: SlaDay = 5
+    resolve: SlaDay = 10
+
+
+class NewRegion(Request):
+    kemendagri_code: Annotated[str, Meta(pattern=r"^[0-9]{2}\.[0-9]{2}$", examples=["53.71"],
+                                         description="The regency's or city's Kemendagri code.")]
+    region_id: Annotated[str, Meta(max_length=63, examples=["kupang"], extra_json_schema={"pattern": REGION_ID_PATTERN},
+                                   description="Lowercase letters, digits and hyphens (2–63); `invalid_region_id` "
+                                               "otherwise.")]
+    time_zone: Annotated[TimeZone, Meta(description="Default: the province's.")] | None = None
+    sla: SlaRequest | None = None
+    trial_months: Annotated[int, Meta(ge=1, le=24, description="Length of the free pilot.")] = 6
+
+
+class AgencyRequest(Request):
+    code: Annotated[TableCode, Meta(description="Kept on rename, so reports keep pointing at the agency.")]
+    name_id: AgencyName
+    name_en: AgencyName
+
+
+class ProjectRulesRequest(Request):
+    """Red-flag thresholds of public works projects; a threshold left out keeps its value."""
+
+    money_ahead_points: Annotated[int, Meta(ge=1, le=100)] | UnsetType = UNSET
+    behind_schedule_points: Annotated[int, Meta(ge=1, le=100)] | UnsetType = UNSET
+    stale_days: Annotated[int, Meta(ge=7, le=365)] | UnsetType = UNSET
+
+
+class RegionSettings(Request):
+    """At least one field.  An agency still named by an active category cannot be removed (409)."""
+
+    sla: Annotated[SlaRequest, Meta(description="Replaces the SLA days; a stage left out takes its default.")] \
+        | UnsetType = UNSET
+    time_zone: TimeZone | UnsetType = UNSET
+    agencies: Annotated[list[AgencyRequest], Meta(min_length=1, max_length=200,
+                                                  description="The whole agency table.")] | UnsetType = UNSET
+    project_rules: ProjectRulesRequest | UnsetType = UNSET
+    ocid_prefix: Annotated[str, Meta(max_length=11, extra_json_schema={"pattern": OCID_PREFIX_PATTERN},
+                                     description="The region's OCDS prefix, registered with the Open Contracting "
+                                                 "Partnership (`invalid_ocid_prefix` otherwise).")] | UnsetType = UNSET
+
+
+class CategoryRequest(Request):
+    code: TableCode
+    name_id: CategoryName
+    name_en: CategoryName
+    agency: Annotated[str, Meta(min_length=1, max_length=64, description="A `code` of the region's agencies.")]
+    team: TeamCode
+    active: bool = True
+
+
+class CategoriesRequest(Request):
+    """The whole table: a category left out is retired (`active`: false), never deleted."""
+
+    categories: Annotated[list[CategoryRequest], Meta(max_length=500, extra_json_schema={"minItems": 1})]
+
+
+class LifecycleRequest(Request):
+    action: Literal["activate", "extend_trial", "expire"]
+    months: Annotated[int, Meta(ge=1, le=24, description="extend_trial only (required there): months to add.")] \
+        | None = None
+    note: Annotated[str, Meta(max_length=500, description="Kept in the audit trail.")] | None = None
+
+
+class UsageQuery(Query, kw_only=True):
+    month: Annotated[str, Meta(pattern=MONTH_PATTERN, examples=["2026-11"],
+                               description="Default: the current month in the region's time zone.")] | None = None
+    format: Annotated[Literal["json", "csv"], Meta(description=(
+        "csv: one header line and one row, for invoicing (also with `Accept: text/csv`)."))] | None = None
+
+
+# --- GeoJSON ---------------------------------------------------------------------
+# Longitude and latitude are checked per feature (a file in another CRS is
+# reported in `error.problems`); the bound only keeps numbers finite.
+Coordinate = Annotated[float, Meta(ge=-1e8, le=1e8)]
+Position = Annotated[list[Coordinate], Meta(min_length=2, max_length=3, description=(
+    "[longitude, latitude] in WGS84 degrees, optionally followed by an altitude in metres."))]
+Ring = Annotated[list[Position], Meta(description="Closed: at least 4 positions, the last equal to the first.")]
+
+
+class Polygon(Struct, tag_field="type", tag="Polygon"):
+    """GeoJSON Polygon: the outer ring, then holes.  Other members are ignored and not stored."""
+
+    coordinates: list[Ring]
+
+
+class MultiPolygon(Struct, tag_field="type", tag="MultiPolygon"):
+    """GeoJSON MultiPolygon.  Other members are ignored and not stored."""
+
+    coordinates: list[list[Ring]]
+
+
+Geometry = Polygon | MultiPolygon
+
+
+class UploadedProperties(Struct, kw_only=True):
+    """Other properties are ignored and not stored: the names come from the official area list."""
+
+    kelurahan_code: Annotated[str, Meta(min_length=1, max_length=32, examples=["35.03.01.2001"])]
+
+
+class UploadedFeature(Struct, kw_only=True):
+    """One desa/kelurahan.  Other members (`id`, `bbox`, foreign members) are ignored and not stored."""
+
+    type: Literal["Feature"]
+    properties: UploadedProperties
+    geometry: Geometry
+
+
+class BoundaryUpload(Request):
+    """A GeoJSON FeatureCollection (WGS84), one (Multi)Polygon per desa/kelurahan.  Besides GeoJSON's own
+    members, `region_id` and `version` (as `GET` returns them), `name` and `crs` (as GIS tools write them)
+    are accepted and ignored; any other member is refused."""
+
+    type: Literal["FeatureCollection"]
+    features: Annotated[list[UploadedFeature], Meta(min_length=1, max_length=MAX_BOUNDARY_FEATURES)]
+    bbox: Annotated[list[Coordinate], Meta(min_length=4, max_length=6)] | None = None
+    region_id: Annotated[str, Meta(max_length=64)] | None = None
+    version: Annotated[int, Meta(ge=0, le=2**31)] | None = None
+    name: Annotated[str, Meta(max_length=1000)] | None = None
+    crs: Annotated[dict[str, Any], Meta(description="Only WGS84 (CRS84 / EPSG:4326) is accepted.")] | None = None
+
+
+# --- replies --------------------------------------------------------------------
+
+class Agency(Struct):
+    code: str
+    name: I18nText
+
+
+class SlaDays(Struct):
+    verify: int
+    respond: int
+    resolve: int
+
+
+class ProjectRules(Struct):
+    money_ahead_points: int
+    behind_schedule_points: int
+    stale_days: int
+
+
+class AuditEntry(Struct, kw_only=True):
+    action: Annotated[str, Meta(examples=["create", "settings", "categories", "activate", "extend_trial", "expire"])]
+    actor: Annotated[str, Meta(description="The account's `sub`, `system` or `cli:<user>`.")]
+    at: DateTime
+    from_: RegionStatus | None = field(name="from")
+    to: RegionStatus | None
+    note: str | None | UnsetType = UNSET
+    trial_ends_at: Annotated[str | None, Meta(description="Lifecycle changes only.")] | UnsetType = UNSET
+
+
+class Region(Struct, kw_only=True):
+    """Name and status for everyone; the commercial fields for the region's staff and platform admins only."""
+
+    region_id: str
+    name: str
+    status: RegionStatus
+    kemendagri_code: str
+    time_zone: TimeZone
+    # the region's staff and platform admins only
+    trial_started_at: DateTime | None | UnsetType = UNSET
+    trial_ends_at: DateTime | None | UnsetType = UNSET
+    days_left: Annotated[int | None, Meta(description="Null unless in trial.")] | UnsetType = UNSET
+    activated_at: DateTime | None | UnsetType = UNSET
+    sla_days: SlaDays | UnsetType = UNSET
+    boundaries_version: int | UnsetType = UNSET
+    project_rules: ProjectRules | UnsetType = UNSET
+    ocid_prefix: str | None | UnsetType = UNSET
+    agencies: list[Agency] | UnsetType = UNSET
+    # platform admins only
+    audit: list[AuditEntry] | UnsetType = UNSET
+
+
+class Category(Struct, kw_only=True):
+    code: str
+    name: I18nText
+    agency: str
+    agency_name: I18nText
+    team: TeamCode
+
+
+class Categories(Struct, kw_only=True):
+    """The active categories."""
+
+    region_id: str
+    categories: list[Category]
+
+
+class CategoriesReplaced(Struct, kw_only=True):
+    region_id: str
+    categories: Annotated[list[Category], Meta(description="The active categories.")]
+    retired: Annotated[list[str], Meta(description="Codes of every retired category.")]
+
+
+class Kelurahan(Struct):
+    code: str
+    name: str
+    type: Literal["desa", "kelurahan"]
+
+
+class Kecamatan(Struct):
+    code: str
+    name: str
+    kelurahan: list[Kelurahan]
+
+
+class Areas(Struct, kw_only=True):
+    """The official kecamatan and desa/kelurahan, with their Kemendagri codes."""
+
+    region_id: str
+    kemendagri_code: str
+    source: str | None
+    attribution: str
+    kecamatan: list[Kecamatan]
+
+
+class BoundaryProperties(Struct, kw_only=True):
+    kelurahan_code: str
+    kelurahan: str
+    kecamatan_code: str
+    kecamatan: str
+
+
+class BoundaryFeature(Struct, kw_only=True):
+    type: Literal["Feature"]
+    properties: BoundaryProperties
+    geometry: Geometry
+
+
+class Boundaries(Struct, kw_only=True):
+    """GeoJSON FeatureCollection (WGS84) of the region's desa/kelurahan polygons."""
+
+    type: Literal["FeatureCollection"]
+    region_id: str
+    version: Annotated[int, Meta(description="Grows with every accepted upload; 0: none yet.")]
+    features: list[BoundaryFeature]
+
+
+class BoundariesReplaced(Struct, kw_only=True):
+    region_id: str
+    version: int
+    accepted: Annotated[int, Meta(description="Polygons stored.")]
+    missing_kelurahan_codes: Annotated[list[str], Meta(description="Desa/kelurahan without a polygon.")]
+
+
+class Usage(Struct, kw_only=True):
+    """Usage counters of one calendar month."""
+
+    region_id: str
+    month: Annotated[str, Meta(examples=["2026-11"])]
+    status: RegionStatus
+    reports_received: int
+    photos_stored: int
+    photo_bytes: int
+    active_citizens: int
+    active_staff: int
+    notifications_sent: int
+    sms_sent: int
+    reports_by_agency: Annotated[dict[str, int], Meta(description="Reports received, by agency code.")]
