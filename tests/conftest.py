@@ -29,38 +29,29 @@ for name in list(os.environ):
         del os.environ[name]
 
 import boto3  # noqa: E402
-from moto import mock_aws  # noqa: E402
 
 REGION = "ap-southeast-3"
 
 
+@pytest.fixture(scope="module")
+def world():
+    """One provisioned in-memory AWS per test module (see support/world.py)."""
+    from support.world import World
+
+    built = World()
+    yield built
+    built.close()
+
+
 @pytest.fixture
-def aws():
-    """A fresh, provisioned in-memory AWS for one test."""
-    import requests
-
-    from chalicelib.adapters import aws as aws_adapter
-    from chalicelib.auth import verifier
-    from chalicelib.services import regions
-    from infra.local import provision, provision_user_pool
-
-    with mock_aws():
-        aws_adapter.reset()
-        regions.clear_caches()
-        verifier.KEYS.clear()
-        # The pool's JWKS is fetched over HTTP; under mock_aws, moto answers
-        # the `requests` library, so fetch with it (the local stack and AWS
-        # are reached with urllib, see tests/test_local_stack.py).
-        verifier.KEYS.fetch = lambda url: requests.get(url, timeout=5).json()
-        session = boto3.session.Session()
-        urls = provision(session, REGION)
-        pool_id, client_id = provision_user_pool(session, REGION)
-        os.environ["ADUAN_USER_POOL_ID"], os.environ["ADUAN_USER_POOL_CLIENT_ID"] = pool_id, client_id
-        yield urls
-        verifier.KEYS.fetch = verifier.fetch_json
-        verifier.KEYS.clear()
-        aws_adapter.reset()
-        regions.clear_caches()
+def aws(world, request):
+    """A provisioned in-memory AWS for this test: empty, or holding just the
+    demo region when the test also asks for ``region``; the queue URLs."""
+    if "region" in request.fixturenames:
+        world.reset_to_seed()
+    else:
+        world.empty()
+    return world.urls
 
 
 @pytest.fixture
@@ -75,29 +66,28 @@ def no_scan(monkeypatch):
 
 
 @pytest.fixture
-def region(aws):
-    from devstack.seed import seed_demo_accounts, seed_demo_region
-
-    seed_demo_region()
-    seed_demo_accounts(boto3.client("cognito-idp", region_name=REGION), os.environ["ADUAN_USER_POOL_ID"])
+def region(aws, world):
+    """The demo region and its accounts, as ``make run`` seeds them."""
     return "trenggalek"
 
 
 class Tokens(dict):
-    """ID tokens of the seeded demo accounts, signed in through Cognito."""
+    """ID tokens of the seeded demo accounts, signed in through Cognito
+    (once per module: the accounts outlive the resets between tests)."""
+
+    def __init__(self, world):
+        super().__init__()
+        self.world = world
 
     def __missing__(self, role):
-        from devstack.seed import DEMO_ACCOUNTS, sign_in
-
-        cognito = boto3.client("cognito-idp", region_name=REGION)
-        token = sign_in(cognito, os.environ["ADUAN_USER_POOL_CLIENT_ID"], DEMO_ACCOUNTS[role][0])
+        token = self.world.token(role)
         self[role] = token
         return token
 
 
 @pytest.fixture
-def tokens(region):
-    return Tokens()
+def tokens(region, world):
+    return Tokens(world)
 
 
 _CONFORMANCE = []

@@ -51,3 +51,43 @@ def test_openapi_is_served(api):
     response = api.get("/openapi.json")
     assert response.status_code == 200
     assert response.json_body["openapi"] == "3.1.0"
+
+
+def test_every_number_a_client_sends_is_bounded():
+    """``1e400`` parses as infinity and a 400-digit integer overflows a float:
+    a bounded field refuses both (``out_of_range``); an unbounded one would
+    let them reach DynamoDB."""
+    import msgspec.inspect as mi
+
+    from app import app  # noqa: F401
+    from chalicelib.api.endpoint import OPERATIONS
+
+    unbounded = []
+
+    def walk(kind, where, seen):
+        while isinstance(kind, mi.Metadata):
+            kind = kind.type
+        if isinstance(kind, (mi.IntType, mi.FloatType)):
+            if (kind.ge, kind.gt) == (None, None) or (kind.le, kind.lt) == (None, None):
+                unbounded.append(where)
+        elif isinstance(kind, mi.StructType):
+            if kind.cls in seen:
+                return
+            for field in kind.fields:
+                walk(field.type, f"{kind.cls.__name__}.{field.name}", seen | {kind.cls})
+        elif isinstance(kind, mi.UnionType):
+            for member in kind.types:
+                walk(member, where, seen)
+        elif isinstance(kind, (mi.ListType, mi.VarTupleType, mi.SetType, mi.FrozenSetType)):
+            walk(kind.item_type, f"{where}[]", seen)
+        elif isinstance(kind, mi.TupleType):
+            for member in kind.item_types:
+                walk(member, f"{where}[]", seen)
+        elif isinstance(kind, mi.DictType):
+            walk(kind.value_type, f"{where}{{}}", seen)
+
+    for op in OPERATIONS:
+        for model in (op.body, op.query):
+            if model is not None:
+                walk(mi.type_info(model), model.__name__, frozenset())
+    assert not unbounded, unbounded

@@ -7,7 +7,9 @@ GeoJSON's foreign members, are tolerated where their model says so):
 - a key appears once (a repeated key is refused, not "last one wins");
 - unknown top-level fields are refused;
 - strings hold no lone UTF-16 surrogates (``"\\ud800"``);
-- numbers are finite; a number outside the model's range is refused.
+- numbers are finite: ``NaN``/``Infinity`` are not JSON, and ``1e400`` (parsed as
+  infinity) or a 400-digit integer is outside every number's declared range (every
+  number of a request model is bounded: ``tests/test_openapi.py`` checks it).
 
 msgspec does the typed conversion; its errors are mapped onto the codes the
 API has always used (``missing_field``, ``wrong_type``, ``unknown_field``,

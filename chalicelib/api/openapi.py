@@ -17,7 +17,7 @@ from .endpoint import OPERATIONS, Operation
 REF = "#/components/schemas/{name}"
 
 PATH_PARAMETERS: dict[str, dict[str, Any]] = {
-    "region_id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{1,39}$", "examples": ["trenggalek"]},
+    "region_id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{1,62}$", "examples": ["trenggalek"]},
     "report_id": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
     "project_id": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
     "file_id": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
@@ -98,8 +98,8 @@ def _operation(op: Operation, ref_of: dict[Any, Any], components: dict[str, Any]
     elif op.auth == "optional":
         result["security"] = [{}, {"cognito": []}]
         errors.setdefault(401, "A token was sent but it is not valid")
-    if op.roles is not None:
-        errors.setdefault(403, "Role or region not allowed")
+    if op.auth is not None:
+        errors.setdefault(403, "Role, region or ownership not allowed")
     for status, text in sorted(errors.items()):
         responses[str(status)] = {"description": text,
                                   "content": {"application/json": {"schema": ref_of[ErrorBody]}}}
