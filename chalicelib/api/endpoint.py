@@ -136,7 +136,7 @@ def route(bp: Blueprint, path: str, method: str = "GET", *, summary: str, descri
                 return render(result, operation, cache)
             except AppError as error:
                 return error_reply(error, language(request))
-            except Exception:  # noqa: BLE001 - the caller gets a 500 in our shape, the log the trace
+            except Exception:  # the caller gets a 500 in our shape, the log the trace
                 log.exception("unhandled error in %s", view.__name__)
                 return error_reply(AppError("internal_error"), language(request), status=500)
 

@@ -306,7 +306,7 @@ def _guarded(function: Any, *args: Any, **kwargs: Any) -> Any:
         return function(*args, **kwargs)
     except InvalidToken:
         raise
-    except Exception as error:  # noqa: BLE001 - no input may raise anything but InvalidToken
+    except Exception as error:  # no input may raise anything but InvalidToken
         log.warning("unexpected %s while checking a token", type(error).__name__, exc_info=True)
         raise InvalidToken(f"token malformed ({type(error).__name__})") from error
 

@@ -390,7 +390,7 @@ class OcdsReleasePackage(Struct, kw_only=True):
     uri: Url
     version: Literal["1.1"]
     extensions: Annotated[list[str], Meta(description="URLs of the extensions' extension.json.")]
-    publishedDate: DateTime  # noqa: N815 - OCDS's own name
+    publishedDate: DateTime  # OCDS's own name
     publisher: OcdsPublisher
     releases: Annotated[list[dict[str, Any]], Meta(description=(
         "OCDS 1.1 releases: https://standard.open-contracting.org/1.1/en/schema/reference/"))]

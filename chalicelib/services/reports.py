@@ -109,7 +109,7 @@ def create_report(region_id: str, body: contract.NewReport, idempotency_key: str
 def _try_enqueue(report_id: str) -> None:
     try:
         enqueue_routing(report_id)
-    except Exception:  # noqa: BLE001 - the report is stored; the sweep routes it
+    except Exception:  # the report is stored; the sweep routes it
         log.exception("routing message for report %s not sent; the unrouted sweep will send it", report_id)
 
 

@@ -21,7 +21,7 @@ def process(event: Any, handle: Callable[[dict[str, Any]], Any]) -> dict[str, li
     for record in records(event):
         try:
             handle(record)
-        except Exception:  # noqa: BLE001 - one bad record must not fail the batch
+        except Exception:  # one bad record must not fail the batch
             log.exception("message %s failed", record.get("messageId"))
             failures.append({"itemIdentifier": record["messageId"]})
     return {"batchItemFailures": failures}
