@@ -12,10 +12,10 @@ import boto3
 import pytest
 import requests
 from PIL import Image
+from test_photos import GPS_IFD, jpeg_with_gps
 
 from conftest import ROOT, new_report
 from devstack.stack import free_port
-from test_photos import GPS_IFD, jpeg_with_gps
 
 
 def wait_until(check, timeout=30.0, interval=0.2):
@@ -28,6 +28,17 @@ def wait_until(check, timeout=30.0, interval=0.2):
             raise AssertionError("timed out waiting")
         time.sleep(interval)
 
+
+
+class _Http(requests.Session):
+    """Every call with a timeout: a stuck local stack fails its test instead of hanging the suite."""
+
+    def request(self, *args, **kwargs):
+        kwargs.setdefault("timeout", 60)
+        return super().request(*args, **kwargs)
+
+
+http = _Http()
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
@@ -46,7 +57,7 @@ def stack(tmp_path_factory):
         if process.poll() is not None:
             raise AssertionError(f"the local stack exited: {console.read_text()}")
         try:
-            return requests.get(f"{base}/health", timeout=1).status_code == 200
+            return http.get(f"{base}/health", timeout=1).status_code == 200
         except requests.ConnectionError:
             return False
 
@@ -72,40 +83,40 @@ def stack(tmp_path_factory):
 
 def test_mobile_flow_report_photo_routing(stack):
     base = stack["base"]
-    categories = requests.get(f"{base}/v1/regions/trenggalek/categories").json()["categories"]
+    categories = http.get(f"{base}/v1/regions/trenggalek/categories").json()["categories"]
     assert any(c["code"] == "jalan-rusak" for c in categories)
-    boundaries = requests.get(f"{base}/v1/regions/trenggalek/boundaries").json()
+    boundaries = http.get(f"{base}/v1/regions/trenggalek/boundaries").json()
     assert len(boundaries["features"]) == 157
 
     headers = {"Idempotency-Key": "e2e-report-1", "Accept-Language": "en", **stack["token"]("citizen")}
-    created = requests.post(f"{base}/v1/regions/trenggalek/reports", json=new_report(), headers=headers)
+    created = http.post(f"{base}/v1/regions/trenggalek/reports", json=new_report(), headers=headers)
     assert created.status_code == 201, created.text
     report_id = created.json()["id"]
-    retried = requests.post(f"{base}/v1/regions/trenggalek/reports", json=new_report(), headers=headers)
+    retried = http.post(f"{base}/v1/regions/trenggalek/reports", json=new_report(), headers=headers)
     assert retried.json()["id"] == report_id
 
-    grant = requests.post(f"{base}/v1/reports/{report_id}/photos", json={"content_type": "image/jpeg"},
+    grant = http.post(f"{base}/v1/reports/{report_id}/photos", json={"content_type": "image/jpeg"},
                           headers=stack["token"]("citizen"))
     assert grant.status_code == 201, grant.text
     upload = grant.json()["upload"]
     assert upload["url"].startswith(stack["aws_endpoint"])
-    posted = requests.post(upload["url"], data=upload["fields"],
+    posted = http.post(upload["url"], data=upload["fields"],
                            files={"file": ("photo.jpg", jpeg_with_gps(), "image/jpeg")})
     assert posted.status_code in (200, 201, 204), posted.text
 
     def finished():
-        report = requests.get(f"{base}/v1/reports/{report_id}").json()
+        report = http.get(f"{base}/v1/reports/{report_id}").json()
         return report if report["routed"] and report["photos"] else None
 
     report = wait_until(finished)
     assert report["agency"] == "dpupr" and report["team"]["code"] == "orange"
     assert report["kelurahan"] and report["kecamatan"]
     assert [h["status"] for h in report["history"]] == ["waiting", "waiting"]
-    photo = requests.get(report["photos"][0]["url"])
+    photo = http.get(report["photos"][0]["url"])
     assert photo.status_code == 200
     with Image.open(io.BytesIO(photo.content)) as image:
         assert image.format == "JPEG" and not image.getexif().get_ifd(GPS_IFD)
-    assert requests.get(report["photos"][0]["thumbnail_url"]).status_code == 200
+    assert http.get(report["photos"][0]["thumbnail_url"]).status_code == 200
 
 
 def test_bucket_is_not_public(stack):
@@ -136,12 +147,12 @@ def test_poison_message_ends_in_the_dead_letter_queue(stack):
 
 def test_bad_input_over_http(stack):
     base = stack["base"]
-    response = requests.post(f"{base}/v1/regions/trenggalek/reports", data="{not json",
+    response = http.post(f"{base}/v1/regions/trenggalek/reports", data="{not json",
                              headers={"Content-Type": "application/json", "Accept-Language": "en",
                                       **stack["token"]("citizen")})
     assert response.status_code == 400
     assert response.json()["error"] == {"code": "invalid_json", "message": "The request body is not valid JSON."}
-    missing = requests.get(f"{base}/v1/reports/{'a' * 32}")
+    missing = http.get(f"{base}/v1/reports/{'a' * 32}")
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "report_not_found"
 
 
@@ -149,17 +160,17 @@ def test_unknown_path_over_http_is_our_404(stack):
     from chalicelib.domain.i18n import message
 
     for headers, lang in (({}, "id"), ({"Accept-Language": "en"}, "en")):
-        response = requests.get(f"{stack['base']}/v1/does-not-exist", headers=headers)
+        response = http.get(f"{stack['base']}/v1/does-not-exist", headers=headers)
         assert response.status_code == 404
         assert response.json() == {"error": {"code": "not_found", "message": message("not_found", lang)}}
 
 
 def upload_photo(stack, report_id, role, kind=None):
     body = {"content_type": "image/jpeg", **({"kind": kind} if kind else {})}
-    grant = requests.post(f"{stack['base']}/v1/reports/{report_id}/photos", json=body, headers=stack["token"](role))
+    grant = http.post(f"{stack['base']}/v1/reports/{report_id}/photos", json=body, headers=stack["token"](role))
     assert grant.status_code == 201, grant.text
     upload = grant.json()["upload"]
-    posted = requests.post(upload["url"], data=upload["fields"],
+    posted = http.post(upload["url"], data=upload["fields"],
                            files={"file": ("photo.jpg", jpeg_with_gps(), "image/jpeg")})
     assert posted.status_code in (200, 201, 204), posted.text
     return grant.json()["photo_id"]
@@ -169,26 +180,26 @@ def test_verify_work_rate_reopen_finish(stack):
     base, token = stack["base"], stack["token"]
 
     def report(as_="verifier"):
-        return requests.get(f"{base}/v1/reports/{report_id}", headers=token(as_)).json()
+        return http.get(f"{base}/v1/reports/{report_id}", headers=token(as_)).json()
 
     def move(role, **body):
-        response = requests.post(f"{base}/v1/reports/{report_id}/transitions", json=body, headers=token(role))
+        response = http.post(f"{base}/v1/reports/{report_id}/transitions", json=body, headers=token(role))
         assert response.status_code == 200, response.text
         return response.json()
 
-    report_id = requests.post(f"{base}/v1/regions/trenggalek/reports", headers=token("citizen"), json=new_report(
+    report_id = http.post(f"{base}/v1/regions/trenggalek/reports", headers=token("citizen"), json=new_report(
         reporter={"phone": "+6281211112222"})).json()["id"]
     wait_until(lambda: report()["routed"])
-    queue = requests.get(f"{base}/v1/regions/trenggalek/verification-queue?limit=100", headers=token("verifier")).json()
+    queue = http.get(f"{base}/v1/regions/trenggalek/verification-queue?limit=100", headers=token("verifier")).json()
     assert report_id in [item["id"] for item in queue["items"]]
     move("verifier", to="verified")
-    inbox = requests.get(f"{base}/v1/me/inbox?limit=100", headers=token("officer")).json()
+    inbox = http.get(f"{base}/v1/me/inbox?limit=100", headers=token("officer")).json()
     assert report_id in [item["id"] for item in inbox["items"]]
     move("officer", to="in_process")
     photo_id = upload_photo(stack, report_id, "officer", kind="evidence")
     wait_until(lambda: photo_id in [p["id"] for p in report()["photos"]])
     move("officer", to="done")
-    rated = requests.post(f"{base}/v1/reports/{report_id}/rating", json={"stars": 2}, headers=token("citizen"))
+    rated = http.post(f"{base}/v1/reports/{report_id}/rating", json={"stars": 2}, headers=token("citizen"))
     assert rated.status_code == 201, rated.text
     assert move("verifier", to="in_process")["reopen_count"] == 1
     final = move("officer", to="done")
@@ -215,7 +226,7 @@ def test_onboarding_a_whole_regency_is_one_command(stack):
     assert again.returncode == 0, again.stdout + again.stderr
     assert "region: already there" in again.stdout
     assert "staff: {'created': 0, 'already_there': 200, 'failed': 0}" in again.stdout
-    region = requests.get(f"{stack['base']}/v1/regions/trenggalek-2").json()
+    region = http.get(f"{stack['base']}/v1/regions/trenggalek-2").json()
     assert region["status"] == "trial" and region["name"] == "Kabupaten Trenggalek"
 
 
@@ -230,53 +241,53 @@ def test_public_works_flow_on_the_local_stack(stack, tmp_path):
 
     base, token = stack["base"], stack["token"]
     today = datetime.now(timezone(timedelta(hours=7))).date().isoformat()
-    me = requests.get(f"{base}/v1/me", headers=token("contractor")).json()
+    me = http.get(f"{base}/v1/me", headers=token("contractor")).json()
     assert me["role"] == "contractor" and me["contractor_npwp"]
-    mine = requests.get(f"{base}/v1/regions/trenggalek/projects?contractor={me['contractor_npwp']}").json()["items"]
+    mine = http.get(f"{base}/v1/regions/trenggalek/projects?contractor={me['contractor_npwp']}").json()["items"]
     [project] = mine
     pid = project["id"]
-    grant = requests.post(f"{base}/v1/projects/{pid}/photos", json={"content_type": "image/jpeg"},
+    grant = http.post(f"{base}/v1/projects/{pid}/photos", json={"content_type": "image/jpeg"},
                           headers=token("contractor"))
     assert grant.status_code == 201, grant.text
     upload = grant.json()["upload"]
-    posted = requests.post(upload["url"], data=upload["fields"],
+    posted = http.post(upload["url"], data=upload["fields"],
                            files={"file": ("progress.jpg", jpeg_with_gps(), "image/jpeg")})
     assert posted.status_code in (200, 201, 204), posted.text
     photo_id = grant.json()["photo_id"]
-    wait_until(lambda: photo_id in [p["id"] for p in requests.get(f"{base}/v1/projects/{pid}").json()["photos"]])
-    progress = requests.post(f"{base}/v1/projects/{pid}/progress", headers=token("contractor"),
+    wait_until(lambda: photo_id in [p["id"] for p in http.get(f"{base}/v1/projects/{pid}").json()["photos"]])
+    progress = http.post(f"{base}/v1/projects/{pid}/progress", headers=token("contractor"),
                              json={"percent": 62.5, "date": today, "note": "Aspal lapis kedua", "photo_ids": [photo_id]})
     assert progress.status_code == 201, progress.text
-    paid = requests.post(f"{base}/v1/projects/{pid}/disbursements", headers=token("finance"),
+    paid = http.post(f"{base}/v1/projects/{pid}/disbursements", headers=token("finance"),
                          json={"amount": 500_000_000, "date": today, "reference": "SP2D 900/2026"})
     assert paid.status_code == 201, paid.text
-    over = requests.post(f"{base}/v1/projects/{pid}/disbursements", headers={**token("finance"), "Accept-Language": "en"},
+    over = http.post(f"{base}/v1/projects/{pid}/disbursements", headers={**token("finance"), "Accept-Language": "en"},
                          json={"amount": 800_000_000, "date": today, "reference": "SP2D 901/2026"})
     assert over.status_code == 400 and over.json()["error"]["code"] == "over_contract_value"
 
-    audit = requests.post(f"{base}/v1/regions/trenggalek/reports", headers=token("citizen"),
+    audit = http.post(f"{base}/v1/regions/trenggalek/reports", headers=token("citizen"),
                           json=new_report(category="fasilitas-umum", description="Aspal baru sudah mengelupas.",
                                           project_id=pid))
     assert audit.status_code == 201, audit.text
     audit_id = audit.json()["id"]
-    wait_until(lambda: requests.get(f"{base}/v1/reports/{audit_id}").json()["routed"])
-    verified = requests.post(f"{base}/v1/reports/{audit_id}/transitions", json={"to": "verified"},
+    wait_until(lambda: http.get(f"{base}/v1/reports/{audit_id}").json()["routed"])
+    verified = http.post(f"{base}/v1/reports/{audit_id}/transitions", json={"to": "verified"},
                              headers=token("verifier"))
     assert verified.status_code == 200, verified.text
     page = wait_until(lambda: (lambda p: p if p["audits"]["open"] == 1 else None)(
-        requests.get(f"{base}/v1/projects/{pid}").json()))
+        http.get(f"{base}/v1/projects/{pid}").json()))
     assert "open_citizen_audits" in [f["code"] for f in page["red_flags"]]
     assert page["physical_progress"] == 62.5 and page["financial_progress"] == 40.0
 
-    budget = requests.get(f"{base}/v1/regions/trenggalek/budget?year=2026").json()
+    budget = http.get(f"{base}/v1/regions/trenggalek/budget?year=2026").json()
     assert budget["totals"]["disbursed"] == 500_000_000 and budget["totals"]["projects_flagged"] >= 1
-    export = requests.get(f"{base}/v1/regions/trenggalek/ocds")
+    export = http.get(f"{base}/v1/regions/trenggalek/ocds")
     assert export.status_code == 200
     result = validate_offline(export.json(), tmp_path)
     assert result["validation_errors"] == [] and result["additional_closed_codelist_values"] == {}
     [release] = [r for r in export.json()["releases"] if r["ocid"].endswith(pid)]
     [document] = release["contracts"][0]["implementation"]["documents"]
-    photo = requests.get(document["url"].replace("https://", "http://"))
+    photo = http.get(document["url"].replace("https://", "http://"))
     assert photo.status_code == 200 and photo.headers["Content-Type"] == "image/jpeg"
 
 
@@ -285,6 +296,6 @@ def test_ctrl_c_stops_everything(stack):
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=30) == 0
     with pytest.raises(requests.ConnectionError):
-        requests.get(f"{stack['base']}/health", timeout=1)
+        http.get(f"{stack['base']}/health", timeout=1)
     with pytest.raises(requests.ConnectionError):
-        requests.get(f"http://127.0.0.1:{stack['aws_port']}/", timeout=1)
+        http.get(f"http://127.0.0.1:{stack['aws_port']}/", timeout=1)

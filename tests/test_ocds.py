@@ -511,10 +511,10 @@ def test_the_api_export_of_a_real_flow_is_valid_ocds(api, pipeline, tmp_path, of
     ``GET /v1/regions/{id}/ocds`` validated offline; its file links are
     stable API routes that redirect to fresh presigned URLs."""
     import boto3
+    from test_projects import day, progress_photo, register
 
     from chalicelib import resources
     from conftest import REGION as AWS_REGION
-    from test_projects import day, progress_photo, register
 
     project = register(api, location={"type": "LineString", "coordinates": ROAD})
     pid = project["id"]
