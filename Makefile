@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint bench clean token onboard
+.PHONY: run test lint check bench clean token onboard
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,9 +17,13 @@ run: $(VENV)/.installed  ## the whole system on http://127.0.0.1:$(PORT)
 test: lint  ## the whole test suite (after ruff and mypy)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lint: $(VENV)/.installed  ## ruff (pyflakes, pycodestyle, isort, bugbear, bandit) and mypy on chalicelib/
+lint: $(VENV)/.installed  ## ruff (pyflakes, pycodestyle, isort, bugbear, bandit), mypy on chalicelib/, import-linter
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
+
+check: lint  ## the inner loop (< 30 s): lint and the unit tests (no AWS, no local stack)
+	$(PY) -m pytest -m "not integration" -p no:cacheprovider $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed  ## AWS calls per request, overhead ratio, import time
 	$(PY) -m bench

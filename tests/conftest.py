@@ -219,3 +219,14 @@ class Pipeline:
 @pytest.fixture
 def pipeline(aws):
     return Pipeline(aws)
+
+
+# Tiers: a test that needs the in-memory AWS, a running local stack or the CDK
+# synth is an integration test; the rest are unit tests (`make check`).
+INTEGRATION_FIXTURES = {"world", "stack", "synth", "local_stack"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if INTEGRATION_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.integration)
