@@ -43,11 +43,17 @@ def world():
     built.close()
 
 
+# Fixtures that build their state once per module with World.scene.
+SCENES = {"two_regions"}
+
+
 @pytest.fixture
 def aws(world, request):
     """A provisioned in-memory AWS for this test: empty, or holding just the
     demo region when the test also asks for ``region``; the queue URLs."""
-    if "region" in request.fixturenames:
+    if SCENES & set(request.fixturenames):
+        pass  # the scene's own fixture puts its state back (support/world.py, World.scene)
+    elif "region" in request.fixturenames:
         world.reset_to_seed()
     else:
         world.empty()

@@ -20,9 +20,14 @@ KUPANG_ACCOUNTS = {
 
 
 @pytest.fixture
-def two_regions(api, tokens, pipeline):
+def two_regions(world, api, tokens, pipeline):
     """Trenggalek (seeded) and Kota Kupang with its own staff; both use the
-    same agency codes, so only the region tells them apart."""
+    same agency codes, so only the region tells them apart.  Built once per
+    module and put back before each test (support/world.py, World.scene)."""
+    return world.scene("two_regions", lambda: build_two_regions(world, api, tokens, pipeline))
+
+
+def build_two_regions(world, api, tokens, pipeline):
     from chalicelib.store import regions as region_store
     from devstack import demo_region
     from devstack.seed import DEMO_PASSWORD, sign_in
@@ -38,7 +43,7 @@ def two_regions(api, tokens, pipeline):
         cognito.admin_create_user(UserPoolId=pool, Username=username, UserAttributes=attrs, MessageAction="SUPPRESS")
         cognito.admin_set_user_password(UserPoolId=pool, Username=username, Password=DEMO_PASSWORD, Permanent=True)
         cognito.admin_add_user_to_group(UserPoolId=pool, Username=username, GroupName=group)
-        tokens[key] = sign_in(cognito, os.environ["ADUAN_USER_POOL_CLIENT_ID"], username)
+        world.tokens[key] = sign_in(cognito, os.environ["ADUAN_USER_POOL_CLIENT_ID"], username)
     waiting = api.post("/v1/regions/trenggalek/reports", new_report()).json_body["id"]
     verified = api.post("/v1/regions/trenggalek/reports", new_report()).json_body["id"]
     pipeline.run()

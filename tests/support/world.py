@@ -53,6 +53,7 @@ class World:
         self._unwatch = _watch_writes(self)
         self.kept_users: set[str] = set()
         self.tokens: dict[str, str] = {}
+        self.scenes: dict[str, tuple[dict[str, list[dict[str, Any]]], Any]] = {}
 
     # --- between tests ---------------------------------------------------------
 
@@ -65,6 +66,26 @@ class World:
             self._seed()
         else:
             self._reset(self.seeded)
+
+    def scene(self, name: str, build: Any) -> Any:
+        """A state built once per module by ``build()`` on top of the seeded
+        region (more regions, accounts, reports) and put back before every
+        test that asks for it; returns what ``build`` returned.  Accounts
+        ``build`` creates are kept, and tokens it puts in ``self.tokens``."""
+        from chalicelib import resources
+
+        if name in self.scenes:
+            tables, result = self.scenes[name]
+            self._reset(tables)
+            return result
+        self.reset_to_seed()
+        result = build()
+        for page in self.cognito.get_paginator("list_users").paginate(UserPoolId=self.pool_id):
+            self.kept_users |= {user["Username"] for user in page["Users"]}
+        tables = {table.name: list(self._scan(table.name)) for table in resources.TABLES}
+        self._last_wanted, self.dirty = tables, set()
+        self.scenes[name] = (tables, result)
+        return result
 
     def _reset(self, tables: dict[str, list[dict[str, Any]]] | None) -> None:
         from chalicelib import resources
