@@ -100,12 +100,18 @@ REPORTS = Table(
         # over a few shards so no single partition takes every new report.
         Index("unrouted", hash_key="unrouted_shard", range_key="created_at"),
         # Verification queue: ``<region>#waiting`` (and ``<region>#review`` for
-        # closures a low rating sent back), oldest first.
+        # closures a low rating sent back), oldest first; sparse: a report
+        # leaves it when verified, rejected, reopened or confirmed.
         Index("queue", hash_key="queue_key", range_key="created_at"),
-        # Agency inbox: ``<region>#<agency>#<status>`` by due time (or closing
-        # time once closed).  Set once a verifier has dispatched the report.
+        #
+        # The inboxes' hash keys hold what a transition does not change, so
+        # that it never needs to read them (``chalicelib.domain.workflow``):
+        # ``<region>#<agency>`` / ``<region>#<kelurahan>``, set by the routing
+        # worker and by a verifier's correction.  Their range key holds what
+        # it changes: ``<status>#<due time>`` (``done#<closing time>``), set
+        # only on dispatched reports.  "An agency's reports in a status, by
+        # due time" is one Query with ``begins_with(inbox_at, "<status>#")``.
         Index("agency_inbox", hash_key="agency_key", range_key="inbox_at"),
-        # Kelurahan staff inbox: ``<region>#<kelurahan>#<status>``.
         Index("kelurahan_inbox", hash_key="kelurahan_key", range_key="inbox_at"),
         # "My work": reports an officer has taken, most recently changed first.
         Index("assignee", hash_key="assignee", range_key="updated_at"),

@@ -174,26 +174,26 @@ def test_two_officers_take_the_same_report_exactly_one_wins(api, pipeline, monke
     move(api, report_id, "verifier", to="verified")
     officers = [Identity(sub=f"officer-{n}", username=f"o{n}", role="officer", region_id="trenggalek",
                          agency="dpupr") for n in (1, 2)]
-    # Officer 2 reads the report, then officer 1 takes it, then officer 2
-    # writes with what it read: the interleaving that loses updates without
-    # a version check.  (DynamoDB serialises writes to one item; moto's
-    # in-memory backend does not, so the writes themselves are not raced.)
-    second_has_read, first_done = threading.Event(), threading.Event()
-    real_get = store.get
+    # Officer 2 plans its write while the report is verified, then officer 1
+    # takes it, then officer 2 writes what it planned: the interleaving that
+    # loses updates unless the write is conditional.  (DynamoDB serialises
+    # writes to one item; moto's in-memory backend does not, so the writes
+    # themselves are not raced.)
+    second_has_planned, first_done = threading.Event(), threading.Event()
+    real_get, real_apply = store.get, store.apply
 
-    def get(rid):
-        report = real_get(rid)
+    def apply(rid, change):
         if threading.current_thread().name == "officer-2":
-            second_has_read.set()
+            second_has_planned.set()
             first_done.wait(timeout=10)
-        return report
+        return real_apply(rid, change)
 
-    monkeypatch.setattr(store, "get", get)
+    monkeypatch.setattr(store, "apply", apply)
     outcomes = {}
 
     def take(officer):
         if officer.sub == "officer-1":
-            second_has_read.wait(timeout=10)
+            second_has_planned.wait(timeout=10)
         try:
             workflow.transition(report_id, TransitionRequest(to="in_process"), officer)
             outcomes[officer.sub] = 200
@@ -208,11 +208,109 @@ def test_two_officers_take_the_same_report_exactly_one_wins(api, pipeline, monke
         thread.start()
     for thread in threads:
         thread.join(timeout=20)
-    monkeypatch.setattr(store, "get", real_get)
+    monkeypatch.setattr(store, "apply", real_apply)
+    assert second_has_planned.is_set()
     assert outcomes == {"officer-1": 200, "officer-2": (409, "illegal_transition")}
     report = real_get(report_id)
     assert report.assignee in {o.sub for o in officers}
     assert [h["status"] for h in report.history].count("in_process") == 1
+
+
+@pytest.fixture
+def aws_calls(monkeypatch):
+    """The requests a handler makes: DynamoDB operations on the reports table
+    (with their parameters) and messages sent to a queue."""
+    from pynamodb.connection.base import Connection
+
+    from chalicelib import resources
+    from chalicelib.adapters import aws as adapter
+
+    calls = []
+    real_call, real_send = Connection._make_api_call, adapter.send
+
+    def call(self, operation, kwargs):
+        if kwargs.get("TableName") == resources.REPORTS.name or operation == "TransactWriteItems":
+            calls.append((operation, kwargs))
+        return real_call(self, operation, kwargs)
+
+    def send(queue, body, attributes=None):
+        calls.append(("SendMessage", {"queue": queue.logical}))
+        return real_send(queue, body, attributes)
+
+    monkeypatch.setattr(Connection, "_make_api_call", call)
+    monkeypatch.setattr(adapter, "send", send)
+    return calls
+
+
+def test_each_change_is_one_conditional_write(api, pipeline, aws_calls):
+    """At the floor: a transition is one conditional UpdateItem returning the
+    report (ALL_NEW) and one message; a note or a rating one UpdateItem; only
+    a failed condition reads the report, once, to say why."""
+    first, second, third = create(api), create(api), create(api)
+    pipeline.run()
+
+    def measured(response, status):
+        assert response.status_code == status, response.json_body
+        made = [operation for operation, _ in aws_calls]
+        for operation, params in aws_calls:
+            if operation == "UpdateItem":
+                assert params["ReturnValues"] == "ALL_NEW" and params["ConditionExpression"]
+        aws_calls.clear()
+        return made
+
+    aws_calls.clear()
+    write, transition = ["UpdateItem"], ["UpdateItem", "SendMessage"]
+    assert measured(move(api, first, "verifier", to="verified"), 200) == transition
+    pipeline.run()
+    aws_calls.clear()
+    assert measured(move(api, first, "officer", to="in_process"), 200) == transition
+    assert measured(move(api, first, "officer2", to="in_process"), 409) == ["UpdateItem", "GetItem"]
+    assert measured(api.post(f"/v1/reports/{first}/notes", {"note": "dicek"}, as_="officer"), 201) == write
+    assert measured(move(api, first, "officer", to="done"), 409) == ["UpdateItem", "GetItem"]  # no evidence
+    evidence(api, pipeline, first)
+    aws_calls.clear()
+    assert measured(move(api, first, "officer", to="done"), 200) == transition
+    assert measured(api.post(f"/v1/reports/{first}/rating", {"stars": 1}), 201) == write
+    assert measured(api.post(f"/v1/reports/{first}/rating", {"stars": 1}), 409) == ["UpdateItem", "GetItem"]
+    assert measured(move(api, first, "verifier", to="in_process"), 200) == transition  # reopen
+    assert measured(move(api, first, "officer", to="done"), 200) == transition
+    assert measured(api.post(f"/v1/reports/{first}/rating", {"stars": 2}), 201) == write  # a new cycle
+    assert measured(move(api, first, "verifier", to="done"), 200) == transition  # confirm
+    assert measured(move(api, second, "verifier", to="rejected", reason="spam"), 200) == transition
+    # the original of a duplicate is another item: it is read
+    assert measured(move(api, third, "verifier", to="duplicate", duplicate_of=second), 200) == \
+        ["GetItem", "UpdateItem", "SendMessage"]
+    # a role no rule lets reach the status: nothing to write, one read to say why
+    assert measured(move(api, second, "region_admin", to="verified"), 409) == ["GetItem"]
+    report = view(api, first, as_="verifier")
+    # received, routed, verified, taken, note, done, rated, reopened, done, rated, confirmed
+    assert [h["status"] for h in report["history"]] == [
+        "waiting", "waiting", "verified", "in_process", "in_process", "done", "done", "in_process", "done", "done",
+        "done"]
+
+
+def test_history_and_inboxes_after_writes_that_read_nothing(api, pipeline):
+    """A note records the status the report is in, a verification that keeps
+    the proposed agency names it, and each inbox shows its status by due
+    time, without any write having read the report."""
+    report_id = create(api, category="jalan-rusak")
+    pipeline.run()
+    assert api.post(f"/v1/reports/{report_id}/notes", {"note": "Dicek di lokasi"}, as_="verifier").status_code == 201
+    # the kelurahan corrected, the proposed agency kept
+    verified = move(api, report_id, "verifier", to="verified", kelurahan_code="35.03.01.2001").json_body
+    note, forwarded = verified["history"][-2:]
+    assert note["status"] == "waiting" and note["comment"] == "Dicek di lokasi"
+    assert forwarded["status"] == "verified" and "Dinas Pekerjaan Umum" in forwarded["note"]["id"]
+    assert move(api, report_id, "officer", to="in_process").status_code == 200
+    taken = api.post(f"/v1/reports/{report_id}/notes", {"note": "Material dipesan"}, as_="officer").json_body
+    assert taken["history"][-1]["status"] == "in_process"
+    # finishing is due 10 working days after verification, not after taking
+    assert taken["due_stage"] == "resolve" and taken["due_at"] > verified["due_at"]
+    for as_ in ("officer", "agency_head", "kelurahan_officer"):
+        for status, expected in (("verified", []), ("in_process", [report_id]), ("done", [])):
+            inbox = api.get(f"/v1/me/inbox?status={status}", as_=as_).json_body["items"]
+            assert [i["id"] for i in inbox] == expected, (as_, status)
+    assert api.get("/v1/regions/trenggalek/verification-queue", as_="verifier").json_body["items"] == []
 
 
 @pytest.mark.parametrize("body,code", [

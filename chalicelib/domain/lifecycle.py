@@ -5,10 +5,11 @@
        ├──reject──▶ rejected                   └──────reopen───────┤ (verifier, after a rating of 1–2)
        └──mark duplicate──▶ duplicate                 confirm ◀────┘ (verifier keeps it done)
 
-Given the target status and the actor's role, the source status is unique,
-so a transition is one conditional write whose condition *is* this table:
-no read is needed first, and two officers racing to take the same report
-cannot both win (the loser's condition fails: 409).
+Given the target status and the actor's role, the source status is unique
+(``rule_for``), so a transition is one conditional write whose condition
+*is* this table (``domain.workflow.plan_transition``): no read is needed
+first, and two officers racing to take the same report cannot both win (the
+loser's condition fails: 409).
 """
 from __future__ import annotations
 
@@ -33,7 +34,6 @@ REJECT_REASON_LABELS = {
     "outside_region": {"id": "di luar wilayah", "en": "outside the region"},
     "not_actionable": {"id": "tidak dapat ditindaklanjuti", "en": "not actionable"},
 }
-STAFF_ROLES = ("verifier", "officer", "agency_head", "region_admin")
 FIELD_ROLES = ("officer", "agency_head")
 
 
@@ -69,6 +69,7 @@ class IllegalTransition(AppError):
 
 
 def rule_for(target: str, role: str) -> Rule | None:
+    """The one rule by which ``role`` may move a report to ``target``."""
     for rule in RULES:
         if rule.target == target and role in rule.roles:
             return rule

@@ -1,48 +1,246 @@
-"""Where a report shows up, as a function of its state: the keys of the
-verification queue, the agency and kelurahan inboxes and the SLA sweep.
+"""The staff workflow's decisions: what a transition, a note, a rating or
+the SLA sweep sets on a report, and under which condition, planned without
+reading the report first.
 
-Every write that changes a report's status recomputes them here, so no
-index can disagree with the status it summarises."""
+A plan is a ``Change``: the attributes to set, what to append to the
+report's lists, and the ``Condition`` the report must meet, as data.  The
+store applies it as one conditional ``UpdateItem`` (which returns the
+report as it now is); only when the condition fails does the service read
+the report, once, and ask ``refusal`` which rule it broke, in the order the
+API promises: 404 (unknown, or another region's), 403 (not in the actor's
+scope), 409 (illegal transition), 403 (not the assignee), 409 (no evidence,
+not routed yet).
+
+Where a report shows up is part of each plan, so no index can disagree with
+the status it summarises.  The index keys are laid out so that a write never
+needs what it has not read (``chalicelib.resources.REPORTS``):
+
+* ``agency_key`` = ``<region>#<agency>`` and ``kelurahan_key`` =
+  ``<region>#<kelurahan>`` are the stable hash keys of the inboxes, written
+  by the routing worker (which has the report in hand) and by a verifier's
+  correction (which names the new agency or kelurahan);
+* ``inbox_at`` = ``<status>#<due time>`` (``done#<closing time>``) is their
+  range key: the part a transition changes, computed from the target
+  status, the clock and the request.  Only dispatched reports have one, so
+  the inboxes hold nothing else;
+* the verification queue is ``<region>#waiting`` / ``<region>#review``
+  (the region is the actor's: the condition pins it), removed when the
+  report leaves the queue;
+* a clock's deadline that depends on an earlier moment (finishing is due
+  10 working days after *verification*) is fixed by the verification and
+  stored (``resolve_due_at``, ``resolve_inbox_at``); taking the report
+  copies it (``Copy``), as DynamoDB sets an attribute to another's value.
+"""
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any, Protocol
 
-from .lifecycle import OPEN_STATUSES
+from . import i18n, lifecycle, sla
+from . import reports as rules
+from .errors import AppError, Conflict, Forbidden, InvalidInput, NotFound, Unprocessable
+from .regions import RegionConfig
 
 SHARDS = 4
 DISPATCHED_STATUSES = ("verified", "in_process", "done")
+# Who works on every report of their region (the verification desk and the
+# region's administrators); field staff work on their agency's or kelurahan's.
+DESK_ROLES = ("verifier", "region_admin", "platform_admin")
 
 
 def shard(prefix: str, report_id: str) -> str:
     return f"{prefix}#{zlib.crc32(report_id.encode()) % SHARDS}"
 
 
-@dataclass(frozen=True)
-class Placement:
-    region_id: str
-    report_id: str
-    status: str
-    agency: str | None
-    kelurahan_code: str | None
-    due_at: str | None
-    review_pending: bool
-    now: str
+# --- who acts ------------------------------------------------------------------
 
-    def keys(self) -> dict[str, str | None]:
-        dispatched = self.status in DISPATCHED_STATUSES
-        is_open = self.status in OPEN_STATUSES
-        return {
-            "queue_key": f"{self.region_id}#review" if self.review_pending else f"{self.region_id}#{self.status}",
-            "agency_key": f"{self.region_id}#{self.agency}#{self.status}" if dispatched and self.agency else None,
-            "kelurahan_key": (f"{self.region_id}#{self.kelurahan_code}#{self.status}"
-                              if dispatched and self.kelurahan_code else None),
-            "inbox_at": self.due_at if is_open and self.due_at else self.now,
-            "due_shard": shard("due", self.report_id) if is_open and self.due_at else None,
-            "due_at": self.due_at if is_open else None,
-            # a new stage starts with a fresh clock: no longer escalated
-            "overdue_key": None,
-        }
+class Actor(Protocol):
+    """The signed-in account, as the workflow needs it (``auth.Identity``)."""
+
+    @property
+    def sub(self) -> str: ...
+    @property
+    def username(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def region_id(self) -> str: ...
+    @property
+    def agency(self) -> str | None: ...
+    @property
+    def kelurahan_code(self) -> str | None: ...
+    @property
+    def name(self) -> str | None: ...
+    @property
+    def is_staff(self) -> bool: ...
+    def in_region(self, region_id: str) -> bool: ...
+
+
+def _region_of(actor: Actor) -> str | None:
+    """The region whose reports the actor works on; None: every region
+    (a platform admin)."""
+    return None if actor.role == "platform_admin" else actor.region_id
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The reports of its region an actor may work on."""
+
+    everything: bool = False
+    agency: str | None = None
+    kelurahan_code: str | None = None
+    # an agency that follows a report without working it (the inspectorate
+    # on a citizen audit) may add notes, not move it
+    watching: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not (self.everything or self.agency or self.kelurahan_code)
+
+    def admits(self, report: Any) -> bool:
+        if self.everything:
+            return True
+        if self.kelurahan_code:
+            return bool(report.kelurahan_code == self.kelurahan_code)
+        if not self.agency:
+            return False
+        return report.agency == self.agency or (self.watching and self.agency in (report.watchers or []))
+
+
+def scope_of(actor: Actor, following: bool = False) -> Scope:
+    if actor.role in DESK_ROLES:
+        return Scope(everything=True)
+    if actor.kelurahan_code:
+        return Scope(kelurahan_code=actor.kelurahan_code)
+    if actor.agency:
+        return Scope(agency=actor.agency, watching=following)
+    return Scope()
+
+
+def in_scope(report: Any, actor: Actor, following: bool = False) -> bool:
+    return scope_of(actor, following).admits(report)
+
+
+# --- a change, as data ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class Copy:
+    """The value another attribute of the same report holds (``default`` if
+    it holds none)."""
+
+    source: str
+    default: Any
+
+
+@dataclass(frozen=True)
+class IfAbsent:
+    """``value``, unless the attribute is already set."""
+
+    value: Any
+
+
+@dataclass(frozen=True)
+class Add:
+    amount: int
+
+
+@dataclass(frozen=True)
+class Condition:
+    """What the report must be for the change to apply.  Every field left at
+    its default asks nothing."""
+
+    region_id: str | None = None  # the report's region (None: any region)
+    statuses: tuple[str, ...] = ()  # its current status is one of these (): any
+    review_pending: bool | None = None
+    scope: Scope = field(default_factory=lambda: Scope(everything=True))
+    assignee: str | None = None  # taken by this account
+    evidence: bool = False  # at least one evidence photo accepted
+    routed: bool = False  # an agency proposed (its inbox key is stored)
+    reporter_id: str | None = None  # reported by this account
+    unrated: bool = False  # not yet rated in this cycle: len(ratings) <= reopen_count
+    version: int | None = None  # unchanged since it was read (the sweep's reports)
+
+    @property
+    def satisfiable(self) -> bool:
+        return not self.scope.empty
+
+
+@dataclass(frozen=True)
+class Change:
+    """The attributes to set (``None`` removes one; ``Copy``, ``IfAbsent``,
+    ``Add`` as named), the entries appended to the report's lists, the
+    condition, and the event published once it is applied."""
+
+    fields: dict[str, Any]
+    append: dict[str, list[dict[str, Any]]]
+    condition: Condition
+    event: str | None = None
+
+
+# --- where a report shows up -----------------------------------------------------
+
+def queue_key(region_id: str, queue: str) -> str:
+    return f"{region_id}#{queue}"
+
+
+def agency_key(region_id: str, agency: str) -> str:
+    return f"{region_id}#{agency}"
+
+
+def kelurahan_key(region_id: str, kelurahan_code: str) -> str:
+    return f"{region_id}#{kelurahan_code}"
+
+
+def inbox_at(status: str, at: str) -> str:
+    """The inboxes' range key: by status, then by due (or closing) time."""
+    return f"{status}#{at}"
+
+
+def on_receipt(region_id: str, report_id: str, due_at: str | None) -> dict[str, Any]:
+    """A new report's keys: in the verification queue, its clock running."""
+    return {"queue_key": queue_key(region_id, "waiting"), **_clock(report_id, rules.INITIAL_STATUS, due_at, "")}
+
+
+def on_routing(region_id: str, agency: str | None, kelurahan_code: str | None) -> dict[str, Any]:
+    """The inbox hash keys the proposed routing gives the report; it joins
+    the inboxes (``inbox_at``) only once verified."""
+    return {"agency_key": agency_key(region_id, agency) if agency else None,
+            "kelurahan_key": kelurahan_key(region_id, kelurahan_code) if kelurahan_code else None}
+
+
+def _forwarded_to(region: RegionConfig, agency: str) -> dict[str, object]:
+    agency_id, agency_en = region.agency_names(agency)
+    return {"agency": agency_id, "agency_en": agency_en}
+
+
+def prepared_notes(region: RegionConfig, agency: str | None) -> dict[str, dict[str, str]]:
+    """The notes the routing entry prepares for later entries that cannot
+    know them without reading the report: a verification that keeps the
+    proposed agency forwards the report to it, by name."""
+    if not agency:
+        return {}
+    return {"history_verified": i18n.both("history_verified", **_forwarded_to(region, agency))}
+
+
+def _clock(report_id: str, status: str, due: str | Copy | None, now: str) -> dict[str, Any]:
+    """The SLA clock and the inbox position of a report entering ``status``;
+    a new stage starts with a fresh clock: no longer overdue or escalated."""
+    running = status in lifecycle.OPEN_STATUSES and due is not None
+    if running:
+        position: Any = (Copy("resolve_inbox_at", inbox_at(status, due.default)) if isinstance(due, Copy)
+                         else inbox_at(status, str(due)))
+    else:
+        position = inbox_at(status, now) if status in DISPATCHED_STATUSES else None
+    return {
+        "due_at": due if running else None,
+        "due_stage": sla.STAGE_OF_STATUS.get(status) if running else None,
+        "due_shard": shard("due", report_id) if running else None,
+        "inbox_at": position if status in DISPATCHED_STATUSES else None,
+        "overdue": False,
+        "overdue_key": None,
+    }
 
 
 def overdue_key(region_id: str, status: str, agency: str | None) -> str:
@@ -51,3 +249,195 @@ def overdue_key(region_id: str, status: str, agency: str | None) -> str:
     if status in DISPATCHED_STATUSES and agency:
         return f"{region_id}#{agency}"
     return f"{region_id}#verification"
+
+
+# --- history ---------------------------------------------------------------------
+
+def _entry(status: str | None, now: str, actor: Actor, note_code: str, comment: str | None = None,
+           **params: object) -> dict[str, Any]:
+    """A staff history entry.  ``status`` None: the status the report is in
+    (a note's), which the store reads back from the entry before it."""
+    entry = rules.history_entry(status or "", now, note_code, actor=actor.sub, **params)
+    if status is None:
+        del entry["status"]
+    entry["actor_role"] = actor.role
+    if comment:
+        entry["comment"] = comment
+    return entry
+
+
+# --- plans -----------------------------------------------------------------------
+
+def _iso(moment: datetime | None) -> str | None:
+    return rules.iso_utc(moment) if moment else None
+
+
+def plan_transition(report_id: str, request: lifecycle.TransitionRequest, actor: Actor,
+                    region: RegionConfig | None, now: datetime) -> Change | None:
+    """The change moving a report to ``request.target``, without knowing its
+    current state: the rule for the target and the actor's role fixes the
+    source status (``lifecycle.rule_for``), and what the rule requires is the
+    condition.  None when no report could satisfy it (no rule lets this role
+    reach this status, or field staff with neither agency nor kelurahan):
+    only the report itself can then say which error applies.  ``region`` is
+    the actor's own (the condition pins the report to it)."""
+    rule = lifecycle.rule_for(request.target, actor.role)
+    if rule is None or region is None:
+        return None
+    at = rules.iso_utc(now)
+    target = request.target
+    condition = Condition(
+        region_id=region.region_id,
+        statuses=(rule.source,),
+        review_pending=True if rule.needs_review else None,
+        scope=scope_of(actor),
+        assignee=actor.sub if rule.needs_assignee and actor.role == "officer" else None,
+        evidence=rule.needs_evidence,
+    )
+    if not condition.satisfiable:
+        return None
+    fields: dict[str, Any] = {"status": target, "updated_at": at, "queue_key": None}
+    note_params: dict[str, object] = {}
+    due: str | Copy | None = None
+
+    if rule.action == "verified":
+        fields.update(verified_at=at, routed_at=IfAbsent(at), unrouted_shard=None)
+        if request.agency:
+            if request.agency not in region.agencies:
+                raise InvalidInput("unknown_agency", agency=request.agency)
+            fields.update(agency=request.agency, agency_key=agency_key(region.region_id, request.agency))
+            note_params = _forwarded_to(region, request.agency)
+        else:
+            # the proposed agency: routed, its note prepared by the routing
+            condition = replace(condition, routed=True)
+        if request.kelurahan_code:
+            place = region.kelurahan.get(request.kelurahan_code)
+            if place is None:
+                raise InvalidInput("unknown_kelurahan", kelurahan_code=request.kelurahan_code)
+            fields.update(kelurahan_code=request.kelurahan_code, kelurahan=place[0], kecamatan_code=place[1],
+                          kecamatan=place[2], out_of_area=False,
+                          kelurahan_key=kelurahan_key(region.region_id, request.kelurahan_code))
+        due = _iso(sla.deadline("verified", now, region.sla, region.tz)[1])
+        resolve = _iso(sla.deadline("in_process", now, region.sla, region.tz)[1])
+        fields.update(resolve_due_at=resolve, resolve_inbox_at=inbox_at("in_process", resolve) if resolve else None)
+    elif rule.action == "rejected":
+        fields["rejection_reason"] = request.reason
+        labels = lifecycle.REJECT_REASON_LABELS[request.reason or ""]
+        note_params = {"reason": labels["id"], "reason_en": labels["en"]}
+    elif rule.action == "duplicate":
+        original = request.duplicate_of or ""
+        try:
+            rules.check_report_id(original)
+        except NotFound:
+            raise Unprocessable("duplicate_of_invalid") from None
+        if original == report_id:
+            raise Unprocessable("duplicate_of_invalid")
+        fields["duplicate_of"] = original
+        note_params = {"original": original[:8]}
+    elif rule.action == "taken":
+        fields.update(assignee=actor.sub, assignee_name=actor.name or actor.username)
+        # due 10 working days after verification: fixed then, stored, copied here
+        # (now only for a report verified before the deadline was stored)
+        fallback = _iso(sla.deadline("in_process", now, region.sla, region.tz)[1])
+        due = Copy("resolve_due_at", fallback)
+    elif rule.action == "reopened":
+        fields.update(reopen_count=Add(1), review_pending=False)
+        due = _iso(sla.deadline("in_process", now, region.sla, region.tz)[1])
+    elif rule.action in ("done", "closure_confirmed"):
+        fields["review_pending"] = False
+
+    fields.update(_clock(report_id, target, due, at))
+    entry = _entry(target, at, actor, f"history_{rule.action}", request.note, **note_params)
+    if rule.action == "verified" and not request.agency:
+        del entry["note"]  # the routing entry's prepared note (``prepared_notes``)
+    return Change(fields, {"history": [entry]}, condition, event="status_changed")
+
+
+def plan_note(note: str, actor: Actor, now: datetime) -> Change | None:
+    """A staff note in the history, in whatever status the report is."""
+    condition = Condition(region_id=_region_of(actor), scope=scope_of(actor, following=True))
+    if not condition.satisfiable:
+        return None
+    at = rules.iso_utc(now)
+    return Change({"updated_at": at}, {"history": [_entry(None, at, actor, "history_note", note)]}, condition)
+
+
+def plan_rating(rating: lifecycle.Rating, actor: Actor, now: datetime) -> Change | None:
+    """The reporter's rating of a finished report, once per cycle (a
+    reopened report may be rated again); 1–2 sends it back to the
+    verifier's review queue.  Each cycle but the current one holds exactly
+    one rating (only a low rating lets the verifier reopen), so "not yet
+    rated" is ``len(ratings) <= reopen_count``."""
+    if actor.role != "citizen":
+        return None
+    at = rules.iso_utc(now)
+    condition = Condition(region_id=actor.region_id, statuses=("done",), reporter_id=actor.sub, unrated=True)
+    fields: dict[str, Any] = {"updated_at": at}
+    if rating.low:
+        fields.update(review_pending=True, queue_key=queue_key(actor.region_id, "review"))
+    code = "history_rated_low" if rating.low else "history_rated"
+    entry = rules.history_entry("done", at, code, actor="reporter", stars=rating.stars)
+    record = {"stars": rating.stars, "comment": rating.comment, "at": at}
+    return Change(fields, {"ratings": [record], "history": [entry]}, condition)
+
+
+def plan_overdue(report: Any, region: RegionConfig, now: datetime) -> Change:
+    """The SLA sweep found ``report`` past its deadline: flag it and put it
+    on the escalation list, unless it changed since the sweep read it."""
+    at = rules.iso_utc(now)
+    stage = report.due_stage or sla.STAGE_OF_STATUS.get(report.status, "")
+    entry = rules.history_entry(report.status, at, "history_overdue", actor="system",
+                                due=rules.local_iso(report.due_at, region),
+                                stage=i18n.message(f"sla_stage_{stage}", "id"),
+                                stage_en=i18n.message(f"sla_stage_{stage}", "en"))
+    fields = {"overdue": True, "overdue_count": Add(1), "due_shard": None,
+              "overdue_key": overdue_key(report.region_id, report.status, report.agency)}
+    return Change(fields, {"history": [entry]}, Condition(version=int(report.version)))
+
+
+# --- why a condition failed ------------------------------------------------------
+
+def _hidden(report: Any, actor: Actor) -> bool:
+    """Staff see only their region's reports: another region's is unknown."""
+    return report is None or not actor.is_staff or not actor.in_region(report.region_id)
+
+
+def transition_refusal(report_id: str, report: Any, request: lifecycle.TransitionRequest,
+                       actor: Actor) -> AppError:
+    """Which rule the report (as read after the write failed; None if it
+    does not exist) breaks."""
+    if _hidden(report, actor):
+        return NotFound("report_not_found", report_id=report_id)
+    if not in_scope(report, actor):
+        return Forbidden("not_your_report")
+    allowed = lifecycle.allowed_targets(report.status, actor.role, bool(report.review_pending))
+    if request.target not in allowed:
+        return lifecycle.IllegalTransition(report.status, request.target, allowed)
+    rule = lifecycle.rule_for(request.target, actor.role)
+    if rule is not None and rule.needs_assignee and actor.role == "officer" and report.assignee != actor.sub:
+        return Forbidden("not_assignee")
+    if rule is not None and rule.needs_evidence and not report.evidence_ids:
+        return Conflict("evidence_required")
+    if request.target == "verified" and not request.agency and not report.agency_key:
+        return Conflict("not_routed_yet")
+    return Conflict("concurrent_update")  # it changed between the write and the read
+
+
+def note_refusal(report_id: str, report: Any, actor: Actor) -> AppError:
+    if _hidden(report, actor):
+        return NotFound("report_not_found", report_id=report_id)
+    if not in_scope(report, actor, following=True):
+        return Forbidden("not_your_report")
+    return Conflict("concurrent_update")
+
+
+def rating_refusal(report_id: str, report: Any, actor: Actor) -> AppError:
+    if report is None:
+        return NotFound("report_not_found", report_id=report_id)
+    if actor.role != "citizen" or report.reporter_id != actor.sub or report.region_id != actor.region_id:
+        return Forbidden("not_reporter")
+    if report.status != "done":
+        return Conflict("not_done")
+    if len(report.ratings or []) > int(report.reopen_count or 0):
+        return Conflict("already_rated")
+    return Conflict("concurrent_update")

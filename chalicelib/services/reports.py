@@ -12,11 +12,10 @@ from ..adapters import aws
 from ..auth.identity import Identity
 from ..contract import reports as contract
 from ..contract.common import I18nText, text
-from ..domain import lifecycle, sla
+from ..domain import lifecycle, sla, workflow
 from ..domain import reports as domain
 from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Unprocessable
 from ..domain.regions import RegionConfig
-from ..domain.workflow import Placement
 from ..store import reports as store
 from ..store.models import ReportModel
 from . import regions
@@ -67,8 +66,7 @@ def create_report(region_id: str, body: contract.NewReport, idempotency_key: str
     for name, value in (("phone", actor.phone), ("email", actor.email), ("name", actor.name)):
         if value and name not in contact:
             contact[name] = value
-    placement: dict[str, Any] = Placement(region.region_id, report_id, domain.INITIAL_STATUS, None, None, due_at,
-                                          False, now).keys()
+    placement = workflow.on_receipt(region.region_id, report_id, due_at)
     report = ReportModel(
         id=report_id,
         region_id=region.region_id,
@@ -84,7 +82,6 @@ def create_report(region_id: str, body: contract.NewReport, idempotency_key: str
         project_id=draft.project_id,
         watchers=watching or None,
         audit_key=f"{region.region_id}#{watching[0]}" if watching else None,
-        due_stage="verify",
         **{k: v for k, v in placement.items() if v is not None},
         status=domain.INITIAL_STATUS,
         created_at=now,

@@ -18,6 +18,7 @@ from datetime import timedelta
 from typing import Any
 
 from ..domain import reports as domain
+from ..domain import workflow
 from ..store import reports as store
 from . import notifications, onboarding, regions
 from .reports import enqueue_routing
@@ -56,9 +57,14 @@ def route_report(report_id: str) -> dict[str, Any]:
             "kecamatan": decision.kecamatan,
             "out_of_area": decision.out_of_area,
             "hint_mismatch": decision.hint_mismatch,
+            # the inboxes' stable keys, so that a verification need not read them
+            **workflow.on_routing(report.region_id, decision.agency or None, decision.kelurahan_code),
         }
+        entry = decision.history(report.status, now, region)
+        if prepared := workflow.prepared_notes(region, decision.agency or None):
+            entry["prepared"] = prepared
         try:
-            store.record_routing(report, fields, decision.history(report.status, now, region), now)
+            store.record_routing(report, fields, entry, now)
             outcome = "routed"
             onboarding.meter(report.region_id, {"reports_received": 1}, ("citizens", report.reporter_id or ""))
         except store.ConditionFailed:

@@ -54,6 +54,35 @@ def _index(table: resources.Table, name: str) -> GlobalSecondaryIndex:
     return type(f"{name.title().replace('_', '')}Index", (GlobalSecondaryIndex,), body)()
 
 
+class HistoryAttribute(ListAttribute[Any]):
+    """A report's history, oldest first: ``[{status, at, actor, note_code,
+    note: {id, en}, …}]``.
+
+    Each entry is appended by one conditional write that does not read the
+    report first, so an entry stores only what its writer knew; the rest is
+    implied by the entries before it and filled in here, when read:
+
+    * an entry without ``status`` (a staff note) was written in the status
+      of the entry before it: every status change appends an entry;
+    * an entry without ``note`` takes the note an earlier entry prepared for
+      its ``note_code`` (``prepared``): the routing entry prepares the note of
+      a verification that keeps the proposed agency, which names it.
+    """
+
+    def deserialize(self, values: Any) -> Any:
+        entries = super().deserialize(values)
+        status: Any = None
+        prepared: dict[str, Any] = {}
+        for entry in entries:
+            if isinstance(entry, dict):
+                status = entry.setdefault("status", status)
+                if "note" not in entry:
+                    code = entry.get("note_code", "")
+                    entry["note"] = prepared.get(code) or {"id": code, "en": code}
+                prepared.update(entry.get("prepared") or {})
+        return entries
+
+
 class ReportModel(Model):
     class Meta(_Meta):
         table_name = resources.REPORTS.name
@@ -78,16 +107,20 @@ class ReportModel(Model):
     # who reported it (Cognito sub); never shown to anyone but the reporter
     reporter_id = UnicodeAttribute(null=True)
     version = NumberAttribute(default=1)
-    # index keys (see chalicelib.resources.REPORTS)
-    queue_key = UnicodeAttribute(null=True)
-    agency_key = UnicodeAttribute(null=True)
-    kelurahan_key = UnicodeAttribute(null=True)
-    inbox_at = UnicodeAttribute(null=True)
+    # index keys (see chalicelib.resources.REPORTS and chalicelib.domain.workflow)
+    queue_key = UnicodeAttribute(null=True)  # <region>#waiting | <region>#review
+    agency_key = UnicodeAttribute(null=True)  # <region>#<agency>
+    kelurahan_key = UnicodeAttribute(null=True)  # <region>#<kelurahan code>
+    inbox_at = UnicodeAttribute(null=True)  # <status>#<due or closing time>, once dispatched
     assignee = UnicodeAttribute(null=True)
     assignee_name = UnicodeAttribute(null=True)
     due_shard = UnicodeAttribute(null=True)
     due_at = UnicodeAttribute(null=True)
     due_stage = UnicodeAttribute(null=True)
+    # the resolution deadline, fixed at verification, and the inbox position
+    # it gives the report once taken (taking copies both: no read first)
+    resolve_due_at = UnicodeAttribute(null=True)
+    resolve_inbox_at = UnicodeAttribute(null=True)
     overdue_key = UnicodeAttribute(null=True)
     overdue = BooleanAttribute(default=False)
     overdue_count = NumberAttribute(default=0)
@@ -132,8 +165,7 @@ class ReportModel(Model):
     hint_mismatch = BooleanAttribute(null=True)
     routed_at = UnicodeAttribute(null=True)
     dispatched_at = UnicodeAttribute(null=True)
-    # [{status, at, actor, note_code, note: {id, en}}]
-    history: ListAttribute[Any] = ListAttribute(default=list)
+    history = HistoryAttribute(default=list)
     # accepted photos: [{id, key, thumb_key, content_type, width, height, bytes, at}]
     photos: ListAttribute[Any] = ListAttribute(default=list)
     # uploads the photo worker refused: [{id, reason_code, reason: {id, en}, at}]

@@ -14,6 +14,7 @@ from pynamodb.expressions.condition import size
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
+from ..domain.workflow import SHARDS, Add, Change, Condition, Copy, IfAbsent
 from .models import CounterModel, ReportModel, _Meta
 
 UNROUTED_SHARDS = 4
@@ -61,7 +62,8 @@ def get(report_id: str) -> ReportModel | None:
 def record_routing(report: ReportModel, fields: dict[str, Any], entry: dict[str, Any], at: str) -> None:
     """Store the routing decision once: a second attempt (a redelivered
     message) fails the condition and changes nothing."""
-    actions = [getattr(ReportModel, name).set(value) for name, value in fields.items()]
+    actions = [getattr(ReportModel, name).remove() if value is None else getattr(ReportModel, name).set(value)
+               for name, value in fields.items()]
     actions += [
         ReportModel.routed_at.set(at),
         ReportModel.updated_at.set(at),
@@ -159,21 +161,70 @@ def counter(scope: str, metric: str) -> int:
 
 # --- workflow ----------------------------------------------------------------
 
-def due_shard(report_id: str) -> str:
-    return f"due#{zlib.crc32(report_id.encode()) % UNROUTED_SHARDS}"
-
-
-def update_versioned(report: ReportModel, actions: list[Any]) -> ReportModel:
-    """Apply ``actions`` only if nobody changed the report since it was read
-    (optimistic locking on ``version``); ``ConditionFailed`` otherwise."""
-    actions = actions + [ReportModel.version.set(ReportModel.version + 1)]
+def apply(report_id: str, change: Change) -> ReportModel:
+    """Apply a change the domain planned (``chalicelib.domain.workflow``) as
+    one conditional ``UpdateItem``; returns the report as it now is
+    (``ALL_NEW``).  ``ConditionFailed`` if the report does not exist or does
+    not meet the change's condition: nothing was written."""
+    actions = [_action(name, value) for name, value in change.fields.items()]
+    for name, items in change.append.items():
+        attribute = getattr(ReportModel, name)
+        actions.append(attribute.set(attribute.append(items)))
+    actions.append(ReportModel.version.add(1))
+    report = ReportModel(id=report_id)
     try:
-        report.update(actions=actions, condition=ReportModel.version == report.version)
+        report.update(actions=actions, condition=_condition(change.condition))
     except UpdateError as error:
         if condition_failed(error):
-            raise ConditionFailed(report.id) from error
+            raise ConditionFailed(report_id) from error
         raise
     return report
+
+
+def _action(name: str, value: Any) -> Action:
+    attribute = getattr(ReportModel, name)
+    if value is None:
+        return attribute.remove()
+    if isinstance(value, Copy):  # SET name = if_not_exists(source, default)
+        return attribute.set(getattr(ReportModel, value.source) | value.default)
+    if isinstance(value, IfAbsent):  # SET name = if_not_exists(name, value)
+        return attribute.set(attribute | value.value)
+    if isinstance(value, Add):
+        return attribute.add(value.amount)
+    return attribute.set(value)
+
+
+def _condition(wanted: Condition) -> Any:
+    condition = ReportModel.id.exists()
+    if wanted.region_id is not None:
+        condition &= ReportModel.region_id == wanted.region_id
+    if wanted.statuses:
+        condition &= ReportModel.status.is_in(*wanted.statuses)
+    if wanted.review_pending is not None:
+        condition &= ReportModel.review_pending == wanted.review_pending
+    scope = wanted.scope
+    if not scope.everything:
+        if scope.kelurahan_code:
+            condition &= ReportModel.kelurahan_code == scope.kelurahan_code
+        elif scope.agency and scope.watching:
+            condition &= (ReportModel.agency == scope.agency) | ReportModel.watchers.contains(scope.agency)
+        elif scope.agency:
+            condition &= ReportModel.agency == scope.agency
+        else:
+            raise ValueError("a change no report can meet is not written")
+    if wanted.assignee is not None:
+        condition &= ReportModel.assignee == wanted.assignee
+    if wanted.evidence:
+        condition &= size(ReportModel.evidence_ids) > 0
+    if wanted.routed:
+        condition &= ReportModel.agency_key.exists()
+    if wanted.reporter_id is not None:
+        condition &= ReportModel.reporter_id == wanted.reporter_id
+    if wanted.unrated:
+        condition &= size(ReportModel.ratings) <= ReportModel.reopen_count
+    if wanted.version is not None:
+        condition &= ReportModel.version == wanted.version
+    return condition
 
 
 CURSOR_MAX = 2048  # characters of an encoded cursor
@@ -265,7 +316,8 @@ def _hash_name(index: Any) -> str:
 
 
 def due_before(cutoff: str, limit: int = 500) -> Iterator[ReportModel]:
-    for shard in range(UNROUTED_SHARDS):
+    """Open reports whose deadline is before ``cutoff``, over every shard."""
+    for shard in range(SHARDS):
         yield from ReportModel.due.query(f"due#{shard}", ReportModel.due_at < cutoff, limit=limit)
 
 
