@@ -248,10 +248,15 @@ def main() -> int:
 
         # --- the workflow: calls per transition and per list request ----------
         from chalicelib.services.routing import route_report
+        from chalicelib.store.models import ReportModel
 
         fresh = [create()["id"] for _ in range(args.workflow)]
-        for report_id in fresh:
+        rejected = [create()["id"] for _ in range(args.workflow)]
+        duplicates = [create()["id"] for _ in range(args.workflow)]
+        for report_id in fresh + rejected + duplicates:
             route_report(report_id)
+        for report_id in fresh:  # an accepted evidence photo, as the photo worker records it (setup, not measured)
+            ReportModel(id=report_id).update(actions=[ReportModel.evidence_ids.set([uuid.uuid4().hex])])
         recorder.take()
 
         def call(role: str, method: str, path: str, resource: str, params: dict[str, str], body: Any = None,
@@ -262,17 +267,32 @@ def main() -> int:
             assert response["statusCode"] < 300, response
             return json.loads(response["body"])
 
-        def transition(role: str, target: str):
+        def transition(role: str, target: str, **extra: str):
             def run(report_id: str) -> None:
                 call(role, "POST", f"/v1/reports/{report_id}/transitions", "/v1/reports/{report_id}/transitions",
-                     {"report_id": report_id}, {"to": target})
+                     {"report_id": report_id}, {"to": target, **extra})
             return run
 
+        def rate(stars: int):
+            def run(report_id: str) -> None:
+                call("citizen", "POST", f"/v1/reports/{report_id}/rating", "/v1/reports/{report_id}/rating",
+                     {"report_id": report_id}, {"stars": stars})
+            return run
+
+        # each report of ``fresh`` through its whole lifecycle, two rounds of rating
         steps = [
-            ("verify", transition("verifier", "verified")),
-            ("take", transition("officer", "in_process")),
-            ("note", lambda rid: call("officer", "POST", f"/v1/reports/{rid}/notes", "/v1/reports/{report_id}/notes",
-                                      {"report_id": rid}, {"note": "dicek"})),
+            ("verify", fresh, transition("verifier", "verified")),
+            ("take", fresh, transition("officer", "in_process")),
+            ("note", fresh, lambda rid: call("officer", "POST", f"/v1/reports/{rid}/notes",
+                                             "/v1/reports/{report_id}/notes", {"report_id": rid}, {"note": "dicek"})),
+            ("finish", fresh, transition("officer", "done")),
+            ("rating (low)", fresh, rate(2)),
+            ("reopen", fresh, transition("verifier", "in_process")),
+            ("finish again", fresh, transition("officer", "done")),
+            ("rating (low) again", fresh, rate(1)),
+            ("confirm", fresh, transition("verifier", "done")),
+            ("reject", rejected, transition("verifier", "rejected", reason="spam")),
+            ("mark duplicate", duplicates, transition("verifier", "duplicate", duplicate_of=fresh[0])),
         ]
         lists = [
             ("verification queue", lambda: call("verifier", "GET", "/v1/regions/trenggalek/verification-queue",
@@ -285,16 +305,16 @@ def main() -> int:
             ("my reports", lambda: call("citizen", "GET", "/v1/me/reports", "/v1/me/reports", {})),
         ]
         print(f"\nworkflow ({args.workflow} reports each; median handler time):")
-        for name, step in steps:
+        for name, reports, step in steps:
             operations = Counter()
             times = []
-            for report_id in fresh:
+            for report_id in reports:
                 start = time.perf_counter()
                 step(report_id)
                 times.append(time.perf_counter() - start)
                 operations.update(f"{s}.{o}" for s, o, _ in recorder.take())
-            per = ", ".join(f"{op} x{n / len(fresh):g}" for op, n in sorted(operations.items()))
-            print(f"  {name:<19} {sum(operations.values()) / len(fresh):>4g} AWS calls: {per:<58} "
+            per = ", ".join(f"{op} x{n / len(reports):g}" for op, n in sorted(operations.items()))
+            print(f"  {name:<19} {sum(operations.values()) / len(reports):>4g} AWS calls: {per:<58} "
                   f"{statistics.median(times) * 1000:7.2f} ms")
         for name, request in lists:
             operations = Counter()
