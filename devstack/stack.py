@@ -66,7 +66,9 @@ def aws_environment(endpoint: str) -> dict[str, str]:
 
 
 class MotoServer:
-    """moto's server as a child process on 127.0.0.1."""
+    """moto's server as a child process on 127.0.0.1, with DynamoDB requests
+    handled one at a time as DynamoDB keeps conditional writes atomic (see
+    ``devstack/serial.py``)."""
 
     def __init__(self, port: int = 0) -> None:
         self.port = port or free_port()
@@ -78,8 +80,8 @@ class MotoServer:
 
     def start(self) -> "MotoServer":
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [sys.executable, "-m", "devstack.serial", "-H", "127.0.0.1", "-p", str(self.port)],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         wait_for_port(self.port)
         return self
