@@ -3,10 +3,9 @@ each active account once per month.  Read with one Query per region and
 month, never a Scan."""
 from __future__ import annotations
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 
-from .models import CounterModel, _Meta
+from .models import CounterModel, transaction_connection
 
 
 def scope(region_id: str, month: str) -> str:
@@ -26,7 +25,7 @@ def mark_active(region_id: str, month: str, kind: str, sub: str) -> bool:
 
     key = scope(region_id, month)
     try:
-        with TransactWrite(connection=Connection(region=_Meta.region)) as transaction:
+        with TransactWrite(connection=transaction_connection()) as transaction:
             transaction.save(CounterModel(scope=key, metric=f"seen#{kind}#{sub}", value=1),
                              condition=CounterModel.metric.does_not_exist())
             transaction.update(CounterModel(scope=key, metric=f"count#active_{kind}"),

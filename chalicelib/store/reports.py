@@ -8,14 +8,13 @@ import re
 import zlib
 from typing import Any, Iterator
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, PutError, QueryError, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import size
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from ..domain.workflow import SHARDS, Add, Change, Condition, Copy, IfAbsent
-from .models import CounterModel, ReportModel, _Meta
+from .models import CounterModel, ReportModel, transaction_connection
 
 UNROUTED_SHARDS = 4
 
@@ -86,7 +85,7 @@ def record_dispatch(report_id: str, at: str, counter_scope: str, counter_metric:
     report = ReportModel(id=report_id)
     counter = CounterModel(scope=counter_scope, metric=counter_metric)
     try:
-        with TransactWrite(connection=Connection(region=_Meta.region)) as transaction:
+        with TransactWrite(connection=transaction_connection()) as transaction:
             transaction.update(
                 report,
                 actions=[ReportModel.dispatched_at.set(at)],
