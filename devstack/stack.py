@@ -126,7 +126,7 @@ class SqsPoller:
         try:
             result = self.handler(event, lambda_events.LambdaContext(self.name))
             failed_ids = {f["itemIdentifier"] for f in (result or {}).get("batchItemFailures", [])}
-        except Exception as error:  # noqa: BLE001 - Lambda would fail the whole batch
+        except Exception as error:
             log.exception("%s: the whole batch failed", self.name)
             self.errors.append(repr(error))
             failed_ids = {m["MessageId"] for m in received}
@@ -147,7 +147,7 @@ class SqsPoller:
         while not stop.is_set():
             try:
                 self.poll_once()
-            except Exception:  # noqa: BLE001 - keep polling; the local server may be restarting
+            except Exception:
                 log.exception("%s: polling failed", self.name)
                 stop.wait(1)
 
@@ -169,7 +169,7 @@ class Schedule:
             try:
                 result = self.run_once()
                 log.info("%s: %s", self.name, result)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 log.exception("%s failed", self.name)
 
 
@@ -271,9 +271,13 @@ class LocalStack:
 
     def _start_api(self) -> None:
         from chalice.cli.factory import CLIFactory
+        from chalice.local import ThreadedHTTPServer
 
         from .gateway import serve_unknown_routes
 
+        # Python's default listen backlog of 5 resets connections when a phone
+        # app, a load test or the concurrency tests open more at once.
+        ThreadedHTTPServer.request_queue_size = 128
         factory = CLIFactory(str(ROOT))
         config = factory.create_config_obj(chalice_stage_name="local")
         self._server = factory.create_local_server(self.app, config, "127.0.0.1", self.api_port)
