@@ -126,7 +126,7 @@ class SqsPoller:
         try:
             result = self.handler(event, lambda_events.LambdaContext(self.name))
             failed_ids = {f["itemIdentifier"] for f in (result or {}).get("batchItemFailures", [])}
-        except Exception as error:
+        except Exception as error:  # Lambda would fail the whole batch
             log.exception("%s: the whole batch failed", self.name)
             self.errors.append(repr(error))
             failed_ids = {m["MessageId"] for m in received}
@@ -147,7 +147,7 @@ class SqsPoller:
         while not stop.is_set():
             try:
                 self.poll_once()
-            except Exception:
+            except Exception:  # keep polling; the local server may be restarting
                 log.exception("%s: polling failed", self.name)
                 stop.wait(1)
 
