@@ -152,17 +152,17 @@ def sns_texts():
 
 
 def test_pilot_reminders_expiry_and_conversion(api, monkeypatch):
-    from chalicelib.services import onboarding, regions
+    from chalicelib.services import pilots, regions
 
     ends = datetime.fromisoformat(api.get("/v1/regions/trenggalek", as_="region_admin").json_body["trial_ends_at"])
     for days_before, expected in ((40, 0), (29, 1), (29, 0), (6, 1), (0.5, 1), (0.4, 0)):
-        result = onboarding.sweep_pilots(ends - timedelta(days=days_before))
+        result = pilots.sweep_pilots(ends - timedelta(days=days_before))
         assert result == {"expired": 0, "reminders": expected}, days_before
     reminders = [t for t in sns_texts() if "uji coba" in t]
     assert [r.split("dalam ")[1].split(" hari")[0] for r in reminders] == ["29", "6", "1"]
 
     report_id = api.post("/v1/regions/trenggalek/reports", new_report()).json_body["id"]
-    assert onboarding.sweep_pilots(ends + timedelta(seconds=1)) == {"expired": 1, "reminders": 0}
+    assert pilots.sweep_pilots(ends + timedelta(seconds=1)) == {"expired": 1, "reminders": 0}
     regions.clear_caches()
     assert api.get("/v1/regions/trenggalek").json_body["status"] == "expired"
     refused = api.post("/v1/regions/trenggalek/reports", new_report(), headers={"Accept-Language": "en"})

@@ -3,7 +3,8 @@ and the onboarding, pilot and usage endpoints for administrators."""
 from chalice import Blueprint, Response
 
 from ..contract import regions as contract
-from ..services import onboarding, regions
+from ..services import onboarding, pilots, regions
+from ..services import usage as metering
 from .endpoint import JSON, Reply, route
 
 bp = Blueprint(__name__)
@@ -83,10 +84,10 @@ def replace_boundaries(region_id, actor, body):
        query=contract.UsageQuery, returns=contract.Usage, alt_media={CSV: str}, auth="required", roles=ADMINS,
        errors={404: "Unknown region"})
 def usage(region_id, actor, query):
-    view = onboarding.usage(region_id, query.month, actor)
+    view = metering.usage(region_id, query.month, actor)
     accept = bp.current_request.headers.get("accept") or ""
     if query.format == "csv" or (query.format is None and CSV in accept):
-        return Response(body=onboarding.usage_csv(view), status_code=200, headers={
+        return Response(body=metering.usage_csv(view), status_code=200, headers={
             "Content-Type": f"{CSV}; charset=utf-8", "Cache-Control": "no-store",
             "Content-Disposition": f'attachment; filename="usage-{view.region_id}-{view.month}.csv"'})
     return view
@@ -98,4 +99,4 @@ def usage(region_id, actor, query):
        errors={400: "Invalid input (extend_trial needs `months`)", 404: "Unknown region",
                409: "Not allowed in this status, or changed concurrently"})
 def lifecycle(region_id, actor, body):
-    return onboarding.change_lifecycle(region_id, body, actor)
+    return pilots.change_lifecycle(region_id, body, actor)

@@ -1,13 +1,12 @@
-"""Regions as a business: onboarding a regency from its Kemendagri code, its
-editable tables, its boundaries, its six-month pilot and its usage.
+"""Region administration: onboarding a regency from its Kemendagri code,
+its settings, its category table, its boundaries, and how a region is
+shown.  Its six-month pilot is ``services.pilots``, its usage
+``services.usage``.
 
 The HTTP API (``chalicelib.api.regions``) and the operator's CLI
 (``python -m tools.onboard``) both call these functions."""
 from __future__ import annotations
 
-import csv
-import io
-import logging
 import re
 from datetime import datetime
 from typing import Any, cast
@@ -19,16 +18,13 @@ from ..adapters import notify
 from ..auth.identity import Identity
 from ..contract import regions as contract
 from ..contract.common import I18nText
-from ..domain import areas, boundaries, i18n, pilot
+from ..domain import areas, boundaries, pilot
 from ..domain import reports as rules
-from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Unprocessable
+from ..domain.errors import Conflict, InvalidInput, Unprocessable
 from ..domain.regions import DEFAULT_AGENCIES, TIME_ZONES, RegionConfig, default_categories
 from ..domain.sla import DEFAULT_DAYS
-from ..store import counters
 from ..store import regions as region_store
-from . import regions
-
-log = logging.getLogger(__name__)
+from . import guards, regions
 
 
 def new_region_record(region_id: str, regency: areas.Regency, time_zone: str, now: datetime,
@@ -56,18 +52,8 @@ def new_region_record(region_id: str, regency: areas.Regency, time_zone: str, no
     }
 
 
-def _require_platform(actor: Identity) -> None:
-    if actor.role != "platform_admin":
-        raise Forbidden("forbidden")
-
-
-def _require_region_admin(actor: Identity, region_id: str) -> None:
-    if actor.role not in ("region_admin", "platform_admin") or not actor.in_region(region_id):
-        raise Forbidden("forbidden")
-
-
 def create_region(body: contract.NewRegion, actor: Identity) -> contract.Region:
-    _require_platform(actor)
+    guards.require_platform_admin(actor)
     if not regions.REGION_ID.match(body.region_id):
         raise InvalidInput("invalid_region_id")
     regency = areas.regency(body.kemendagri_code)
@@ -144,7 +130,7 @@ def boundaries_view(region: RegionConfig) -> contract.Boundaries:
 def replace_boundaries(region_id: str, collection: contract.BoundaryUpload,
                        actor: Identity) -> contract.BoundariesReplaced:
     region = regions.get_region(region_id, fresh=True)
-    _require_region_admin(actor, region.region_id)
+    guards.require_region_admin(actor, region.region_id)
     checked = boundaries.check(collection, region)
     if checked.problems:
         error = Unprocessable("boundaries_rejected", count=len(checked.problems))
@@ -162,7 +148,7 @@ def update_categories(region_id: str, body: contract.CategoriesRequest,
     """Replace the category table.  A category is retired (``active``:
     false), never deleted, so old reports keep their labels and routing."""
     region = regions.get_region(region_id, fresh=True)
-    _require_region_admin(actor, region.region_id)
+    guards.require_region_admin(actor, region.region_id)
     if not body.categories:
         raise InvalidInput("too_few", field="categories", min=1)
     seen: set[str] = set()
@@ -194,7 +180,7 @@ def update_settings(region_id: str, body: contract.RegionSettings, actor: Identi
     category cannot be removed; renaming keeps its code, so reports keep
     pointing at it."""
     region = regions.get_region(region_id, fresh=True)
-    _require_region_admin(actor, region.region_id)
+    guards.require_region_admin(actor, region.region_id)
     changes: dict[str, Any] = {}
     if body.sla is not UNSET:
         changes["sla"] = _sla(body.sla)
@@ -226,115 +212,3 @@ def update_settings(region_id: str, body: contract.RegionSettings, actor: Identi
                                "note": ", ".join(sorted(changes))})
     regions.clear_caches()
     return region_view(regions.get_region(region.region_id, fresh=True), actor)
-
-
-# --- the pilot ----------------------------------------------------------------
-
-def change_lifecycle(region_id: str, body: contract.LifecycleRequest, actor: Identity) -> contract.Region:
-    _require_platform(actor)
-    record = region_store.get(region_id) if regions.REGION_ID.match(region_id) else None
-    if record is None:
-        raise NotFound("region_not_found", region_id=region_id[:64])
-    updated = _apply(record, body.action, body.months, actor.sub, body.note)
-    return region_view(RegionConfig.from_record(updated), actor)
-
-
-def _apply(record: dict[str, Any], action: str, months: int | None, actor_sub: str,
-           note: str | None) -> dict[str, Any]:
-    """Plan the change (which validates it), then write it once, on the
-    condition that the status is still the one planned from; the updated
-    record."""
-    region = RegionConfig.from_record(record)
-    now = rules.now_utc()
-    ends = rules.parse_iso(record["trial_ends_at"]) if record.get("trial_ends_at") else None
-    change = pilot.plan(action, record["status"], ends, now, region.tz, months)
-    stamp = rules.iso_utc(now)
-    fields: dict[str, Any] = {"status": change.status, "updated_at": stamp,
-                              "trial_ends_at": rules.iso_utc(change.trial_ends_at) if change.trial_ends_at else None}
-    if change.status == "active":
-        fields["activated_at"] = stamp
-    audit = {"action": action, "actor": actor_sub, "at": stamp, "from": record["status"], "to": change.status,
-             "note": note, "trial_ends_at": fields["trial_ends_at"]}
-    try:
-        updated = region_store.update(region.region_id, fields, {"status": record["status"]}, audit=audit)
-    except region_store.Changed:
-        raise Conflict("concurrent_update") from None
-    regions.clear_caches()
-    return updated
-
-
-REMINDER_WINDOW_DAYS = max(pilot.REMINDER_DAYS) + 1
-
-
-def sweep_pilots(now: datetime | None = None) -> dict[str, int]:
-    """Expire trials that have ended; send the 30/7/1-day reminders once."""
-    from datetime import timedelta
-
-    moment = now or rules.now_utc()
-    horizon = rules.iso_utc(moment + timedelta(days=REMINDER_WINDOW_DAYS))
-    expired = reminded = 0
-    for record in region_store.trials_ending_before(horizon):
-        ends = rules.parse_iso(record["trial_ends_at"])
-        if ends <= moment:
-            try:
-                _apply(record, "expire", None, "system", "trial ended without conversion")
-                expired += 1
-            except (Conflict, InvalidInput):
-                continue
-            continue
-        days = pilot.due_reminder(ends, moment, list(record.get("reminders_sent") or []))
-        if days is None:
-            continue
-        marker = f"{ends.isoformat()}#{days}"
-        try:
-            region_store.update(record["region_id"], {}, {"trial_ends_at": record["trial_ends_at"]},
-                                append={"reminders_sent": marker})
-        except region_store.Changed:
-            continue
-        region = RegionConfig.from_record(record)
-        text = i18n.message("pilot_reminder", "id", name=region.name, days=pilot.days_left(ends, moment),
-                            date=ends.astimezone(region.tz).date().isoformat())
-        arn = record.get("notify_topic_arn") or notify.ensure_topic(region.region_id)
-        notify.publish(arn, text, {"recipient": "region_admin", "region_id": region.region_id, "kind": "pilot"})
-        reminded += 1
-    return {"expired": expired, "reminders": reminded}
-
-
-# --- usage --------------------------------------------------------------------
-
-def usage(region_id: str, month: str | None, actor: Identity) -> contract.Usage:
-    """``month`` is YYYY-MM (the contract's pattern); default: the current
-    month in the region's time zone."""
-    region = regions.get_region(region_id)
-    _require_region_admin(actor, region.region_id)
-    month = month or rules.now_utc().astimezone(region.tz).strftime("%Y-%m")
-    values = counters.usage(region.region_id, month)
-    metrics = {name: int(values.get(name, 0)) for name in USAGE_METRICS}
-    per_agency = {k.split("#")[1]: int(v) for k, v in values.items() if k.startswith("agency#")}
-    return contract.Usage(region_id=region.region_id, month=month, status=cast(Any, region.status),
-                          **metrics, reports_by_agency=per_agency)
-
-
-USAGE_METRICS = ("reports_received", "photos_stored", "photo_bytes", "active_citizens", "active_staff",
-                 "notifications_sent", "sms_sent")
-
-
-def usage_csv(view: contract.Usage) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["region_id", "month", "status", *USAGE_METRICS])
-    writer.writerow([view.region_id, view.month, view.status, *(getattr(view, m) for m in USAGE_METRICS)])
-    return out.getvalue()
-
-
-def meter(region_id: str, amounts: dict[str, int], active: tuple[str, str] | None = None) -> None:
-    """Count usage for the region's current month (workers call this, off the
-    request path).  Failures are logged: metering never fails the work."""
-    try:
-        region = regions.get_region(region_id)
-        month = rules.now_utc().astimezone(region.tz).strftime("%Y-%m")
-        counters.add(region_id, month, amounts)
-        if active is not None and active[1]:
-            counters.mark_active(region_id, month, active[0], active[1])
-    except Exception:  # noqa: BLE001
-        log.exception("usage metering failed for %s %s", region_id, amounts)

@@ -151,7 +151,7 @@ def process_upload(bucket: str, key: str) -> str:
         "kind": "evidence" if evidence else "report",
     }
     if store.add_photo_outcome(upload.report_id, upload.photo_id, accepted, None, now, evidence=evidence):
-        from .onboarding import meter
+        from .usage import meter
 
         meter(report.region_id, {"photos_stored": 1, "photo_bytes": len(image) + len(thumbnail)})
     s3.delete_object(Bucket=bucket, Key=key)

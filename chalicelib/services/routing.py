@@ -20,7 +20,7 @@ from typing import Any
 from ..domain import reports as domain
 from ..domain import workflow
 from ..store import reports as store
-from . import notifications, onboarding, regions
+from . import notifications, regions, usage
 from .reports import enqueue_routing
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ def route_report(report_id: str) -> dict[str, Any]:
         try:
             store.record_routing(report, fields, entry, now)
             outcome = "routed"
-            onboarding.meter(report.region_id, {"reports_received": 1}, ("citizens", report.reporter_id or ""))
+            usage.meter(report.region_id, {"reports_received": 1}, ("citizens", report.reporter_id or ""))
         except store.ConditionFailed:
             # Another delivery of the same message won the race.
             report = store.get(report_id)
@@ -99,8 +99,8 @@ def handle_event(message: dict[str, Any]) -> dict[str, Any]:
         sent = notifications.notify_reporter(report)
         done["notified"] = sent
         store.mark_notified(report.id, marker)
-        onboarding.meter(report.region_id, {"notifications_sent": min(sent, 1), "sms_sent": max(sent - 1, 0)},
-                         ("staff", message.get("actor", "")))
+        usage.meter(report.region_id, {"notifications_sent": min(sent, 1), "sms_sent": max(sent - 1, 0)},
+                    ("staff", message.get("actor", "")))
     return done
 
 

@@ -1,11 +1,11 @@
 """Scheduled pilot sweep: trial reminders and expiry."""
 from chalice import Blueprint, Rate
 
-from ..services import onboarding
+from ..services import pilots
 
 bp = Blueprint(__name__)
 
 
 @bp.schedule(Rate(1, unit=Rate.HOURS))
 def sweep_pilots(event):
-    return onboarding.sweep_pilots()
+    return pilots.sweep_pilots()
