@@ -106,11 +106,11 @@ def seed_demo_project(region_id: str = demo_region.REGION_ID) -> str | None:
     from chalicelib.api.body import convert
     from chalicelib.auth.identity import Identity
     from chalicelib.contract.projects import NewProject
-    from chalicelib.services import projects
+    from chalicelib.services.projects import commands
     from chalicelib.store import projects as project_store
 
     if next(iter(project_store.of_region(region_id)), None) is not None:
         return None
     admin = Identity(sub="seed", username="seed", role="region_admin", region_id=region_id, name="seed")
-    project, _ = projects.register(region_id, convert(demo_project_body(), NewProject), admin)
+    project, _ = commands.register(region_id, convert(demo_project_body(), NewProject), admin)
     return project.id

@@ -366,7 +366,7 @@ def test_who_may_register_and_correct(api, pipeline):
 def test_concurrent_disbursements_cannot_overshoot_the_contract(api, monkeypatch):
     from chalicelib.auth.identity import Identity
     from chalicelib.domain.errors import AppError
-    from chalicelib.services import projects
+    from chalicelib.services.projects import commands
     from chalicelib.store import projects as store
 
     pid = register(api, value=1_000_000)["id"]
@@ -387,19 +387,19 @@ def test_concurrent_disbursements_cannot_overshoot_the_contract(api, monkeypatch
 
     # DynamoDB serialises writes to one item; moto's in-memory backend does
     # not, so the writes (not the reads) are serialised here as AWS would.
-    real_change, one_writer = store.change, threading.Lock()
+    real_apply, one_writer = store.apply, threading.Lock()
 
-    def change(*args, **kwargs):
+    def apply(*args, **kwargs):
         with one_writer:
-            return real_change(*args, **kwargs)
+            return real_apply(*args, **kwargs)
 
     monkeypatch.setattr(store, "get", get)
-    monkeypatch.setattr(store, "change", change)
+    monkeypatch.setattr(store, "apply", apply)
     outcomes = {}
 
     def pay(reference):
         try:
-            projects.record_disbursement(
+            commands.record_disbursement(
                 pid, contract.DisbursementRequest(amount=600_000, date=day(0), reference=reference), finance)
             outcomes[reference] = 201
         except AppError as error:
@@ -497,15 +497,15 @@ def test_contract_documents_must_be_pdf(api, pipeline):
 
 def test_daily_sweep_updates_time_dependent_flags_in_the_totals(api, monkeypatch):
     from chalicelib.domain import reports as report_rules
-    from chalicelib.services import projects
+    from chalicelib.services.projects import flag_sweep
 
     register(api, start_date=day(-10), end_date=day(300))
     assert budget(api)["totals"]["projects_flagged"] == 0
     later = datetime.now(timezone.utc) + timedelta(days=40)
     monkeypatch.setattr(report_rules, "now_utc", lambda: later)
-    assert projects.refresh_all_flags() == 1
+    assert flag_sweep.refresh_all_flags() == 1
     assert budget(api)["totals"]["projects_flagged"] == 1
-    assert projects.refresh_all_flags() == 0  # nothing changed since: nothing written
+    assert flag_sweep.refresh_all_flags() == 0  # nothing changed since: nothing written
 
 
 def test_region_sets_its_red_flag_rules_and_ocds_prefix(api):
@@ -607,15 +607,15 @@ def test_a_transaction_conflict_is_retried_not_a_500(api, monkeypatch):
     from chalicelib.store import projects as store
 
     pid = register(api)["id"]
-    real_change, conflicts = store.change, []
+    real_apply, conflicts = store.apply, []
 
-    def change(*args, **kwargs):
+    def apply(*args, **kwargs):
         if not conflicts:  # another transaction held the region's totals
             conflicts.append(1)
             raise store.Busy(pid)
-        return real_change(*args, **kwargs)
+        return real_apply(*args, **kwargs)
 
-    monkeypatch.setattr(store, "change", change)
+    monkeypatch.setattr(store, "apply", apply)
     paid = api.post(f"/v1/projects/{pid}/disbursements", {"amount": 5, "date": day(0), "reference": "R"},
                     as_="finance")
     assert paid.status_code == 201 and conflicts == [1]

@@ -4,7 +4,9 @@ from chalice import Blueprint, Response
 
 from ..contract import projects as contract
 from ..contract.common import Page
-from ..services import ocds_export, project_files, projects
+from ..services import project_files
+from ..services.projects import commands, files, ocds, queries, views
+from ..services.projects.clock import today
 from ..services.reports import view_url
 from .endpoint import IDEMPOTENCY_KEY, Reply, route
 
@@ -14,7 +16,7 @@ _RETRY = "A retry with the same key (from the same account) is answered with the
 
 
 def _page(project, region):
-    return projects.project_view(project, region, view_url, projects.audit_reports(project))
+    return views.project_view(project, region, today(region), view_url, queries.audit_reports(project))
 
 
 @route(bp, "/v1/regions/{region_id}/projects", "POST",
@@ -26,7 +28,7 @@ def _page(project, region):
        errors={403: "Another agency's project, or the region's pilot has ended", 404: "Unknown region",
                409: "Busy; retry", 422: "Idempotency key reused for a different project"})
 def register_project(region_id, actor, body, idempotency_key):
-    project, region = projects.register(region_id, body, actor, idempotency_key)
+    project, region = commands.register(region_id, body, actor, idempotency_key)
     return Reply(_page(project, region), headers={"Location": f"/v1/projects/{project.id}"})
 
 
@@ -36,17 +38,17 @@ def register_project(region_id, actor, body, idempotency_key):
        description="Filters `status` and `red_flag` are evaluated as of today, after the Query: a page may hold "
                    "fewer than `limit` items; follow `next_cursor` until it is null.",
        query=contract.ProjectsQuery, returns=Page[contract.ProjectSummary],
-       alt_media={projects.GEOJSON: contract.ProjectFeatureCollection},
+       alt_media={views.GEOJSON: contract.ProjectFeatureCollection},
        errors={404: "Unknown region"})
 def list_projects(region_id, query):
-    wanted = projects.list_format(query, bp.current_request.headers.get("accept"))
-    items, cursor, region = projects.list_projects(region_id, query)
-    on = projects.today(region)
+    wanted = views.list_format(query, bp.current_request.headers.get("accept"))
+    items, cursor, region = queries.list_projects(region_id, query)
+    on = today(region)
     if wanted == "geojson":
         collection = contract.ProjectFeatureCollection(
-            features=[projects.feature(p, region, on) for p in items], next_cursor=cursor)
-        return Reply(collection, media=projects.GEOJSON)
-    return Page([projects.summary(p, region, on) for p in items], cursor)
+            features=[views.feature(p, region, on) for p in items], next_cursor=cursor)
+        return Reply(collection, media=views.GEOJSON)
+    return Page([views.summary(p, region, on) for p in items], cursor)
 
 
 @route(bp, "/v1/projects/{project_id}",
@@ -54,8 +56,8 @@ def list_projects(region_id, query):
                "rules, history, photos, documents and citizen audits",
        returns=contract.Project, errors={404: "Unknown project"})
 def get_project(project_id):
-    project = projects.load(project_id)
-    return _page(project, projects.region_of(project))
+    project = queries.load(project_id)
+    return _page(project, queries.region_of(project))
 
 
 @route(bp, "/v1/projects/{project_id}/files/{file_id}",
@@ -64,7 +66,7 @@ def get_project(project_id):
        status=302, returns=None, reply_headers={"Location": "A presigned GET of the file, valid for 15 minutes"},
        errors={404: "Unknown project or file"})
 def get_project_file(project_id, file_id):
-    location = view_url(projects.file_key(project_id, file_id))
+    location = view_url(files.file_key(project_id, file_id))
     return Response(body="", status_code=302, headers={"Location": location, "Cache-Control": "no-store"})
 
 
@@ -76,7 +78,7 @@ def get_project_file(project_id, file_id):
        errors={403: "Not the project's contractor", 404: "Unknown project",
                409: "A photo not processed yet or already used, or the project is busy; retry"})
 def report_progress(project_id, actor, body, idempotency_key):
-    project, region = projects.report_progress(project_id, body, actor, idempotency_key)
+    project, region = commands.report_progress(project_id, body, actor, idempotency_key)
     return _page(project, region)
 
 
@@ -86,7 +88,7 @@ def report_progress(project_id, actor, body, idempotency_key):
        roles=("finance",), headers=(IDEMPOTENCY_KEY,),
        errors={404: "Unknown project", 409: "Reference already recorded, or the project is busy; retry"})
 def record_disbursement(project_id, actor, body, idempotency_key):
-    project, region = projects.record_disbursement(project_id, body, actor, idempotency_key)
+    project, region = commands.record_disbursement(project_id, body, actor, idempotency_key)
     return _page(project, region)
 
 
@@ -115,7 +117,7 @@ def request_project_document_upload(project_id, actor, body):
        summary="Budget totals (public) for the region, per agency and per kecamatan, from pre-computed items",
        query=contract.YearQuery, returns=contract.Budget, errors={404: "Unknown region"})
 def get_budget(region_id, query):
-    return projects.budget(region_id, query)
+    return queries.budget(region_id, query)
 
 
 @route(bp, "/v1/regions/{region_id}/ocds",
@@ -131,7 +133,7 @@ def get_ocds(region_id, query):
     def stable(project_id, file_id):
         return f"{base}/v1/projects/{project_id}/files/{file_id}"
 
-    return ocds_export.package(region_id, query, f"{base}/v1/regions/{region_id}/ocds", stable)
+    return ocds.package(region_id, query, f"{base}/v1/regions/{region_id}/ocds", stable)
 
 
 def _base_url(request):

@@ -8,23 +8,32 @@ Red flags are computed here from a project's figures and today's date, each
 with the rule a reader can check; budget totals are maintained by adding the
 deltas ``totals_delta`` computes to pre-computed items, never by summing
 projects on a read.
+
+Every change of a project is decided here (``plan_registration``,
+``plan_progress``, ``plan_disbursement``, ``plan_audit``, ``plan_flags``)
+from the project as read, the request, the actor, the region's rules and
+today, and returned as data (``Registration``, ``Change``); the store
+applies it as one transaction (``chalicelib.store.projects``).
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import math
 import re
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import msgspec
 
-from .errors import InvalidInput
+from .errors import Conflict, Forbidden, InvalidInput
 
 if TYPE_CHECKING:
     from ..contract import projects as contract
+    from .regions import RegionConfig
 
 FULL = 10_000  # 100 % in basis points
 
@@ -400,3 +409,338 @@ def total_view(item: dict[str, int]) -> dict[str, Any]:
         "physical_progress": round(progress_value / value / 100, 2) if value else 0.0,
         "projects_flagged": int(item.get("flagged", 0)),
     }
+
+
+# --- who acts, on what ----------------------------------------------------------
+
+ADMIN_ROLES = ("region_admin", "platform_admin")
+MANAGER_ROLES = (*ADMIN_ROLES, "officer", "agency_head")
+AUDIT_OPEN = ("verified", "in_process")
+INSPECTORATE = "inspektorat"
+
+
+class Actor(Protocol):
+    """The signed-in account, as these rules need it (``auth.Identity``)."""
+
+    @property
+    def sub(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def agency(self) -> str | None: ...
+    @property
+    def contractor(self) -> str | None: ...
+    def in_region(self, region_id: str) -> bool: ...
+
+
+class Record(Protocol):
+    """A project as read (``store.models.ProjectModel``): what the decisions
+    and the figures look at."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def region_id(self) -> str: ...
+    @property
+    def agency(self) -> str: ...
+    @property
+    def fiscal_year(self) -> float: ...
+    @property
+    def kecamatan_code(self) -> str | None: ...
+    @property
+    def contractor_npwp(self) -> str: ...
+    @property
+    def value(self) -> float: ...
+    @property
+    def disbursed(self) -> float: ...
+    @property
+    def progress_bp(self) -> float: ...
+    @property
+    def start_date(self) -> str: ...
+    @property
+    def end_date(self) -> str: ...
+    @property
+    def last_report_on(self) -> str | None: ...
+    @property
+    def audits_open(self) -> float: ...
+    @property
+    def flags(self) -> list[Any]: ...
+    @property
+    def progress(self) -> list[Any]: ...
+    @property
+    def disbursements(self) -> list[Any]: ...
+    @property
+    def photos(self) -> list[Any]: ...
+    @property
+    def version(self) -> float: ...
+
+
+def may_manage(actor: Actor, region_id: str, agency: str) -> bool:
+    """A region admin, or the staff of the project's own agency."""
+    if not actor.in_region(region_id):
+        return False
+    if actor.role in ADMIN_ROLES:
+        return True
+    return actor.role in ("officer", "agency_head") and actor.agency == agency
+
+
+def is_contractor(actor: Actor, project: Record) -> bool:
+    """The account of the contractor that won the project."""
+    return (actor.role == "contractor" and actor.in_region(project.region_id)
+            and actor.contractor == project.contractor_npwp)
+
+
+def derived_id(scope: str, idempotency_key: str | None) -> str:
+    """A new id: random, or derived from the request's ``Idempotency-Key``
+    within ``scope`` (which names the account), so that a retry lands on the
+    same id and is recognised instead of applied twice."""
+    if idempotency_key is None:
+        return uuid.uuid4().hex
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"aduan:{scope}:{idempotency_key}").hex
+
+
+def project_id_for(region_id: str, actor: Actor, idempotency_key: str | None) -> str:
+    return derived_id(f"project:{region_id}:{actor.sub}", idempotency_key)
+
+
+def entry_id_for(project_id: str, actor: Actor, idempotency_key: str | None) -> str:
+    """A progress report's or a disbursement's id."""
+    return derived_id(f"project-entry:{project_id}:{actor.sub}", idempotency_key)
+
+
+# --- a project's figures, as of a day ---------------------------------------------
+
+def figures_of(project: Record, today: date) -> Figures:
+    return Figures(
+        value=int(project.value), disbursed=int(project.disbursed or 0), progress_bp=int(project.progress_bp or 0),
+        start=date.fromisoformat(project.start_date), end=date.fromisoformat(project.end_date),
+        last_report_on=date.fromisoformat(project.last_report_on) if project.last_report_on else None,
+        audits_open=int(project.audits_open or 0), today=today)
+
+
+def listed(figures: Figures, rules: Rules, status: str | None, red_flag: str | None) -> bool:
+    """Whether a project passes the list's ``status`` and ``red_flag``
+    filters (``any``, ``none`` or a flag code), as of ``figures.today``."""
+    if status and figures.status != status:
+        return False
+    if not red_flag:
+        return True
+    codes = {f.code for f in red_flags(figures, rules)}
+    if red_flag == "any":
+        return bool(codes)
+    if red_flag == "none":
+        return not codes
+    return red_flag not in FLAG_CODES or red_flag in codes
+
+
+def _state(figures: Figures, flagged: bool) -> dict[str, int]:
+    """What a project contributes to its budget totals."""
+    return {"value": figures.value, "disbursed": figures.disbursed, "progress_bp": figures.progress_bp,
+            "flagged": int(flagged)}
+
+
+def history(action: str, actor: Actor | None, at: str, **detail: Any) -> dict[str, Any]:
+    """An entry of a project's public history."""
+    return {"action": action, "actor": actor.sub if actor else "system",
+            "actor_role": actor.role if actor else "system", "at": at, "detail": detail}
+
+
+# --- a change, as data ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Registration:
+    """A new project: its fields as stored (the store adds its index keys),
+    the totals it counts in and what it adds to each."""
+
+    project_id: str
+    fields: dict[str, Any]
+    scopes: tuple[str, ...]
+    totals: dict[str, int]
+
+
+@dataclass(frozen=True)
+class AuditMark:
+    """The citizen report whose audit state a change counts: its marker goes
+    from ``counted`` to ``to`` (None: absent) in the same transaction, on
+    the condition that it is still ``counted``."""
+
+    report_id: str
+    counted: str | None
+    to: str | None
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change of a project as read at ``version``: the attributes it
+    sets, the numbers it adds to, the entries it appends to its lists; the
+    write's condition (still at ``version``; for a disbursement, ``disbursed``
+    still at most ``disbursed_at_most``, so the sum never overshoots the
+    contract); the deltas added to each of the budget totals in ``scopes``;
+    and the audit marker of a citizen report moved with it."""
+
+    version: int
+    fields: dict[str, Any]
+    add: dict[str, int] = field(default_factory=dict)
+    append: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    disbursed_at_most: int | None = None
+    scopes: tuple[str, ...] = ()
+    totals: dict[str, int] = field(default_factory=dict)
+    audit: AuditMark | None = None
+
+
+def _change(project: Record, rules: Rules, today: date, at: str, moved: dict[str, Any], *,
+            fields: dict[str, Any] | None = None, add: dict[str, int] | None = None,
+            append: dict[str, list[dict[str, Any]]] | None = None, disbursed_at_most: int | None = None,
+            audit: AuditMark | None = None) -> Change:
+    """The change, completed with what follows from the figures it moves
+    (``moved``: fields of ``Figures``): the red flags re-evaluated, the
+    timestamp, and the totals' deltas."""
+    before = figures_of(project, today)
+    after = dataclasses.replace(before, **moved)
+    flags = [f.code for f in red_flags(after, rules)]
+    return Change(
+        version=int(project.version),
+        fields={**(fields or {}), "flags": flags, "updated_at": at},
+        add=dict(add or {}), append=dict(append or {}), disbursed_at_most=disbursed_at_most,
+        scopes=tuple(total_scopes(int(project.fiscal_year), project.agency, project.kecamatan_code)),
+        totals=totals_delta(_state(before, bool(project.flags)), _state(after, bool(flags))),
+        audit=audit,
+    )
+
+
+# --- the decisions ---------------------------------------------------------------------
+
+def admit_registration(request: contract.NewProject, actor: Actor, region: RegionConfig) -> NewProject:
+    """Who may register a project, and whether the request meets the rules
+    (``check_new_project``); the checked project."""
+    if actor.role not in MANAGER_ROLES:
+        raise Forbidden("not_project_agency")
+    if region.status == "expired":
+        raise Forbidden("pilot_ended")
+    draft = check_new_project(request, set(region.agencies), set(region.kelurahan))
+    if not may_manage(actor, region.region_id, draft.agency):
+        raise Forbidden("not_project_agency")
+    return draft
+
+
+def plan_registration(project_id: str, draft: NewProject, located: str | None, actor: Actor,
+                      region: RegionConfig, today: date, at: str, request_fingerprint: str) -> Registration:
+    """A new project's fields.  ``located`` is the kelurahan its
+    representative point falls in (None: outside every polygon, so it is
+    ``out_of_area`` and placed by the kelurahan the request names, if any)."""
+    lon, lat = representative_point(draft.location)
+    place = region.kelurahan.get(located or draft.kelurahan_code or "")
+    kecamatan_code = place[1] if place else None
+    fields: dict[str, Any] = {
+        "region_id": region.region_id, "title": draft.title, "description": draft.description,
+        "agency": draft.agency, "fiscal_year": draft.fiscal_year, "funding_source": draft.funding_source,
+        "location": draft.location, "lon": round(lon, COORDINATE_DECIMALS), "lat": round(lat, COORDINATE_DECIMALS),
+        "kelurahan_code": (located or draft.kelurahan_code) if place else None,
+        "kelurahan": place[0] if place else None, "kecamatan_code": kecamatan_code,
+        "kecamatan": place[2] if place else None, "out_of_area": located is None,
+        "value": draft.value, "disbursed": 0, "progress_bp": 0, "contractor_name": draft.contractor_name,
+        "contractor_npwp": draft.contractor_npwp, "contract_number": draft.contract_number,
+        "start_date": draft.start_date.isoformat(), "end_date": draft.end_date.isoformat(),
+        "created_by": actor.sub, "created_at": at, "updated_at": at, "version": 1,
+        "history": [history("registered", actor, at, value=draft.value)], "fingerprint": request_fingerprint,
+    }
+    figures = Figures(value=draft.value, disbursed=0, progress_bp=0, start=draft.start_date, end=draft.end_date,
+                      last_report_on=None, audits_open=0, today=today)
+    flags = [f.code for f in red_flags(figures, region.project_rules)]
+    fields["flags"] = flags
+    return Registration(project_id=project_id, fields=fields,
+                        scopes=tuple(total_scopes(draft.fiscal_year, draft.agency, kecamatan_code)),
+                        totals=totals_delta(None, _state(figures, bool(flags))))
+
+
+def plan_progress(project: Record, request: contract.ProgressRequest, actor: Actor, region: RegionConfig,
+                  today: date, at: str, entry_id: str) -> Change | None:
+    """The project's contractor reports physical progress with photos not
+    used before; a region admin may correct it (down too) with a reason.
+    None: this entry is already recorded (a retry)."""
+    admin = actor.role in ADMIN_ROLES and actor.in_region(project.region_id)
+    if not admin and not is_contractor(actor, project):
+        raise Forbidden("not_project_contractor")
+    if any(e["id"] == entry_id for e in project.progress):
+        return None
+    last_on = date.fromisoformat(project.last_report_on) if project.last_report_on else None
+    current = int(project.progress_bp or 0)
+    progress = check_progress(request, today, date.fromisoformat(project.start_date), last_on, current,
+                              may_correct=admin)
+    accepted = {p["id"] for p in project.photos}
+    used = {pid for entry in project.progress for pid in entry.get("photo_ids") or []}
+    for photo_id in progress.photo_ids:
+        if photo_id not in accepted or photo_id in used:
+            raise Conflict("photo_not_ready", photo_id=photo_id)
+    entry = {"id": entry_id, "percent_bp": progress.percent_bp, "date": progress.on.isoformat(),
+             "note": progress.note, "photo_ids": list(progress.photo_ids),
+             "correction_reason": progress.correction_reason, "actor": actor.sub, "actor_role": actor.role, "at": at}
+    event = history("correction" if progress.correction_reason else "progress", actor, at,
+                    percent=percent(progress.percent_bp), previous=percent(current), date=progress.on.isoformat(),
+                    reason=progress.correction_reason)
+    last_report_on = max(progress.on, last_on) if last_on else progress.on
+    return _change(project, region.project_rules, today, at,
+                   {"progress_bp": progress.percent_bp, "last_report_on": last_report_on},
+                   fields={"progress_bp": progress.percent_bp, "last_report_on": last_report_on.isoformat()},
+                   append={"progress": [entry], "history": [event]})
+
+
+def plan_disbursement(project: Record, request: contract.DisbursementRequest, actor: Actor,
+                      region: RegionConfig, today: date, at: str, entry_id: str) -> Change | None:
+    """The finance officer records a payment (termin).  The sum never
+    exceeds the contract value: refused here on the figures read, and the
+    write is conditional on the disbursed total still leaving room.  None:
+    this entry is already recorded (a retry)."""
+    if actor.role != "finance" or not actor.in_region(project.region_id):
+        raise Forbidden("forbidden")
+    if any(d["id"] == entry_id for d in project.disbursements):
+        return None
+    value, disbursed = int(project.value), int(project.disbursed or 0)
+    payment = check_disbursement(request, today, value, disbursed)
+    if any(d["reference"].casefold() == payment.reference.casefold() for d in project.disbursements):
+        raise Conflict("duplicate_reference", reference=payment.reference)
+    entry = {"id": entry_id, "amount": payment.amount, "date": payment.on.isoformat(),
+             "reference": payment.reference, "actor": actor.sub, "at": at}
+    event = history("disbursement", actor, at, amount=payment.amount, reference=payment.reference,
+                    date=payment.on.isoformat())
+    return _change(project, region.project_rules, today, at, {"disbursed": disbursed + payment.amount},
+                   add={"disbursed": payment.amount}, append={"disbursements": [entry], "history": [event]},
+                   disbursed_at_most=value - payment.amount)
+
+
+def audit_state(report_status: str) -> str | None:
+    """How a citizen audit report counts on its project: ``open`` once
+    verified and while in process, ``done`` once done, else not at all."""
+    if report_status in AUDIT_OPEN:
+        return "open"
+    if report_status == "done":
+        return "done"
+    return None
+
+
+def plan_audit(project: Record, report_id: str, counted: str | None, wanted: str | None, region: RegionConfig,
+               today: date, at: str) -> Change | None:
+    """Move an audit report's count on its project from ``counted`` to
+    ``wanted`` (each ``open``, ``done`` or None), with the report's marker.
+    None: nothing to move."""
+    if counted == wanted:
+        return None
+    opened = (wanted == "open") - (counted == "open")
+    done = (wanted == "done") - (counted == "done")
+    add = {name: amount for name, amount in (("audits_open", opened), ("audits_done", done)) if amount}
+    return _change(project, region.project_rules, today, at, {"audits_open": int(project.audits_open or 0) + opened},
+                   add=add, audit=AuditMark(report_id, counted, wanted))
+
+
+def plan_flags(project: Record, region: RegionConfig, today: date, at: str) -> Change | None:
+    """Re-evaluate the flags that move with the calendar (behind schedule,
+    no recent progress).  None: they are as stored."""
+    if [f.code for f in red_flags(figures_of(project, today), region.project_rules)] == list(project.flags):
+        return None
+    return _change(project, region.project_rules, today, at, {})
+
+
+def watchers(agencies: Any) -> list[str]:
+    """Who follows every audit report besides the project's agency: the
+    inspectorate, when the region has one."""
+    return [INSPECTORATE] if INSPECTORATE in agencies else []

@@ -26,7 +26,7 @@ from ..domain import reports as report_rules
 from ..domain.errors import Conflict, Forbidden, InvalidInput
 from ..store import projects as store
 from . import photos
-from .projects import _may_manage, load
+from .projects.queries import load
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def request_document_upload(project_id: str, body: contract.DocumentUploadReques
     """A presigned upload for one of the agency's contract documents (PDF)."""
     content_type = body.content_type.lower()
     project = load(project_id)
-    if not _may_manage(actor, project.region_id, project.agency):
+    if not rules.may_manage(actor, project.region_id, project.agency):
         raise Forbidden("not_project_agency")
     if content_type not in rules.DOCUMENT_CONTENT_TYPES:
         raise InvalidInput("unsupported_document_type")

@@ -52,10 +52,10 @@ def create_report(region_id: str, body: contract.NewReport, idempotency_key: str
     draft = domain.check_new_report(body, region)
     watching: list[str] = []
     if draft.project_id is not None:
-        from . import projects
+        from .projects import audits
 
-        projects.audit_target(region, draft.project_id)
-        watching = projects.watchers(region)
+        audits.audit_target(region, draft.project_id)
+        watching = audits.watchers(region)
     moment = domain.now_utc()
     now = domain.iso_utc(moment)
     # The key is scoped to the reporter: two phones cannot collide on it.

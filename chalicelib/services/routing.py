@@ -91,9 +91,9 @@ def handle_event(message: dict[str, Any]) -> dict[str, Any]:
         done["dispatched"] = store.record_dispatch(report.id, domain.iso_utc(now), f"{report.region_id}#{month}",
                                                    f"count#agency#{report.agency}#received")
     if report.project_id:
-        from . import projects
+        from .projects import audits
 
-        done["audit"] = projects.sync_audit(report)
+        done["audit"] = audits.sync_audit(report)
     marker = f"{message.get('status', report.status)}#{message.get('version', report.version)}"
     if message.get("event") == "status_changed" and marker not in report.notified:
         sent = notifications.notify_reporter(report)

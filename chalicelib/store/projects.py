@@ -5,19 +5,20 @@ conditional on the version that was read (optimistic locking) plus whatever
 condition the change needs (``disbursed`` below the remaining value), and
 ``ADD`` of the change's deltas to each pre-computed total it counts in.
 Either all of it lands or none does, so the totals never drift from the
-projects they sum.
+projects they sum.  The changes are decided by ``chalicelib.domain.projects``
+as data; every expression, key and index lives here.
 """
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import size
 from pynamodb.transactions import TransactWrite
 
-from .models import BudgetTotalModel, ContractorModel, ProjectModel, ReportModel, _Meta
-from .reports import BadCursor, ConditionFailed, condition_failed, page  # noqa: F401 - BadCursor and page are part of this module's API
+from ..domain.projects import TOTAL_FIELDS, AuditMark, Change, Registration
+from .models import BudgetTotalModel, ContractorModel, ProjectModel, ReportModel, transaction_connection
+from .reports import BadCursor, ConditionFailed, condition_failed, page  # noqa: F401 - BadCursor is part of this module's API
 
 
 class Busy(Exception):
@@ -42,7 +43,7 @@ def get(project_id: str) -> ProjectModel | None:
         return None
 
 
-def _add_totals(transaction: TransactWrite, region_id: str, scopes: list[str], delta: dict[str, int]) -> None:
+def _add_totals(transaction: TransactWrite, region_id: str, scopes: Iterable[str], delta: dict[str, int]) -> None:
     if not delta:
         return
     for scope in scopes:
@@ -50,34 +51,85 @@ def _add_totals(transaction: TransactWrite, region_id: str, scopes: list[str], d
                            actions=[getattr(BudgetTotalModel, name).add(amount) for name, amount in delta.items()])
 
 
-def insert(project: ProjectModel, scopes: list[str], delta: dict[str, int]) -> None:
+def _keys(fields: dict[str, Any]) -> dict[str, str]:
+    """The index keys of a project (``chalicelib.resources.PROJECTS``): the
+    region's, its agency's, its kecamatan's and its contractor's, each sorted
+    by fiscal year then registration time."""
+    region_id = fields["region_id"]
+    return {"sort_key": f"{fields['fiscal_year']}#{fields['created_at']}",
+            "agency_key": f"{region_id}#{fields['agency']}",
+            "kecamatan_key": f"{region_id}#{fields.get('kecamatan_code') or 'none'}",
+            "contractor_key": f"{region_id}#{fields['contractor_npwp']}"}
+
+
+def insert(registration: Registration) -> ProjectModel:
+    """Write a new project and count it in its totals, in one transaction;
+    the project as stored.  ``ConditionFailed`` if that id exists (a retry
+    with the same ``Idempotency-Key``), ``Busy`` on a conflict."""
+    attributes: dict[str, Any] = {**registration.fields, **_keys(registration.fields)}
+    project = ProjectModel(registration.project_id, **attributes)
     try:
-        with TransactWrite(connection=Connection(region=_Meta.region)) as transaction:
+        with TransactWrite(connection=transaction_connection()) as transaction:
             transaction.save(project, condition=ProjectModel.id.does_not_exist())
-            _add_totals(transaction, project.region_id, scopes, delta)
+            _add_totals(transaction, project.region_id, registration.scopes, registration.totals)
     except TransactWriteError as error:
         raise _failure(error, project.id) from error
+    return project
 
 
-def change(project: ProjectModel, actions: list[Any], scopes: list[str], delta: dict[str, int],
-           condition: Any = None, report: tuple[ReportModel, list[Any], Any] | None = None) -> None:
-    """Apply ``actions`` to the project as it was read (same ``version``),
-    add ``delta`` to its totals, and optionally update a report in the same
-    transaction (``(report, actions, condition)``).  ``ConditionFailed`` if
-    anything changed meanwhile or ``condition`` does not hold."""
-    guard = ProjectModel.version == project.version
-    if condition is not None:
-        guard = guard & condition
-    actions = actions + [ProjectModel.version.set(ProjectModel.version + 1)]
+def apply(project: ProjectModel, change: Change) -> ProjectModel:
+    """Apply a change the domain decided (``chalicelib.domain.projects``) to
+    the project it was decided on, as one ``TransactWriteItems``: the project
+    on the condition that it is still at ``change.version`` (and that
+    ``disbursed`` leaves room, for a disbursement), ``ADD`` of the deltas to
+    each of its totals, and the audit marker of a citizen report.  Returns
+    the project as it now is, built from what was read and what was written
+    (no read back).  ``ConditionFailed`` if anything changed meanwhile,
+    ``Busy`` on a conflict with another transaction: nothing was written."""
+    condition = ProjectModel.version == change.version
+    if change.disbursed_at_most is not None:
+        condition &= ProjectModel.disbursed <= change.disbursed_at_most
+    actions: list[Any] = [_set(name, value) for name, value in change.fields.items()]
+    actions += [getattr(ProjectModel, name).add(amount) for name, amount in change.add.items()]
+    for name, items in change.append.items():
+        attribute = getattr(ProjectModel, name)
+        actions.append(attribute.set(attribute.append(items)))
+    actions.append(ProjectModel.version.set(ProjectModel.version + 1))
     try:
-        with TransactWrite(connection=Connection(region=_Meta.region)) as transaction:
-            transaction.update(ProjectModel(id=project.id), actions=actions, condition=guard)
-            _add_totals(transaction, project.region_id, scopes, delta)
-            if report is not None:
-                item, report_actions, report_condition = report
-                transaction.update(ReportModel(id=item.id), actions=report_actions, condition=report_condition)
+        with TransactWrite(connection=transaction_connection()) as transaction:
+            transaction.update(ProjectModel(id=project.id), actions=actions, condition=condition)
+            _add_totals(transaction, project.region_id, change.scopes, change.totals)
+            if change.audit is not None:
+                _mark_audit(transaction, change.audit)
     except TransactWriteError as error:
         raise _failure(error, project.id) from error
+    return _applied(project, change)
+
+
+def _set(name: str, value: Any) -> Any:
+    attribute = getattr(ProjectModel, name)
+    return attribute.remove() if value is None else attribute.set(value)
+
+
+def _mark_audit(transaction: TransactWrite, mark: AuditMark) -> None:
+    marker = ReportModel.audit_state
+    transaction.update(ReportModel(id=mark.report_id),
+                       actions=[marker.remove() if mark.to is None else marker.set(mark.to)],
+                       condition=marker.does_not_exist() if mark.counted is None else marker == mark.counted)
+
+
+def _applied(project: ProjectModel, change: Change) -> ProjectModel:
+    """What the write made of the project: since it was conditional on the
+    version read, exactly the item read with the change applied."""
+    now = ProjectModel.from_raw_data(project.serialize(null_check=False))
+    for name, value in change.fields.items():
+        setattr(now, name, value)
+    for name, amount in change.add.items():
+        setattr(now, name, int(getattr(now, name) or 0) + amount)
+    for name, items in change.append.items():
+        setattr(now, name, list(getattr(now, name) or []) + items)
+    now.version = int(project.version) + 1
+    return now
 
 
 def note_upload(project_id: str, upload: dict[str, Any], limit: int) -> None:
@@ -116,15 +168,40 @@ def add_upload_outcome(project_id: str, upload_id: str, target: str | None, reco
     return True
 
 
-def of_region(region_id: str, year: str | None = None) -> Iterator[ProjectModel]:
+def of_region(region_id: str, year: int | None = None) -> Iterator[ProjectModel]:
     """Every project of a region, or of one fiscal year: a paged Query."""
-    condition = ProjectModel.sort_key.startswith(f"{year}#") if year else None
-    yield from ProjectModel.by_region.query(region_id, condition)
+    yield from ProjectModel.by_region.query(region_id, _of_year(year))
 
 
-def totals(region_id: str, prefix: str) -> list[BudgetTotalModel]:
-    """Every pre-computed total of a region for ``<year|all>#``: one Query."""
-    return list(BudgetTotalModel.query(region_id, BudgetTotalModel.scope.startswith(prefix)))
+def _of_year(year: int | None) -> Any:
+    return ProjectModel.sort_key.startswith(f"{year}#") if year is not None else None
+
+
+def page_of(region_id: str, limit: int, cursor: str | None, *, agency: str | None = None,
+            kecamatan: str | None = None, contractor_npwp: str | None = None,
+            year: int | None = None) -> tuple[list[ProjectModel], str | None]:
+    """One page of a region's projects, newest fiscal year first: one Query
+    on the agency's, the kecamatan's or the contractor's index when one is
+    named (in that order), else on the region's; ``year`` narrows the range
+    key.  ``BadCursor`` for a cursor this Query did not hand out."""
+    if agency:
+        index, key = ProjectModel.by_agency, f"{region_id}#{agency}"
+    elif kecamatan:
+        index, key = ProjectModel.by_kecamatan, f"{region_id}#{kecamatan}"
+    elif contractor_npwp:
+        index, key = ProjectModel.by_contractor, f"{region_id}#{contractor_npwp}"
+    else:
+        index, key = ProjectModel.by_region, region_id
+    return page(index, key, limit, cursor, newest_first=True, range_condition=_of_year(year))
+
+
+def totals(region_id: str, year: int | None) -> dict[str, dict[str, int]]:
+    """The pre-computed totals of a region for one fiscal year (None: all
+    years), by scope (``region``, ``agency#<code>``, ``kecamatan#<code>``):
+    one Query."""
+    prefix = f"{year if year is not None else 'all'}#"
+    return {item.scope[len(prefix):]: {name: int(getattr(item, name) or 0) for name in TOTAL_FIELDS}
+            for item in BudgetTotalModel.query(region_id, BudgetTotalModel.scope.startswith(prefix))}
 
 
 def audit_reports(project_id: str, limit: int = 50) -> list[ReportModel]:

@@ -5,11 +5,11 @@ midnight in any of the three time zones within the hour; only changed
 projects are written."""
 from chalice import Blueprint, Rate
 
-from ..services import projects
+from ..services.projects import flag_sweep
 
 bp = Blueprint(__name__)
 
 
 @bp.schedule(Rate(1, unit=Rate.HOURS))
 def refresh_project_flags(event):
-    return {"changed": projects.refresh_all_flags()}
+    return {"changed": flag_sweep.refresh_all_flags()}

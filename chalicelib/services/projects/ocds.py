@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from ..contract import projects as contract
-from ..domain import projects as rules
-from ..domain import reports as report_rules
-from ..domain.regions import RegionConfig
-from ..store import projects as store
-from ..store.models import ProjectModel
-from . import regions
-from .projects import figures, today
+from ...contract import projects as contract
+from ...domain import projects as rules
+from ...domain import reports as report_rules
+from ...domain.regions import RegionConfig
+from ...store import projects as store
+from ...store.models import ProjectModel
+from .. import regions
+from .clock import today
 
 MAX_PROJECTS = 5000
 
@@ -36,7 +36,7 @@ def public_record(project: ProjectModel, region: RegionConfig, url: Callable[[st
         "value": int(project.value),
         "contractor": {"name": project.contractor_name, "npwp": rules.public_npwp(project.contractor_npwp)},
         "contract_number": project.contract_number, "start_date": project.start_date, "end_date": project.end_date,
-        "status": figures(project, today(region)).status,
+        "status": rules.figures_of(project, today(region)).status,
         "progress_percent": rules.percent(int(project.progress_bp or 0)),
         "disbursed": int(project.disbursed or 0),
         "progress": [{"id": e["id"], "percent": rules.percent(int(e["percent_bp"])), "date": e["date"],
@@ -57,12 +57,11 @@ def package(region_id: str, query: contract.YearQuery, uri: str,
             url: Callable[[str, str], str]) -> contract.OcdsReleasePackage:
     """The release package of the region's projects (of one fiscal year with
     ``query.year``); its top level typed, each release as OCDS maps it."""
-    from ..domain import ocds  # only this endpoint needs it: kept off the cold start of the others
+    from ...domain import ocds  # only this endpoint needs it: kept off the cold start of the others
 
     region = regions.get_region(region_id)
-    year = str(query.year) if query.year is not None else None
     records = []
-    for project in store.of_region(region.region_id, year):
+    for project in store.of_region(region.region_id, query.year):
         records.append(public_record(project, region, url))
         if len(records) >= MAX_PROJECTS:
             break
