@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from chalicelib import resources
-from chalicelib.services import photos
+from chalicelib.services.uploads import kinds
 from conftest import REGION, new_report
 
 GPS_IFD = 0x8825
@@ -40,7 +40,7 @@ def test_fixture_really_carries_gps():
 
 
 def test_clean_image_removes_exif_and_keeps_orientation():
-    cleaned, thumb, width, height = photos.clean_image(jpeg_with_gps(64, 32, orientation=6), "jpg")
+    cleaned, thumb, width, height = kinds.clean_image(jpeg_with_gps(64, 32, orientation=6), "jpg")
     with Image.open(io.BytesIO(cleaned)) as image:
         assert image.format == "JPEG"
         assert not image.getexif()  # no EXIF at all: no GPS, no orientation tag left to misapply
@@ -56,20 +56,20 @@ def test_clean_image_removes_exif_and_keeps_orientation():
 
 @pytest.mark.parametrize("fmt,ext", [("PNG", "png"), ("WEBP", "webp"), ("JPEG", "jpg")])
 def test_clean_image_accepts_each_declared_type(fmt, ext):
-    cleaned, _, width, height = photos.clean_image(encoded(fmt), ext)
+    cleaned, _, width, height = kinds.clean_image(encoded(fmt), ext)
     with Image.open(io.BytesIO(cleaned)) as image:
         assert image.format == fmt and (width, height) == (40, 30)
 
 
 def test_clean_image_rejects_type_mismatch_and_non_images():
-    with pytest.raises(photos.Rejected) as mismatch:
-        photos.clean_image(encoded("PNG"), "jpg")
+    with pytest.raises(kinds.Rejected) as mismatch:
+        kinds.clean_image(encoded("PNG"), "jpg")
     assert mismatch.value.code == "photo_type_mismatch"
-    with pytest.raises(photos.Rejected) as garbage:
-        photos.clean_image(b"%PDF-1.4 not an image", "jpg")
+    with pytest.raises(kinds.Rejected) as garbage:
+        kinds.clean_image(b"%PDF-1.4 not an image", "jpg")
     assert garbage.value.code == "photo_not_image"
-    with pytest.raises(photos.Rejected) as truncated:
-        photos.clean_image(jpeg_with_gps()[:200], "jpg")
+    with pytest.raises(kinds.Rejected) as truncated:
+        kinds.clean_image(jpeg_with_gps()[:200], "jpg")
     assert truncated.value.code == "photo_not_image"
 
 
@@ -152,7 +152,7 @@ def test_uploaded_photo_is_cleaned_thumbnailed_and_recorded(api, pipeline):
 
 
 def test_redelivered_notification_records_the_photo_once(api, aws, pipeline):
-    from chalicelib.services.photos import process_upload
+    from chalicelib.services.uploads.pipeline import process_upload
 
     report_id = create_report(api)
     photo_id = request_upload(api, report_id).json_body["photo_id"]

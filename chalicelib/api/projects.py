@@ -4,7 +4,6 @@ from chalice import Blueprint, Response
 
 from ..contract import projects as contract
 from ..contract.common import Page
-from ..services import project_files
 from ..services.projects import commands, files, ocds, queries, views
 from ..services.projects.clock import today
 from ..services.reports import view_url
@@ -100,7 +99,7 @@ def record_disbursement(project_id, actor, body, idempotency_key):
        errors={403: "Not the project's contractor", 404: "Unknown project",
                409: "The project's upload limit is reached"})
 def request_project_photo_upload(project_id, actor, body):
-    return project_files.request_photo_upload(project_id, body, actor)
+    return files.request_photo_upload(project_id, body, actor)
 
 
 @route(bp, "/v1/projects/{project_id}/documents", "POST",
@@ -110,7 +109,7 @@ def request_project_photo_upload(project_id, actor, body):
        roles=MANAGERS,
        errors={403: "Not the project's agency", 404: "Unknown project", 409: "The project's upload limit is reached"})
 def request_project_document_upload(project_id, actor, body):
-    return project_files.request_document_upload(project_id, body, actor)
+    return files.request_document_upload(project_id, body, actor)
 
 
 @route(bp, "/v1/regions/{region_id}/budget",

@@ -1,10 +1,11 @@
-"""Photo worker: S3 object-created notifications arrive through SQS."""
+"""Upload worker: S3 object-created notifications (report photos, project photos and documents)
+arrive through SQS; each object goes through the one upload pipeline."""
 import logging
 
 from chalice import Blueprint
 
 from .. import resources
-from ..services import photos
+from ..services.uploads import pipeline
 from . import batch
 
 bp = Blueprint(__name__)
@@ -17,8 +18,8 @@ def _handle(record):
         return  # S3 sends this once when the notification is configured
     for entry in notification.get("Records", []):
         s3 = entry["s3"]
-        outcome = photos.process_upload(s3["bucket"]["name"], _unquote(s3["object"]["key"]))
-        log.info("photo %s: %s", s3["object"]["key"], outcome)
+        outcome = pipeline.process_upload(s3["bucket"]["name"], _unquote(s3["object"]["key"]))
+        log.info("upload %s: %s", s3["object"]["key"], outcome)
 
 
 def _unquote(key):
