@@ -29,6 +29,7 @@ for name in list(os.environ):
         del os.environ[name]
 
 import boto3  # noqa: E402
+
 from support.serial_dynamodb import serialise_dynamodb  # noqa: E402
 
 serialise_dynamodb()  # moto in-process: one DynamoDB request at a time, as DynamoDB keeps conditional writes atomic
