@@ -30,11 +30,11 @@ for name in list(os.environ):
 
 import boto3  # noqa: E402
 
+from support.data import INSIDE, OUTSIDE, REGION, count_items, new_report, queue_messages  # noqa: E402,F401
 from support.serial_dynamodb import serialise_dynamodb  # noqa: E402
 
 serialise_dynamodb()  # moto in-process: one DynamoDB request at a time, as DynamoDB keeps conditional writes atomic
 
-REGION = "ap-southeast-3"
 
 
 @pytest.fixture(scope="module")
@@ -165,31 +165,6 @@ class Api:
 @pytest.fixture
 def api(client, tokens):
     return Api(client, tokens)
-
-
-def queue_messages(queue_url: str, limit: int = 10) -> list[dict]:
-    sqs = boto3.client("sqs", region_name=REGION)
-    got = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=limit, WaitTimeSeconds=0,
-                              MessageAttributeNames=["All"], AttributeNames=["All"])
-    return got.get("Messages", [])
-
-
-def count_items(logical: str) -> int:
-    from chalicelib import resources
-
-    table = {t.logical: t for t in resources.TABLES}[logical]
-    return boto3.client("dynamodb", region_name=REGION).scan(TableName=table.name, Select="COUNT")["Count"]
-
-
-# A point inside the demo polygons, and one outside the regency.
-INSIDE = {"lat": -8.10, "lon": 111.70}
-OUTSIDE = {"lat": -6.20, "lon": 106.80}  # Jakarta
-
-
-def new_report(**overrides):
-    body = {"category": "jalan-rusak", "description": "Jalan berlubang besar di depan pasar.", **INSIDE}
-    body.update(overrides)
-    return body
 
 
 class Pipeline:

@@ -8,7 +8,7 @@ import time
 import boto3
 import pytest
 
-from conftest import REGION, new_report
+from support.data import REGION, new_report
 
 KUPANG = "kupang"
 KUPANG_ACCOUNTS = {

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from conftest import INSIDE, OUTSIDE, count_items, new_report, queue_messages
+from support.data import INSIDE, OUTSIDE, count_items, new_report, queue_messages
 
 
 def create(api, body=None, **headers):

@@ -29,8 +29,8 @@ import boto3
 import pytest
 import requests
 
-from conftest import ROOT, new_report
 from devstack.stack import REGION, free_port, state_path
+from support.data import ROOT, new_report
 
 TIMEOUT = 30  # seconds: any single request, barrier or wait
 TAKE_ROUNDS = 10

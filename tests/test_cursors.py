@@ -10,7 +10,7 @@ import pytest
 
 from chalicelib.store import reports as store
 from chalicelib.store.models import ProjectModel, ReportModel
-from conftest import new_report
+from support.data import new_report
 
 
 def encoded(value) -> str:

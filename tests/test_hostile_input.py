@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from conftest import count_items, new_report
+from support.data import count_items, new_report
 
 REPORTS = "/v1/regions/trenggalek/reports"
 TABLES = ("reports", "regions", "projects", "budget")

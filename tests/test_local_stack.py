@@ -12,10 +12,10 @@ import boto3
 import pytest
 import requests
 from PIL import Image
-from test_photos import GPS_IFD, jpeg_with_gps
 
-from conftest import ROOT, new_report
 from devstack.stack import free_port
+from support.data import ROOT, new_report
+from support.images import GPS_IFD, jpeg_with_gps
 
 
 def wait_until(check, timeout=30.0, interval=0.2):
@@ -237,7 +237,7 @@ def test_public_works_flow_on_the_local_stack(stack, tmp_path):
     OCDS export validated offline."""
     from datetime import datetime, timedelta, timezone
 
-    from test_ocds import validate_offline
+    from support.ocds import validate_offline
 
     base, token = stack["base"], stack["token"]
     today = datetime.now(timezone(timedelta(hours=7))).date().isoformat()

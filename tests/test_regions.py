@@ -11,8 +11,8 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.sns.models import sns_backends
 
 from chalicelib.domain import areas, pilot
-from conftest import REGION, new_report
 from devstack import demo_region
+from support.data import REGION, new_report
 
 
 def test_official_list_covers_every_province():
@@ -203,7 +203,7 @@ def test_region_configuration_changes_take_effect_within_the_cache_lifetime(api,
 
 
 def test_usage_is_metered_per_month_and_exported(api, pipeline):
-    from test_photos import jpeg_with_gps, upload
+    from support.images import jpeg_with_gps, upload
 
     report_id = api.post("/v1/regions/trenggalek/reports", new_report(reporter={"phone": "+6281211110000"})).json_body["id"]
     api.post("/v1/regions/trenggalek/reports", new_report())

@@ -6,7 +6,7 @@ import boto3
 
 from chalicelib import resources
 from chalicelib.store.models import MODELS
-from conftest import REGION
+from support.data import REGION
 
 
 def test_every_declared_table_has_a_model_with_the_same_keys_and_indexes():

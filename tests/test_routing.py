@@ -6,8 +6,8 @@ import json
 import boto3
 import pytest
 
-from conftest import INSIDE, OUTSIDE, REGION, new_report, queue_messages
 from devstack import lambda_events
+from support.data import INSIDE, OUTSIDE, REGION, new_report, queue_messages
 
 
 def create(api, **overrides):

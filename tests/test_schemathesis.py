@@ -31,8 +31,8 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
-from conftest import new_report
 from support.conformance import _closed
+from support.data import new_report
 from support.localstack import running_stack
 
 pytestmark = pytest.mark.integration

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta, timezone
 
 from chalicelib.domain import sla
 from chalicelib.domain.regions import TIME_ZONES
-from conftest import new_report
+from support.data import new_report
 
 WIB, WITA = TIME_ZONES["WIB"], TIME_ZONES["WITA"]
 

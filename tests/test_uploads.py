@@ -7,7 +7,6 @@ import base64
 import json
 
 import pytest
-from test_photos import bucket_keys, create_report, encoded, upload
 
 from chalicelib import resources
 from chalicelib.domain.errors import Conflict, InvalidInput
@@ -15,6 +14,7 @@ from chalicelib.services.uploads import pipeline as uploads
 from chalicelib.services.uploads.kinds import DOCUMENT, PHOTO
 from chalicelib.services.uploads.projects import PROJECT_DOCUMENTS, PROJECT_PHOTOS
 from chalicelib.services.uploads.reports import REPORT_PHOTOS
+from support.images import bucket_keys, create_report, encoded, upload
 
 OWNER, UPLOAD = "a" * 32, "b" * 32
 

@@ -7,10 +7,10 @@ import boto3
 import pytest
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.sns.models import sns_backends
-from test_photos import jpeg_with_gps, upload
 
 from chalicelib.contract.reports import TransitionRequest
-from conftest import REGION, new_report
+from support.data import REGION, new_report
+from support.images import jpeg_with_gps, upload
 
 
 def create(api, **overrides):

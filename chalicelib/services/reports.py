@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, cast
@@ -14,11 +13,14 @@ from ..contract import reports as contract
 from ..contract.common import I18nText, text
 from ..domain import lifecycle, sla, workflow
 from ..domain import reports as domain
-from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Unprocessable
+from ..domain.errors import Conflict, Forbidden, NotFound, Unprocessable
 from ..domain.regions import RegionConfig
 from ..store import reports as store
 from ..store.models import ReportModel
 from . import regions
+from .uploads import grants
+from .uploads.kinds import PHOTO
+from .uploads.reports import REPORT_PHOTOS
 
 log = logging.getLogger(__name__)
 
@@ -251,42 +253,16 @@ def request_photo_upload(report_id: str, body: contract.PhotoUploadRequest, acto
     the declared image type and at most ``PHOTO_MAX_BYTES``; the photo worker
     checks both again, since not every S3 implementation enforces policies."""
     domain.check_report_id(report_id)
-    kind = body.kind
     content_type = body.content_type.lower()
-    extension = resources.PHOTO_CONTENT_TYPES.get(content_type)
-    if extension is None:
-        raise InvalidInput("unsupported_photo_type", content_type=content_type)
+    PHOTO.extension(content_type)  # a type that is no photo: 400 before anything is read
     report = store.get(report_id)
     if report is None:
         raise NotFound("report_not_found", report_id=report_id)
-    _check_photo_rights(report, actor, kind)
-    photo_id = uuid.uuid4().hex
-    try:
-        store.note_upload(ReportModel(id=report_id), photo_id, resources.PHOTOS_PER_REPORT + (
-            resources.EVIDENCE_PHOTOS_PER_REPORT if kind == "evidence" else 0), evidence=kind == "evidence")
-    except store.ConditionFailed:
-        if store.get(report_id) is None:
-            raise NotFound("report_not_found", report_id=report_id) from None
-        raise Conflict("too_many_photos", max=resources.PHOTOS_PER_REPORT) from None
-    key = f"{resources.UPLOAD_PREFIX}reports/{report_id}/{photo_id}.{extension}"
-    post = aws.client("s3").generate_presigned_post(
-        Bucket=aws.bucket(),
-        Key=key,
-        Fields={"Content-Type": content_type},
-        Conditions=[
-            {"Content-Type": content_type},
-            ["content-length-range", 1, resources.PHOTO_MAX_BYTES],
-        ],
-        ExpiresIn=resources.UPLOAD_URL_SECONDS,
-    )
-    return contract.PhotoUpload(
-        photo_id=photo_id,
-        kind=kind,
-        upload=contract.UploadForm(url=post["url"], fields=post["fields"]),
-        content_type=content_type,
-        max_bytes=resources.PHOTO_MAX_BYTES,
-        expires_in=resources.UPLOAD_URL_SECONDS,
-    )
+    _check_photo_rights(report, actor, body.kind)
+    granted = grants.grant(REPORT_PHOTOS, report_id, content_type, {"evidence": body.kind == "evidence"})
+    return contract.PhotoUpload(photo_id=granted.upload_id, kind=body.kind, upload=granted.form,
+                                content_type=granted.content_type, max_bytes=granted.max_bytes,
+                                expires_in=granted.expires_in)
 
 
 def _check_photo_rights(report: ReportModel, actor: Identity, kind: str) -> None:
