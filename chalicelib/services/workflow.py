@@ -124,11 +124,9 @@ def mark_overdue(now: datetime | None = None) -> int:
 
 # --- queues and inboxes -------------------------------------------------------
 
-def _paged(index: Any, key: str, page: PageQuery, newest_first: bool = False, range_condition: Any = None,
-           filter_condition: Any = None) -> tuple[list[ReportModel], str | None]:
+def _paged(read: Any, *args: Any, page: PageQuery) -> tuple[list[ReportModel], str | None]:
     try:
-        return store.page(index, key, page.limit, page.cursor, newest_first, range_condition=range_condition,
-                          filter_condition=filter_condition)
+        return read(*args, page.limit, page.cursor)
     except store.BadCursor:
         raise InvalidInput("invalid_cursor") from None
 
@@ -140,7 +138,7 @@ def verification_queue(region_id: str, actor: Identity,
         raise Forbidden("forbidden")
     if not actor.in_region(region.region_id):
         raise Forbidden("other_region")
-    return _paged(ReportModel.queue, plans.queue_key(region.region_id, params.queue), params)
+    return _paged(store.verification_queue, plans.queue_key(region.region_id, params.queue), page=params)
 
 
 INBOX_STATUSES = ("verified", "in_process", "done")
@@ -151,26 +149,25 @@ def inbox(actor: Identity, params: contract.InboxQuery) -> tuple[list[ReportMode
         raise Forbidden("forbidden")
     region = actor.region_id
     if params.assigned == "me":
-        return _paged(ReportModel.by_assignee, actor.sub, params, newest_first=True)
+        return _paged(store.assigned_to, actor.sub, page=params)
     if params.audits:
         # the inspectorate: every citizen audit of a public works project
         if not actor.agency:
             raise Forbidden("no_agency")
-        return _paged(ReportModel.audits, f"{region}#{actor.agency}", params, newest_first=True)
+        return _paged(store.audits_followed_by, f"{region}#{actor.agency}", page=params)
     # one status of the agency's (or kelurahan's) inbox, by due time
-    in_status = ReportModel.inbox_at.startswith(plans.inbox_at(params.status, ""))
+    status = plans.inbox_at(params.status, "")
     if actor.kelurahan_code:
-        overdue = (ReportModel.overdue == True) if params.overdue else None  # noqa: E712
-        return _paged(ReportModel.kelurahan_inbox, plans.kelurahan_key(region, actor.kelurahan_code), params,
-                      range_condition=in_status, filter_condition=overdue)
+        return _paged(store.kelurahan_inbox, plans.kelurahan_key(region, actor.kelurahan_code), status,
+                      bool(params.overdue), page=params)
     if not actor.agency:
         raise Forbidden("no_agency")
     if params.overdue:
-        return _paged(ReportModel.overdue_index, plans.agency_key(region, actor.agency), params)
-    return _paged(ReportModel.agency_inbox, plans.agency_key(region, actor.agency), params, range_condition=in_status)
+        return _paged(store.agency_overdue, plans.agency_key(region, actor.agency), page=params)
+    return _paged(store.agency_inbox, plans.agency_key(region, actor.agency), status, page=params)
 
 
 def my_reports(actor: Identity, params: PageQuery) -> tuple[list[ReportModel], str | None]:
     if actor.role != "citizen":
         raise Forbidden("forbidden")
-    return _paged(ReportModel.by_reporter, actor.sub, params, newest_first=True)
+    return _paged(store.reported_by, actor.sub, page=params)

@@ -331,3 +331,47 @@ def mark_notified(report_id: str, marker: str) -> None:
     except UpdateError as error:
         if not condition_failed(error):
             raise
+
+
+# --- the lists staff and citizens work from (one Query each) -------------------
+
+Page = tuple[list[ReportModel], str | None]
+
+
+def verification_queue(queue_key: str, limit: int, cursor: str | None) -> Page:
+    """Reports waiting for a verifier (or back for review), oldest first."""
+    return page(ReportModel.queue, queue_key, limit, cursor)
+
+
+def assigned_to(sub: str, limit: int, cursor: str | None) -> Page:
+    """Reports an officer has taken, newest first."""
+    return page(ReportModel.by_assignee, sub, limit, cursor, newest_first=True)
+
+
+def reported_by(sub: str, limit: int, cursor: str | None) -> Page:
+    """A citizen's own reports, newest first."""
+    return page(ReportModel.by_reporter, sub, limit, cursor, newest_first=True)
+
+
+def audits_followed_by(agency_key: str, limit: int, cursor: str | None) -> Page:
+    """Citizen audits of public works an agency (the inspectorate) follows, newest first."""
+    return page(ReportModel.audits, agency_key, limit, cursor, newest_first=True)
+
+
+def agency_inbox(agency_key: str, status_prefix: str, limit: int, cursor: str | None) -> Page:
+    """One status of an agency's inbox, by due time."""
+    return page(ReportModel.agency_inbox, agency_key, limit, cursor,
+                range_condition=ReportModel.inbox_at.startswith(status_prefix))
+
+
+def agency_overdue(agency_key: str, limit: int, cursor: str | None) -> Page:
+    """An agency's overdue reports (the agency head's escalations)."""
+    return page(ReportModel.overdue_index, agency_key, limit, cursor)
+
+
+def kelurahan_inbox(kelurahan_key: str, status_prefix: str, overdue_only: bool, limit: int,
+                    cursor: str | None) -> Page:
+    """One status of a kelurahan's inbox, by due time (optionally only the overdue ones)."""
+    return page(ReportModel.kelurahan_inbox, kelurahan_key, limit, cursor,
+                range_condition=ReportModel.inbox_at.startswith(status_prefix),
+                filter_condition=(ReportModel.overdue == True) if overdue_only else None)  # noqa: E712
