@@ -14,8 +14,8 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 run: $(VENV)/.installed  ## the whole system on http://127.0.0.1:$(PORT)
 	PORT=$(PORT) $(PY) -m devstack run
 
-test: lint  ## the whole test suite (after ruff and mypy)
-	$(PY) -m pytest $(PYTEST_ARGS)
+test: lint  ## the whole test suite (after ruff, mypy and import-linter), on both cores
+	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed  ## ruff (pyflakes, pycodestyle, isort, bugbear, bandit), mypy on chalicelib/, import-linter
 	$(VENV)/bin/ruff check .
