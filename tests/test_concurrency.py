@@ -12,12 +12,6 @@ The stack runs in a child process (``python -m devstack run`` on free ports,
 exactly ``make run``): starting ``LocalStack`` inside the test process would
 point this process's AWS settings and the app's cached clients at it, which
 the in-memory AWS of the other test modules must not inherit."""
-import contextlib
-import json
-import os
-import signal
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -29,24 +23,14 @@ import boto3
 import pytest
 import requests
 
-from devstack.stack import REGION, free_port, state_path
-from support.data import ROOT, new_report
+from devstack.stack import REGION
+from support.data import new_report
+from support.localstack import running_stack, wait_until
 
 TIMEOUT = 30  # seconds: any single request, barrier or wait
 TAKE_ROUNDS = 10
 PAYMENTS = 20
 ROLES = ("citizen", "verifier", "officer", "officer2", "finance")
-
-
-def wait_until(check, timeout=TIMEOUT, interval=0.2):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting")
-        time.sleep(interval)
 
 
 def at_once(stack, calls):
@@ -93,45 +77,8 @@ class Stack:
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    from devstack.seed import DEMO_ACCOUNTS, sign_in
-
-    api_port, aws_port = free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ADUAN_"))}
-    env["ADUAN_STAGE"] = "e2e"
-    console = tmp_path_factory.mktemp("stack") / "console.log"
-    with console.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "devstack", "run", "--port", str(api_port), "--aws-port", str(aws_port),
-             "--retry-delay", "0", "--schedule-seconds", "60"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, text=True,
-            start_new_session=True,  # its own process group: see the end
-        )
-    base = f"http://127.0.0.1:{api_port}"
-    try:
-        def up():
-            if process.poll() is not None:
-                raise AssertionError(f"the local stack exited: {console.read_text()}")
-            try:
-                return requests.get(f"{base}/health", timeout=1).status_code == 200
-            except requests.ConnectionError:
-                return False
-
-        wait_until(up, timeout=90)
-        state = json.loads(state_path(api_port).read_text())
-        cognito = boto3.client("cognito-idp", endpoint_url=state["aws_endpoint"], region_name=REGION,
-                               aws_access_key_id="local", aws_secret_access_key="local")
-        tokens = {role: sign_in(cognito, state["client_id"], DEMO_ACCOUNTS[role][0]) for role in ROLES}
-        yield Stack(base, tokens)
-    finally:
-        # Ctrl-C stops the API, the workers and the moto server; whatever of
-        # the group is left after that (a stuck stack, its moto child) is killed
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=30)
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
+    with running_stack(tmp_path_factory.mktemp("stack"), "--retry-delay", "0", "--schedule-seconds", "60") as running:
+        yield Stack(running.base, {role: running.token(role) for role in ROLES})
 
 
 def verified_reports(stack, count):

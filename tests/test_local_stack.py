@@ -13,21 +13,9 @@ import pytest
 import requests
 from PIL import Image
 
-from devstack.stack import free_port
 from support.data import ROOT, new_report
 from support.images import GPS_IFD, jpeg_with_gps
-
-
-def wait_until(check, timeout=30.0, interval=0.2):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting")
-        time.sleep(interval)
-
+from support.localstack import running_stack, wait_until
 
 
 class _Http(requests.Session):
@@ -42,43 +30,24 @@ http = _Http()
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    api_port, aws_port = free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and not k.startswith("ADUAN_")}
-    env["ADUAN_STAGE"] = "e2e"
-    console = tmp_path_factory.mktemp("stack") / "console.log"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "devstack", "run", "--port", str(api_port), "--aws-port", str(aws_port),
-         "--retry-delay", "0", "--schedule-seconds", "2"],
-        cwd=ROOT, env=env, stdout=console.open("w"), stderr=subprocess.STDOUT, text=True,
-    )
-    base = f"http://127.0.0.1:{api_port}"
+    with running_stack(tmp_path_factory.mktemp("stack"), "--retry-delay", "0", "--schedule-seconds", "2") as running:
+        aws = boto3.session.Session(aws_access_key_id="local", aws_secret_access_key="local",
+                                    region_name="ap-southeast-3")
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ADUAN_"))}
+        env["ADUAN_STAGE"] = "e2e"
+        tokens = {}
 
-    def up():
-        if process.poll() is not None:
-            raise AssertionError(f"the local stack exited: {console.read_text()}")
-        try:
-            return http.get(f"{base}/health", timeout=1).status_code == 200
-        except requests.ConnectionError:
-            return False
+        def token(role):
+            # `make token ROLE=…` is this very command.
+            if role not in tokens:
+                out = subprocess.run([sys.executable, "-m", "devstack", "token", "--port", str(running.api_port),
+                                      "--role", role], cwd=ROOT, env=env, capture_output=True, text=True,
+                                     check=True).stdout
+                tokens[role] = out.strip().splitlines()[-1]
+            return {"Authorization": f"Bearer {tokens[role]}"}
 
-    wait_until(up, timeout=90)
-    aws = boto3.session.Session(aws_access_key_id="local", aws_secret_access_key="local",
-                                region_name="ap-southeast-3")
-    tokens = {}
-
-    def token(role):
-        # `make token ROLE=…` is this very command.
-        if role not in tokens:
-            out = subprocess.run([sys.executable, "-m", "devstack", "token", "--port", str(api_port), "--role", role],
-                                 cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout
-            tokens[role] = out.strip().splitlines()[-1]
-        return {"Authorization": f"Bearer {tokens[role]}"}
-
-    yield {"base": base, "process": process, "aws_endpoint": f"http://127.0.0.1:{aws_port}", "session": aws,
-           "aws_port": aws_port, "token": token, "console": console}
-    if process.poll() is None:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=30)
+        yield {"base": running.base, "process": running.process, "aws_endpoint": running.aws_endpoint,
+               "session": aws, "aws_port": running.aws_port, "token": token, "console": running.console}
 
 
 def test_mobile_flow_report_photo_routing(stack):

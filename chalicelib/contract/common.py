@@ -8,6 +8,22 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 T = TypeVar("T")
 
 
+DateTime = Annotated[str, Meta(extra_json_schema={"format": "date-time"}, examples=["2026-11-22T08:15:00+07:00"],
+                               description="ISO 8601 with the region's offset")]
+Url = Annotated[str, Meta(extra_json_schema={"format": "uri"})]
+
+
+class StoredPhoto(Struct, kw_only=True):
+    """A photo as stored: cleaned (no EXIF/GPS), with a thumbnail; links are presigned."""
+
+    id: str
+    url: Annotated[str, Meta(description="Presigned GET, valid for 15 minutes.", extra_json_schema={"format": "uri"})]
+    thumbnail_url: Url
+    content_type: str
+    width: int
+    height: int
+
+
 class Request(Struct, forbid_unknown_fields=True, kw_only=True):
     """Base of our own request bodies: unknown fields are refused."""
 

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from msgspec import Meta, Struct, field
 
-from .common import Cursor, I18nText, Query, Request
+from .common import Cursor, DateTime, I18nText, Query, Request, StoredPhoto, Url
 from .reports import UploadForm
 
 MAX_RUPIAH = 10**15  # a thousand trillion rupiah: above any single contract
@@ -40,8 +40,6 @@ Rupiah = Annotated[int, Meta(ge=1, le=MAX_RUPIAH, examples=[1_250_000_000], desc
 Date = Annotated[str, Meta(max_length=10, examples=["2026-11-23"], extra_json_schema={
     "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}, description=(
     "A calendar date, YYYY-MM-DD (`invalid_date` otherwise)."))]
-DateTime = Annotated[str, Meta(extra_json_schema={"format": "date-time"}, examples=["2026-11-22T08:15:00+07:00"])]
-Url = Annotated[str, Meta(extra_json_schema={"format": "uri"})]
 FiscalYear = Annotated[int, Meta(ge=2000, le=2100, examples=[2026])]
 Title = Annotated[str, Meta(min_length=1, max_length=TITLE_MAX)]
 Note = Annotated[str, Meta(max_length=NOTE_MAX)]
@@ -217,13 +215,7 @@ class ProjectPoint(Struct):
     lat: float
 
 
-class ProjectPhoto(Struct, kw_only=True):
-    id: str
-    url: Annotated[str, Meta(description="Presigned GET, valid for 15 minutes.", extra_json_schema={"format": "uri"})]
-    thumbnail_url: Url
-    content_type: str
-    width: int
-    height: int
+class ProjectPhoto(StoredPhoto, kw_only=True):
     progress_id: Annotated[str | None, Meta(description="The progress report the photo backs, if any.")]
     at: DateTime
 

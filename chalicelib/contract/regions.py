@@ -6,9 +6,8 @@ from typing import Annotated, Any, Literal
 
 from msgspec import UNSET, Meta, Struct, UnsetType, field
 
-from .common import I18nText, Query, Request
+from .common import DateTime, I18nText, Query, Request
 
-DateTime = Annotated[str, Meta(extra_json_schema={"format": "date-time"}, examples=["2027-02-28T23:59:59+07:00"])]
 TimeZone = Literal["WIB", "WITA", "WIT"]
 TeamCode = Literal["pink", "white", "orange", "yellow", "blue"]
 RegionStatus = Literal["trial", "active", "expired"]

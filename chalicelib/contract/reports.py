@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from msgspec import UNSET, Meta, Struct, UnsetType
 
-from .common import I18nText, PageQuery, Request
+from .common import DateTime, I18nText, PageQuery, Request, StoredPhoto, Url
 
 DESCRIPTION_MAX = 4000
 ADDRESS_MAX = 300
@@ -17,9 +17,6 @@ Code = Annotated[str, Meta(min_length=1, max_length=64)]
 Id32 = Annotated[str, Meta(min_length=1, max_length=64)]
 Latitude = Annotated[float, Meta(ge=-90, le=90, description="WGS84 degrees; stored to 7 decimals (about 1 cm).")]
 Longitude = Annotated[float, Meta(ge=-180, le=180, description="WGS84 degrees; stored to 7 decimals (about 1 cm).")]
-DateTime = Annotated[str, Meta(extra_json_schema={"format": "date-time"},
-                               examples=["2026-11-22T08:15:00+07:00"])]
-Url = Annotated[str, Meta(extra_json_schema={"format": "uri"})]
 Contact = Annotated[str, Meta(max_length=CONTACT_FIELD_MAX)]
 
 
@@ -96,13 +93,7 @@ class Team(Struct):
     name: I18nText
 
 
-class Photo(Struct, kw_only=True):
-    id: str
-    url: Annotated[str, Meta(description="Presigned GET, valid for 15 minutes.", extra_json_schema={"format": "uri"})]
-    thumbnail_url: Url
-    content_type: str
-    width: int
-    height: int
+class Photo(StoredPhoto, kw_only=True):
     kind: Literal["report", "evidence"] = "report"
 
 
