@@ -242,17 +242,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Laporan berstatus '{current}' tidak dapat diubah menjadi '{target}'. Yang diizinkan: {allowed}.",
         "en": "A report in status '{current}' cannot move to '{target}'. Allowed: {allowed}.",
     },
-    "unknown_status": {
-        "id": "Status '{status}' tidak dikenal.",
-        "en": "Status '{status}' is not known.",
-    },
     "field_not_for_transition": {
         "id": "Kolom '{field}' tidak berlaku untuk perubahan status ini.",
         "en": "The field '{field}' does not apply to this transition.",
-    },
-    "unknown_reason": {
-        "id": "Alasan '{reason}' tidak dikenal; pilih salah satu: {allowed}.",
-        "en": "Reason '{reason}' is not known; use one of: {allowed}.",
     },
     "duplicate_of_invalid": {
         "id": "Laporan asli untuk 'duplicate_of' tidak ditemukan di wilayah ini.",
@@ -269,10 +261,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "evidence_needs_in_process": {
         "id": "Foto bukti hanya dapat diunggah saat laporan sedang diproses.",
         "en": "Evidence photos can only be added while the report is in process.",
-    },
-    "unknown_photo_kind": {
-        "id": "Jenis foto '{kind}' tidak dikenal; gunakan 'report' atau 'evidence'.",
-        "en": "Photo kind '{kind}' is not known; use 'report' or 'evidence'.",
     },
     "concurrent_update": {
         "id": "Laporan baru saja diubah orang lain. Muat ulang lalu coba lagi.",
@@ -294,10 +282,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Kursor halaman tidak sah.",
         "en": "The page cursor is not valid.",
     },
-    "unknown_queue": {
-        "id": "Antrean '{queue}' tidak dikenal; gunakan 'waiting' atau 'review'.",
-        "en": "Queue '{queue}' is not known; use 'waiting' or 'review'.",
-    },
     # accounts
     "account_exists": {
         "id": "Akun dengan nomor/e-mail ini sudah ada.",
@@ -318,10 +302,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "invalid_email": {
         "id": "Alamat e-mail tidak sah.",
         "en": "The e-mail address is not valid.",
-    },
-    "unknown_role": {
-        "id": "Peran '{role}' tidak dapat dibuat di sini; pilih: {allowed}.",
-        "en": "Role '{role}' cannot be created here; use one of: {allowed}.",
     },
     # history notes of the workflow
     "history_verified": {
@@ -380,10 +360,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Kode Kemendagri '{kemendagri_code}' bukan kabupaten/kota yang dikenal (contoh: 35.03).",
         "en": "Kemendagri code '{kemendagri_code}' is not a known regency or city (e.g. 35.03).",
     },
-    "unknown_time_zone": {
-        "id": "Zona waktu '{time_zone}' tidak dikenal; gunakan WIB, WITA atau WIT.",
-        "en": "Time zone '{time_zone}' is not known; use WIB, WITA or WIT.",
-    },
     "region_exists": {
         "id": "Wilayah '{region_id}' sudah ada.",
         "en": "Region '{region_id}' already exists.",
@@ -396,10 +372,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Kode kategori '{category}' tidak sah atau ganda.",
         "en": "Category code '{category}' is invalid or repeated.",
     },
-    "unknown_team": {
-        "id": "Tim '{team}' tidak dikenal; pilih: {allowed}.",
-        "en": "Team '{team}' is not known; use one of: {allowed}.",
-    },
     "unknown_action": {
         "id": "Tindakan '{action}' tidak dikenal; pilih: {allowed}.",
         "en": "Action '{action}' is not known; use one of: {allowed}.",
@@ -407,10 +379,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "lifecycle_not_allowed": {
         "id": "Tindakan '{action}' tidak berlaku untuk wilayah berstatus '{status}'.",
         "en": "Action '{action}' does not apply to a region in status '{status}'.",
-    },
-    "invalid_month": {
-        "id": "Bulan harus berformat YYYY-MM.",
-        "en": "The month must be YYYY-MM.",
     },
     "pilot_ended": {
         "id": "Masa uji coba layanan di wilayah ini telah berakhir; laporan baru belum dapat diterima.",
@@ -429,10 +397,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Agency {agency} is still used by active categories; retire those categories first.",
     },
     # public works projects (QlueWork)
-    "not_whole_rupiah": {
-        "id": "Kolom '{field}' harus bilangan bulat rupiah (tanpa desimal, bukan teks).",
-        "en": "The field '{field}' must be a whole number of rupiah (no decimals, not text).",
-    },
     "too_precise": {
         "id": "Kolom '{field}' paling banyak {decimals} angka di belakang koma.",
         "en": "The field '{field}' may have at most {decimals} decimals.",
@@ -452,10 +416,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "invalid_npwp": {
         "id": "NPWP harus 15 angka (01.234.567.8-901.000) atau 16 angka.",
         "en": "The NPWP tax id must be 15 digits (01.234.567.8-901.000) or 16 digits.",
-    },
-    "unknown_funding_source": {
-        "id": "Sumber dana tidak dikenal; pilih: {allowed}.",
-        "en": "Unknown funding source; use one of: {allowed}.",
     },
     "invalid_geojson": {
         "id": "Kolom '{field}' bukan geometri GeoJSON yang sah: {problem}.",
@@ -509,10 +469,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Dokumen harus berupa PDF (application/pdf).",
         "en": "Documents must be PDF (application/pdf).",
     },
-    "unknown_document_type": {
-        "id": "Jenis dokumen tidak dikenal; pilih: {allowed}.",
-        "en": "Unknown document type; use one of: {allowed}.",
-    },
     "too_many_uploads": {
         "id": "Batas unggahan proyek ini ({max}) sudah tercapai.",
         "en": "This project's upload limit ({max}) has been reached.",
@@ -524,18 +480,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "document_too_large": {
         "id": "Berkas {size} byte melebihi batas {max} byte.",
         "en": "The file's {size} bytes exceed the {max}-byte limit.",
-    },
-    "invalid_format": {
-        "id": "Format '{format}' tidak dikenal; pilih json atau geojson.",
-        "en": "Unknown format '{format}'; use json or geojson.",
-    },
-    "invalid_year": {
-        "id": "Tahun anggaran harus empat angka.",
-        "en": "The fiscal year must be four digits.",
-    },
-    "unknown_flag": {
-        "id": "Tanda bahaya '{flag}' tidak dikenal; pilih: {allowed}.",
-        "en": "Red flag '{flag}' is not known; use one of: {allowed}.",
     },
     "contractor_account_exists": {
         "id": "Kontraktor dengan NPWP {npwp} sudah punya akun di wilayah ini (satu akun per kontraktor).",
