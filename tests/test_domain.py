@@ -152,3 +152,20 @@ def test_ttl_cache_expires(monkeypatch):
     assert cache.get("k", value) == 1
     now[0] = 61
     assert cache.get("k", value) == 2
+
+
+def test_one_list_of_roles():
+    """The contract's staff roles, the user pool's groups and the identity's
+    precedence all come from domain/roles.py."""
+    import typing
+
+    from chalicelib import resources
+    from chalicelib.contract.accounts import StaffRequest
+    from chalicelib.domain import roles
+
+    role_type = typing.get_type_hints(StaffRequest)["role"]
+    assert typing.get_args(role_type) == roles.CREATED_BY_REGION_ADMIN
+    assert set(resources.USER_POOL.groups) == set(roles.ROLES)
+    for subset in (roles.OUTSIDE, roles.ADMINS, roles.DESK, roles.REPORT_STAFF, roles.PROJECT_MANAGERS,
+                   roles.CREATED_BY_REGION_ADMIN):
+        assert set(subset) <= set(roles.ROLES)

@@ -4,13 +4,13 @@ from chalice import Blueprint, Response
 
 from ..contract import projects as contract
 from ..contract.common import Page
+from ..domain import roles
 from ..services.projects import commands, files, ocds, queries, views
 from ..services.projects.clock import today
 from ..services.reports import view_url
 from .endpoint import IDEMPOTENCY_KEY, Reply, route
 
 bp = Blueprint(__name__)
-MANAGERS = ("region_admin", "platform_admin", "officer", "agency_head")
 _RETRY = "A retry with the same key (from the same account) is answered with the project as it is, never applied twice."
 
 
@@ -22,7 +22,7 @@ def _page(project, region):
        summary="Register a public works project (region admin, or the agency's own staff)",
        description="Counted at once in the region's budget totals. With `Idempotency-Key`, a retry returns the same "
                    "project (never a second one); the same key with a different body gets 422.",
-       body=contract.NewProject, returns=contract.Project, status=201, auth="required", roles=MANAGERS,
+       body=contract.NewProject, returns=contract.Project, status=201, auth="required", roles=roles.PROJECT_MANAGERS,
        headers=(IDEMPOTENCY_KEY,), reply_headers={"Location": "The project's URL"},
        errors={403: "Another agency's project, or the region's pilot has ended", 404: "Unknown region",
                409: "Busy; retry", 422: "Idempotency key reused for a different project"})
@@ -106,7 +106,7 @@ def request_project_photo_upload(project_id, actor, body):
        summary="A presigned upload for one contract document (PDF, at most 20 MB; region admin or the project's "
                "agency)",
        body=contract.DocumentUploadRequest, returns=contract.DocumentUpload, status=201, auth="required",
-       roles=MANAGERS,
+       roles=roles.PROJECT_MANAGERS,
        errors={403: "Not the project's agency", 404: "Unknown project", 409: "The project's upload limit is reached"})
 def request_project_document_upload(project_id, actor, body):
     return files.request_document_upload(project_id, body, actor)

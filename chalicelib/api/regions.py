@@ -3,12 +3,12 @@ and the onboarding, pilot and usage endpoints for administrators."""
 from chalice import Blueprint, Response
 
 from ..contract import regions as contract
+from ..domain import roles
 from ..services import onboarding, pilots, regions
 from ..services import usage as metering
 from .endpoint import JSON, Reply, route
 
 bp = Blueprint(__name__)
-ADMINS = ("region_admin", "platform_admin")
 GEOJSON = "application/geo+json"
 CSV = "text/csv"
 
@@ -32,7 +32,7 @@ def get_region(region_id, actor):
 
 @route(bp, "/v1/regions/{region_id}", "PATCH",
        summary="Edit the region's SLA days, time zone, agencies, project rules or OCDS prefix (region admin; audited)",
-       body=contract.RegionSettings, returns=contract.Region, auth="required", roles=ADMINS,
+       body=contract.RegionSettings, returns=contract.Region, auth="required", roles=roles.ADMINS,
        errors={404: "Unknown region", 409: "An agency still in use"})
 def update_region(region_id, actor, body):
     return onboarding.update_settings(region_id, body, actor)
@@ -47,7 +47,7 @@ def categories(region_id):
 
 @route(bp, "/v1/regions/{region_id}/categories", "PUT",
        summary="Replace the category table (region admin); categories left out are retired, never deleted",
-       body=contract.CategoriesRequest, returns=contract.CategoriesReplaced, auth="required", roles=ADMINS,
+       body=contract.CategoriesRequest, returns=contract.CategoriesReplaced, auth="required", roles=roles.ADMINS,
        errors={404: "Unknown region"})
 def replace_categories(region_id, actor, body):
     return onboarding.update_categories(region_id, body, actor)
@@ -73,7 +73,7 @@ def boundaries(region_id):
                    "repeated codes, open rings, positions outside WGS84) is refused whole with 422 and "
                    "`error.problems` listing every problem; the previous boundaries stay in force.",
        body=contract.BoundaryUpload, body_media=(JSON, GEOJSON), returns=contract.BoundariesReplaced,
-       auth="required", roles=ADMINS,
+       auth="required", roles=roles.ADMINS,
        errors={404: "Unknown region", 422: "Rejected: `error.problems` lists every problem"})
 def replace_boundaries(region_id, actor, body):
     return onboarding.replace_boundaries(region_id, body, actor)
@@ -81,7 +81,7 @@ def replace_boundaries(region_id, actor, body):
 
 @route(bp, "/v1/regions/{region_id}/usage",
        summary="Usage counters of one calendar month (region admin, platform admin); `format=csv` for invoicing",
-       query=contract.UsageQuery, returns=contract.Usage, alt_media={CSV: str}, auth="required", roles=ADMINS,
+       query=contract.UsageQuery, returns=contract.Usage, alt_media={CSV: str}, auth="required", roles=roles.ADMINS,
        errors={404: "Unknown region"})
 def usage(region_id, actor, query):
     view = metering.usage(region_id, query.month, actor)

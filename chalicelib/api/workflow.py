@@ -4,16 +4,16 @@ from chalice import Blueprint
 
 from ..contract import reports as contract
 from ..contract.common import Page, PageQuery
+from ..domain import roles
 from ..services import regions, reports, workflow
 from .endpoint import route
 
 bp = Blueprint(__name__)
-STAFF = ("verifier", "officer", "agency_head", "region_admin", "platform_admin")
 _ILLEGAL = "Illegal transition; `error.allowed_transitions` lists the allowed ones"
 
 
 @route(bp, "/v1/reports/{report_id}/transitions", "POST", summary="Move a report through its lifecycle",
-       body=contract.TransitionRequest, returns=contract.Report, auth="required", roles=STAFF,
+       body=contract.TransitionRequest, returns=contract.Report, auth="required", roles=roles.REPORT_STAFF,
        errors={404: "Unknown report (or another region's)", 409: _ILLEGAL,
                422: "duplicate_of names no report of this region"})
 def transition(report_id, actor, body):
@@ -22,7 +22,7 @@ def transition(report_id, actor, body):
 
 
 @route(bp, "/v1/reports/{report_id}/notes", "POST", summary="Add a staff note to the history",
-       body=contract.NoteRequest, returns=contract.Report, status=201, auth="required", roles=STAFF,
+       body=contract.NoteRequest, returns=contract.Report, status=201, auth="required", roles=roles.REPORT_STAFF,
        errors={404: "Unknown report", 409: "Changed concurrently; retry"})
 def add_note(report_id, actor, body):
     report, region = workflow.add_note(report_id, body, actor)
@@ -41,7 +41,7 @@ def rate(report_id, actor, body):
 @route(bp, "/v1/regions/{region_id}/verification-queue",
        summary="Reports waiting for verification (or, with queue=review, closures sent back by a low rating), "
                "oldest first, with the proposed routing",
-       query=contract.QueueQuery, returns=Page[contract.ReportSummary], auth="required", roles=STAFF,
+       query=contract.QueueQuery, returns=Page[contract.ReportSummary], auth="required", roles=roles.REPORT_STAFF,
        errors={404: "Unknown region"})
 def verification_queue(region_id, actor, query):
     items, cursor = workflow.verification_queue(region_id, actor, query)
@@ -50,7 +50,7 @@ def verification_queue(region_id, actor, query):
 
 
 @route(bp, "/v1/me/inbox", summary="The officer's inbox: their agency's (or kelurahan's) reports by status, by due time",
-       query=contract.InboxQuery, returns=Page[contract.ReportSummary], auth="required", roles=STAFF)
+       query=contract.InboxQuery, returns=Page[contract.ReportSummary], auth="required", roles=roles.REPORT_STAFF)
 def inbox(actor, query):
     items, cursor = workflow.inbox(actor, query)
     region = regions.get_region(actor.region_id)

@@ -4,11 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-# The most privileged group an account is in is its role.
-ROLE_PRECEDENCE = ("platform_admin", "region_admin", "agency_head", "finance", "verifier", "officer",
-                   "contractor", "citizen")
-# Roles outside the regency's own staff.
-OUTSIDE_ROLES = ("citizen", "contractor")
+from ..domain import roles
+
 ALL_REGIONS = "*"
 
 
@@ -29,7 +26,7 @@ class Identity:
     @classmethod
     def from_claims(cls, claims: dict[str, Any]) -> "Identity | None":
         groups = claims.get("cognito:groups") or []
-        role = next((r for r in ROLE_PRECEDENCE if r in groups), None)
+        role = next((r for r in roles.ROLES if r in groups), None)
         region_id = claims.get("custom:region_id")
         if role is None or not region_id or not claims.get("sub"):
             return None
@@ -51,4 +48,4 @@ class Identity:
 
     @property
     def is_staff(self) -> bool:
-        return self.role not in OUTSIDE_ROLES
+        return self.role not in roles.OUTSIDE

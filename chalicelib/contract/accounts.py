@@ -10,7 +10,6 @@ from .common import Request
 Name = Annotated[str, Meta(min_length=1, max_length=120)]
 Phone = Annotated[str, Meta(max_length=20, examples=["+6281234567890"], description="E.164, Indonesian (+62…)")]
 Email = Annotated[str, Meta(max_length=254)]
-STAFF_ROLES = ("verifier", "officer", "agency_head", "region_admin", "finance", "contractor")
 
 
 class SignupRequest(Request):

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 
-from . import i18n, lifecycle, sla
+from . import i18n, lifecycle, roles, sla
 from . import reports as rules
 from .errors import AppError, Conflict, Forbidden, InvalidInput, NotFound, Unprocessable
 from .regions import RegionConfig
@@ -47,7 +47,7 @@ SHARDS = 4
 DISPATCHED_STATUSES = ("verified", "in_process", "done")
 # Who works on every report of their region (the verification desk and the
 # region's administrators); field staff work on their agency's or kelurahan's.
-DESK_ROLES = ("verifier", "region_admin", "platform_admin")
+DESK_ROLES = roles.DESK
 
 
 def shard(prefix: str, report_id: str) -> str:

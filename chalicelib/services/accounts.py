@@ -11,6 +11,7 @@ from ..auth import verifier
 from ..auth.identity import Identity
 from ..contract import accounts as contract
 from ..domain import reports as rules
+from ..domain import roles
 from ..domain.errors import Conflict, Forbidden, InvalidInput
 from ..domain.projects import format_npwp, npwp
 from ..store import projects as project_store
@@ -84,7 +85,7 @@ def confirm_signup(body: contract.ConfirmRequest) -> contract.Confirmed:
 
 def create_staff(region_id: str, body: contract.StaffRequest, actor: Identity) -> contract.StaffAccount:
     region = regions.get_region(region_id)
-    if actor.role not in ("region_admin", "platform_admin") or not actor.in_region(region.region_id):
+    if actor.role not in roles.ADMINS or not actor.in_region(region.region_id):
         raise Forbidden("forbidden")
     name, role, agency, kelurahan_code = body.name, body.role, body.agency, body.kelurahan_code
     if role in ("officer", "agency_head") and not agency and not kelurahan_code:

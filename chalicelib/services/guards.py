@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 from ..auth.identity import Identity
+from ..domain import roles
 from ..domain.errors import Forbidden
-
-ADMINS = ("region_admin", "platform_admin")
 
 
 def require_platform_admin(actor: Identity) -> None:
@@ -14,5 +13,5 @@ def require_platform_admin(actor: Identity) -> None:
 
 def require_region_admin(actor: Identity, region_id: str) -> None:
     """A region admin of this region, or a platform admin."""
-    if actor.role not in ADMINS or not actor.in_region(region_id):
+    if actor.role not in roles.ADMINS or not actor.in_region(region_id):
         raise Forbidden("forbidden")
