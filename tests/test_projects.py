@@ -400,6 +400,16 @@ def test_listing_filters_pages_and_geojson(api, pipeline):
     assert [p["id"] for p in flagged] == [road["id"]]
     kec = road["kecamatan_code"]
     assert road["id"] in [p["id"] for p in api.get(f"/v1/regions/trenggalek/projects?kecamatan={kec}").json_body["items"]]
+    # filters combine: each one named narrows the list, none is ignored
+    both = api.get(f"/v1/regions/trenggalek/projects?agency=dpupr&kecamatan={kec}").json_body["items"]
+    assert [p["id"] for p in both] == [road["id"]]
+    other = next(k["code"] for k in api.get("/v1/regions/trenggalek/areas").json_body["kecamatan"] if k["code"] != kec)
+    assert api.get(f"/v1/regions/trenggalek/projects?agency=dpupr&kecamatan={other}").json_body["items"] == []
+    npwp = "01.234.567.8-901.000"
+    assert [p["id"] for p in api.get(f"/v1/regions/trenggalek/projects?agency=dpupr&contractor={npwp}")
+            .json_body["items"]] == [road["id"]]
+    assert api.get("/v1/regions/trenggalek/projects?agency=dpupr&contractor=02.222.222.2-222.000"
+                   ).json_body["items"] == []
     first = api.get("/v1/regions/trenggalek/projects?limit=1").json_body
     second = api.get(f"/v1/regions/trenggalek/projects?limit=1&cursor={first['next_cursor']}").json_body
     assert [p["id"] for p in first["items"] + second["items"]] == [road["id"], clinic["id"]]

@@ -184,15 +184,19 @@ def page_of(region_id: str, limit: int, cursor: str | None, *, agency: str | Non
     on the agency's, the kecamatan's or the contractor's index when one is
     named (in that order), else on the region's; ``year`` narrows the range
     key.  ``BadCursor`` for a cursor this Query did not hand out."""
-    if agency:
-        index, key = ProjectModel.by_agency, f"{region_id}#{agency}"
-    elif kecamatan:
-        index, key = ProjectModel.by_kecamatan, f"{region_id}#{kecamatan}"
-    elif contractor_npwp:
-        index, key = ProjectModel.by_contractor, f"{region_id}#{contractor_npwp}"
-    else:
-        index, key = ProjectModel.by_region, region_id
-    return page(index, key, limit, cursor, newest_first=True, range_condition=_of_year(year))
+    filters = [(ProjectModel.by_agency, ProjectModel.agency_key, agency),
+               (ProjectModel.by_kecamatan, ProjectModel.kecamatan_key, kecamatan),
+               (ProjectModel.by_contractor, ProjectModel.contractor_key, contractor_npwp)]
+    named = [(index, attribute, f"{region_id}#{value}") for index, attribute, value in filters if value]
+    if not named:
+        return page(ProjectModel.by_region, region_id, limit, cursor, newest_first=True,
+                    range_condition=_of_year(year))
+    (index, _, key), rest = named[0], named[1:]
+    # the other named filters narrow that one Query (a page may then hold fewer than `limit`)
+    also = None
+    for _, attribute, value in rest:
+        also = (attribute == value) if also is None else (also & (attribute == value))
+    return page(index, key, limit, cursor, newest_first=True, range_condition=_of_year(year), filter_condition=also)
 
 
 def totals(region_id: str, year: int | None) -> dict[str, dict[str, int]]:

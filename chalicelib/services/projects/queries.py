@@ -36,21 +36,17 @@ def region_of(project: ProjectModel) -> RegionConfig:
 
 
 def list_projects(region_id: str, query: contract.ProjectsQuery) -> tuple[list[ProjectModel], str | None, RegionConfig]:
-    """One Query: on the agency, kecamatan or contractor index when that
-    filter is given, else on the region's; ``year`` narrows the range key;
-    ``status`` and ``red_flag`` are evaluated as of today (a page may then
-    hold fewer than ``limit`` items; follow ``next_cursor``)."""
+    """One Query: on the agency, kecamatan or contractor index (the first
+    named), the others narrowing it, else on the region's; ``year`` narrows
+    the range key; ``status`` and ``red_flag`` are evaluated as of today (a
+    page may then hold fewer than ``limit`` items; follow ``next_cursor``)."""
     region = regions.get_region(region_id)
-    # the contractor's index is used only when no agency or kecamatan is named
-    contractor = query.contractor if not (query.agency or query.kecamatan) else None
     try:
         items, cursor = store.page_of(
             region.region_id, query.limit, query.cursor, agency=query.agency, kecamatan=query.kecamatan,
-            contractor_npwp=rules.npwp(contractor) if contractor else None, year=query.year)
+            contractor_npwp=rules.npwp(query.contractor) if query.contractor else None, year=query.year)
     except store.BadCursor:
         raise InvalidInput("invalid_cursor") from None
-    if query.agency and query.kecamatan:
-        items = [p for p in items if p.kecamatan_code == query.kecamatan]
     if query.status or query.red_flag:
         on = today(region)
         items = [p for p in items
