@@ -18,6 +18,7 @@ path and, for ranges, both bounds read from the model itself.
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Mapping
@@ -59,8 +60,9 @@ def parse_json(raw: bytes | str | None) -> Any:
     if not raw:
         raise InvalidInput("invalid_json")
     try:
+        # bytes decoded strictly cannot hold a surrogate; a str may
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-        if _LONE_SURROGATE.search(text):
+        if not isinstance(raw, bytes) and _LONE_SURROGATE.search(text):
             raise InvalidInput("invalid_text")
         value = json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant)
     except _DuplicateKey as error:
@@ -138,8 +140,14 @@ def clean(value: T) -> T:
     return value
 
 
+@functools.lru_cache(maxsize=None)
+def _type_info(model: Any) -> mi.Type:
+    """msgspec's description of a model, built once (it costs ~0.3 ms)."""
+    return mi.type_info(model)
+
+
 def _clean_struct(value: msgspec.Struct, prefix: str) -> None:
-    info = mi.type_info(type(value))
+    info = _type_info(type(value))
     if not isinstance(info, mi.StructType):
         return
     for field in info.fields:
@@ -227,7 +235,7 @@ def _join(path: str, name: str) -> str:
 
 def _walk(model: Any, path: str) -> mi.Type | None:
     """The msgspec type at ``path`` (``.a.b[0].c``) inside ``model``."""
-    kind: mi.Type | None = mi.type_info(model)
+    kind: mi.Type | None = _type_info(model)
     for token in re.findall(r"\.([^.\[]+)|\[(\d+)\]", path):
         kind = _unwrap(kind)
         name, index = token
