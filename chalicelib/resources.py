@@ -149,7 +149,9 @@ BOUNDARIES = Table(logical="boundaries", hash_key="region_version", range_key="k
 # ``count#<metric>`` (``count#reports_received``, ``count#agency#dpupr#received``)
 # or ``seen#<citizen|staff>#<sub>``, the marker that makes "active accounts"
 # a count of distinct accounts without scanning anything.
-COUNTERS = Table(logical="counters", hash_key="scope", range_key="metric")
+# Rate limits live here too: ``limit#<what>#<keyed hash of the subject>``,
+# range key the time window, expiring (``expires_at``, TTL) after the window.
+COUNTERS = Table(logical="counters", hash_key="scope", range_key="metric", ttl_attribute="expires_at")
 
 # Public works projects (QlueWork): one item per project with its progress
 # reports, disbursements, photos, documents and history inside (a project has
@@ -177,7 +179,26 @@ BUDGET = Table(logical="budget", hash_key="region_id", range_key="scope")
 # (claimed with a conditional put before the Cognito account is created).
 CONTRACTORS = Table(logical="contractors", hash_key="region_id", range_key="npwp")
 
-TABLES: tuple[Table, ...] = (REPORTS, REGIONS, BOUNDARIES, COUNTERS, PROJECTS, BUDGET, CONTRACTORS)
+# The lists that grow with use, one item per entry so that no report or
+# project item grows toward DynamoDB's 400 KB: a report's older history
+# entries and a project's progress reports, disbursements and history.
+# ``parent`` is the report's or project's id, ``seq`` is ``<list>#<position
+# or time>``; "the entries of one list" is one Query (``begins_with``).
+ENTRIES = Table(logical="entries", hash_key="parent", range_key="seq")
+
+# The staff directory of each region, written with the Cognito account
+# (Cognito cannot list or search a region's staff: custom attributes are not
+# searchable).  ``account`` finds an entry by the account's sub.
+STAFF = Table(logical="staff", hash_key="region_id", range_key="username",
+              indexes=(Index("account", hash_key="sub"),))
+
+# Data-rights requests (UU PDP 27/2022): one item per request, by region,
+# range key ``<requested_at>#<id>``; the person is named only by a one-way
+# keyed hash of their account id.
+PRIVACY = Table(logical="privacy", hash_key="region_id", range_key="request_key")
+
+TABLES: tuple[Table, ...] = (REPORTS, REGIONS, BOUNDARIES, COUNTERS, PROJECTS, BUDGET, CONTRACTORS, ENTRIES, STAFF,
+                             PRIVACY)
 
 # --- queues ---------------------------------------------------------------
 

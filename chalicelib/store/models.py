@@ -28,6 +28,7 @@ from pynamodb.attributes import (
     MapAttribute,
     NumberAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
 )
 from pynamodb.connection import Connection
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
@@ -187,6 +188,10 @@ class ReportModel(Model):
     photo_ids: ListAttribute[Any] = ListAttribute(default=list)
     # ids handed out by presigned POSTs, to bound photos per report
     upload_ids: ListAttribute[Any] = ListAttribute(default=list)
+    # photos a verifier hid from public views (staff and the reporter still see them)
+    hidden_photos = UnicodeSetAttribute(null=True)
+    # history entries moved to their own items (``EntryModel``), oldest first
+    history_archived = NumberAttribute(default=0)
 
 
 class RegionModel(Model):
@@ -243,6 +248,8 @@ class CounterModel(Model):
     scope = UnicodeAttribute(hash_key=True)
     metric = UnicodeAttribute(range_key=True)
     value = NumberAttribute(default=0)
+    # epoch seconds after which DynamoDB deletes the item (rate-limit windows)
+    expires_at = NumberAttribute(null=True)
 
 
 class ProjectModel(Model):
@@ -338,6 +345,56 @@ class ContractorModel(Model):
     created_at = UnicodeAttribute()
 
 
+class EntryModel(Model):
+    """One entry of a list that grows with use (``resources.ENTRIES``)."""
+
+    class Meta(_Meta):
+        table_name = resources.ENTRIES.name
+
+    parent = UnicodeAttribute(hash_key=True)
+    seq = UnicodeAttribute(range_key=True)
+    entry: MapAttribute[str, Any] = MapAttribute(default=dict)
+
+
+class StaffModel(Model):
+    """A staff account in its region's directory (``resources.STAFF``)."""
+
+    class Meta(_Meta):
+        table_name = resources.STAFF.name
+
+    region_id = UnicodeAttribute(hash_key=True)
+    username = UnicodeAttribute(range_key=True)
+    sub = UnicodeAttribute()
+    name = UnicodeAttribute()
+    # lower-cased name, for the admin's search
+    search_name = UnicodeAttribute()
+    role = UnicodeAttribute()
+    agency = UnicodeAttribute(null=True)
+    kelurahan_code = UnicodeAttribute(null=True)
+    contractor = UnicodeAttribute(null=True)
+    active = BooleanAttribute(default=True)
+    created_by = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    by_account = _index(resources.STAFF, "account")
+
+
+class PrivacyRequestModel(Model):
+    """A data-rights request (``resources.PRIVACY``)."""
+
+    class Meta(_Meta):
+        table_name = resources.PRIVACY.name
+
+    region_id = UnicodeAttribute(hash_key=True)
+    request_key = UnicodeAttribute(range_key=True)
+    subject = UnicodeAttribute()  # keyed one-way hash of the account id
+    kind = UnicodeAttribute()  # export | erasure
+    status = UnicodeAttribute()
+    requested_at = UnicodeAttribute()
+    finished_at = UnicodeAttribute(null=True)
+    detail: MapAttribute[str, Any] = MapAttribute(null=True)
+
+
 MODELS = {
     resources.REPORTS.logical: ReportModel,
     resources.REGIONS.logical: RegionModel,
@@ -346,4 +403,7 @@ MODELS = {
     resources.PROJECTS.logical: ProjectModel,
     resources.BUDGET.logical: BudgetTotalModel,
     resources.CONTRACTORS.logical: ContractorModel,
+    resources.ENTRIES.logical: EntryModel,
+    resources.STAFF.logical: StaffModel,
+    resources.PRIVACY.logical: PrivacyRequestModel,
 }
