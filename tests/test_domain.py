@@ -74,11 +74,11 @@ def parse_new_report(body, region):
 
 def test_parse_new_report_accepts_and_normalises():
     draft = parse_new_report({"category": "sampah", "description": "  bau  ", "lat": -8, "lon": 111,
-                                    "kelurahan_code": "99.01.01.1001", "reporter": {"phone": " 0812 "}}, region())
-    assert draft.description == "bau" and draft.lat == -8.0 and draft.reporter == {"phone": "0812"}
+                                    "kelurahan_code": "99.01.01.1001", "address": " Jl. A "}, region())
+    assert draft.description == "bau" and draft.lat == -8.0 and draft.address == "Jl. A"
     assert draft.fingerprint() == parse_new_report(
         {"category": "sampah", "description": "bau", "lat": -8.00000001, "lon": 111.0, "kelurahan_code": "99.01.01.1001",
-         "reporter": {"phone": "0812"}}, region()).fingerprint()
+         "address": "Jl. A"}, region()).fingerprint()
 
 
 def test_retired_category_is_refused_for_new_reports():

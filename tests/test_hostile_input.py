@@ -11,6 +11,7 @@ import pytest
 from support.data import count_items, new_report
 
 REPORTS = "/v1/regions/trenggalek/reports"
+SETTINGS = "/v1/regions/trenggalek"
 TABLES = ("reports", "regions", "projects", "budget")
 HUGE = "1" + "0" * 400
 
@@ -118,7 +119,7 @@ def test_json_nested_5000_deep_is_400_on_every_body_endpoint(api):
 
 
 def test_deep_json_inside_an_object_field_is_too_deep(api):
-    raw = json.dumps(new_report())[:-1] + ', "reporter": ' + '{"name": ' * 100 + '"x"' + "}" * 100 + "}"
+    raw = json.dumps(new_report())[:-1] + ', "address": ' + '{"name": ' * 100 + '"x"' + "}" * 100 + "}"
     assert_error(raw_post(api, REPORTS, raw), 400, "too_deep")
 
 
@@ -197,16 +198,18 @@ def test_duplicate_keys_are_refused(api):
     response = raw_post(api, REPORTS, raw, **{"Accept-Language": "en"})
     assert_error(response, 400, "duplicate_field")
     assert response.json_body["error"]["params"]["field"] == "description"
-    nested = json.dumps(new_report(reporter={"name": "A"}))[:-2] + ', "name": "B"}}'
-    assert_error(raw_post(api, REPORTS, nested), 400, "duplicate_field")
+    nested = '{"sla": {"verify": 2, "verify": 3}}'
+    assert_error(raw_post(api, SETTINGS, nested, as_="region_admin", method="PATCH"), 400, "duplicate_field")
     assert stored() == before
 
 
 def test_unknown_fields_are_refused_at_every_level(api):
     assert_error(api.post(REPORTS, new_report(colour="red")), 400, "unknown_field")
-    response = api.post(REPORTS, new_report(reporter={"name": "A", "shoe_size": 42}))
+    # a report body no longer takes contact details: the account's verified phone is the only one
+    assert_error(api.post(REPORTS, new_report(reporter={"phone": "+19005550100"})), 400, "unknown_field")
+    response = raw_post(api, SETTINGS, '{"sla": {"verify": 2, "shoe_size": 42}}', as_="region_admin", method="PATCH")
     assert_error(response, 400, "unknown_field")
-    assert response.json_body["error"]["params"]["field"] == "reporter.shoe_size"
+    assert response.json_body["error"]["params"]["field"] == "sla.shoe_size"
 
 
 @pytest.mark.parametrize("raw,code", [

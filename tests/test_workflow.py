@@ -43,7 +43,7 @@ def sns_messages():
 
 
 def test_the_whole_lifecycle(api, pipeline):
-    report_id = create(api, category="jalan-rusak", reporter={"phone": "+6281299990000"})
+    report_id = create(api, category="jalan-rusak")
     pipeline.run()
 
     queue = api.get("/v1/regions/trenggalek/verification-queue", as_="verifier").json_body
@@ -107,7 +107,7 @@ def test_the_whole_lifecycle(api, pipeline):
     texts = [m[1] if isinstance(m, tuple) else str(m) for m in topic_messages]
     assert any("Diproses" in t for t in texts) and any("Selesai" in t for t in texts)
     assert all("Warga Demo" not in t for t in texts)
-    assert any(number == "+6281299990000" for number, *_ in sms)
+    assert any(number == "+6281200000001" for number, *_ in sms)  # the account's verified phone
 
 
 def test_notifications_are_sent_once_per_change(api, aws, client, pipeline):
@@ -341,14 +341,15 @@ def test_rating_only_by_the_reporter_once_and_only_when_done(api, pipeline):
 
 
 def test_anonymous_reporter_is_never_revealed(api, pipeline):
-    report_id = create(api, anonymous=True, reporter={"name": "Budi", "phone": "+6281277776666"})
+    report_id = create(api, anonymous=True)
     pipeline.run()
     for as_ in (None, "verifier", "officer", "agency_head", "region_admin", "citizen2"):
         text = json.dumps(view(api, report_id, as_=as_))
-        assert "Budi" not in text and "6281277776666" not in text, as_
+        assert "Warga Demo" not in text and "6281200000001" not in text, as_
         assert "reporter_id" not in text
     own = view(api, report_id, as_="citizen")
-    assert own["reporter"]["name"] == "Budi" and own["mine"] is True
+    # the reporter sees the one contact kept: their account's verified phone
+    assert own["reporter"] == {"phone": "+6281200000001"} and own["mine"] is True
 
 
 def test_my_reports_newest_first_with_cursor(api):

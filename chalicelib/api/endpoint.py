@@ -18,6 +18,7 @@ import msgspec
 from chalice import Blueprint, Response
 from chalice.app import Request
 
+from .. import logs
 from ..auth import tokens, verifier
 from ..auth.identity import Identity
 from ..contract.common import ErrorBody, ErrorDetail
@@ -122,6 +123,7 @@ def route(bp: Blueprint, path: str, method: str = "GET", *, summary: str, descri
         @functools.wraps(view)
         def wrapper(**params: Any) -> Any:
             request = bp.current_request
+            logs.correlate((request.context or {}).get("requestId"))
             try:
                 kwargs = dict(params)
                 if auth is not None:

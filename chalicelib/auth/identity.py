@@ -20,6 +20,8 @@ class Identity:
     name: str | None = None
     email: str | None = None
     phone: str | None = None
+    # Cognito verified the phone (a code was sent to it and entered)
+    phone_verified: bool = False
     # a contractor account's NPWP (digits only)
     contractor: str | None = None
 
@@ -40,6 +42,7 @@ class Identity:
             name=claims.get("name"),
             email=claims.get("email"),
             phone=claims.get("phone_number"),
+            phone_verified=claims.get("phone_number_verified") in (True, "true"),
             contractor=claims.get("custom:contractor") or None,
         )
 

@@ -9,7 +9,6 @@ from .common import DateTime, I18nText, PageQuery, Request, StoredPhoto, Url
 
 DESCRIPTION_MAX = 4000
 ADDRESS_MAX = 300
-CONTACT_FIELD_MAX = 120
 NOTE_MAX = 2000
 COMMENT_MAX = 1000
 
@@ -17,18 +16,9 @@ Code = Annotated[str, Meta(min_length=1, max_length=64)]
 Id32 = Annotated[str, Meta(min_length=1, max_length=64)]
 Latitude = Annotated[float, Meta(ge=-90, le=90, description="WGS84 degrees; stored to 7 decimals (about 1 cm).")]
 Longitude = Annotated[float, Meta(ge=-180, le=180, description="WGS84 degrees; stored to 7 decimals (about 1 cm).")]
-Contact = Annotated[str, Meta(max_length=CONTACT_FIELD_MAX)]
 
 
 # --- requests -------------------------------------------------------------------
-
-class ReporterContact(Request):
-    """Contact details; never shown to anyone but the reporter."""
-
-    name: Contact | None = None
-    phone: Contact | None = None
-    email: Contact | None = None
-
 
 class NewReport(Request):
     category: Annotated[str, Meta(min_length=1, max_length=64, description="A `code` from the region's categories.")]
@@ -42,7 +32,6 @@ class NewReport(Request):
     kelurahan_code: Annotated[str, Meta(max_length=32, description=(
         "The reporter's choice; routing trusts the point."))] | None = None
     anonymous: bool = False
-    reporter: ReporterContact | None = None
 
 
 class PhotoUploadRequest(Request):
@@ -120,9 +109,10 @@ class Rating(Struct, kw_only=True):
 
 
 class ReporterView(Struct, kw_only=True):
-    name: str | None = None
+    """What the report keeps of its reporter, shown to them alone: the
+    account's verified phone, where status SMS go."""
+
     phone: str | None = None
-    email: str | None = None
 
 
 class Report(Struct, kw_only=True):

@@ -18,8 +18,6 @@ from .regions import TEAMS, RegionConfig
 
 INITIAL_STATUS = "waiting"
 
-REPORTER_FIELDS = {"name", "phone", "email"}
-
 _IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,128}$")
 _REPORT_ID = re.compile(r"^[0-9a-f]{32}$")
 
@@ -51,7 +49,6 @@ class NewReport:
     address: str | None
     kelurahan_code: str | None
     anonymous: bool
-    reporter: dict[str, str] | None
     # a citizen audit names the public works project it is about
     project_id: str | None = None
 
@@ -81,12 +78,8 @@ def check_new_report(draft: Any, region: RegionConfig) -> NewReport:
         raise InvalidInput("category_retired", category=draft.category)
     if draft.kelurahan_code is not None and draft.kelurahan_code not in region.kelurahan:
         raise InvalidInput("unknown_kelurahan", kelurahan_code=draft.kelurahan_code)
-    reporter = None
-    if draft.reporter is not None:
-        reporter = {name: value for name in sorted(REPORTER_FIELDS)
-                    if (value := getattr(draft.reporter, name)) is not None} or None
     return NewReport(draft.category, draft.description, coordinate(draft.lat), coordinate(draft.lon), draft.address,
-                     draft.kelurahan_code, draft.anonymous, reporter, draft.project_id)
+                     draft.kelurahan_code, draft.anonymous, draft.project_id)
 
 
 def check_idempotency_key(key: str | None) -> str | None:

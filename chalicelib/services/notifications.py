@@ -1,14 +1,31 @@
 """Telling reporters what happened to their report.  Every status change
-reaches the reporter through the notification port, in Indonesian; the text
-never names the reporter, and anonymous reports are notified the same way
-(only the reporter's own subscription or phone receives it)."""
+reaches the reporter through each channel that applies to the report: the
+region's topic (apps and dashboards subscribe to it) and an SMS to the
+verified phone of the account that reported it.  Reports from other intake
+channels will answer through that channel's own verified return path: one
+more ``Channel`` here.
+
+Each channel's side effect happens once per change, however often the
+event arrives: a channel is marked on the report (``<channel>:<status>#
+<version>``) as soon as it is done — sent, or refused for good by the
+provider (a number SNS will not text) — and a redelivery skips what is
+marked.  A transient failure raises after the channels before it were
+marked, so SQS retries only the rest; the status change itself is already
+stored and is never undone by a failed notification."""
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
+from typing import Any, Protocol
+
 from ..adapters import notify
-from ..domain import lifecycle
+from ..domain import lifecycle, phones
 from ..store import regions as region_store
+from ..store import reports as store
 from ..store.models import ReportModel
 from . import regions
+
+log = logging.getLogger(__name__)
 
 
 def status_text(report: ReportModel, region_name: str) -> str:
@@ -30,16 +47,78 @@ def topic_for(region_id: str) -> str:
     return arn
 
 
-def notify_reporter(report: ReportModel) -> int:
-    """Returns the number of messages sent."""
-    if not report.reporter_id and not report.reporter:
-        return 0
-    region = regions.get_region(report.region_id)
+class Channel(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    def applies(self, report: ReportModel) -> bool: ...
+    def send(self, report: ReportModel, text: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class Topic:
+    """The region's topic: the reporter's app filters on ``recipient``."""
+
+    name: str = "topic"
+
+    def applies(self, report: ReportModel) -> bool:
+        return bool(report.reporter_id)
+
+    def send(self, report: ReportModel, text: str) -> None:
+        notify.publish_topic(topic_for(report.region_id), text, {
+            "recipient": report.reporter_id or "", "report_id": report.id, "status": report.status,
+            "region_id": report.region_id})
+
+
+def _phone(report: ReportModel) -> str | None:
     contact = report.reporter.as_dict() if hasattr(report.reporter, "as_dict") else (report.reporter or {})
-    phone = contact.get("phone")
-    return notify.publish(
-        topic_for(report.region_id), status_text(report, region.name),
-        {"recipient": report.reporter_id or "", "report_id": report.id, "status": report.status,
-         "region_id": report.region_id},
-        phone=phone if phone and phone.startswith("+") else None,
-    )
+    return phones.textable(contact.get("phone"))
+
+
+@dataclass(frozen=True)
+class Sms:
+    """An SMS to the reporting account's verified phone (an Indonesian
+    mobile number: ``domain.phones``); nothing else is ever texted."""
+
+    name: str = "sms"
+
+    def applies(self, report: ReportModel) -> bool:
+        return _phone(report) is not None
+
+    def send(self, report: ReportModel, text: str) -> None:
+        phone = _phone(report)
+        if phone is not None:
+            notify.send_sms(phone, text)
+
+
+CHANNELS: tuple[Channel, ...] = (Topic(), Sms())
+
+
+def notify_reporter(report: ReportModel, change: str, outcome: dict[str, str],
+                    channels: tuple[Channel, ...] = CHANNELS) -> dict[str, str]:
+    """Tell the reporter about ``change`` (``<status>#<version>``) on each
+    channel not yet done for it, recording in ``outcome`` ``{channel: "sent"
+    | "refused"}`` for the ones handled now.  Raises on a transient failure
+    (after marking, and recording, the channels handled before it)."""
+    text = status_text(report, regions.get_region(report.region_id).name)
+    for channel in channels:
+        marker = f"{channel.name}:{change}"
+        if marker in (report.notified or []) or not channel.applies(report):
+            continue
+        try:
+            channel.send(report, text)
+            outcome[channel.name] = "sent"
+        except notify.Refused as refused:
+            outcome[channel.name] = "refused"
+            log.warning("report %s: %s refused by the provider (%s), not retried", report.id, channel.name,
+                        refused.code)
+        store.mark_notified(report.id, marker)
+    if outcome:
+        log.info("report %s notified: %s", report.id, ", ".join(f"{k} {v}" for k, v in outcome.items()))
+    return outcome
+
+
+def sent_counts(outcome: dict[str, Any]) -> dict[str, int]:
+    """Usage counted from what was actually sent."""
+    return {"notifications_sent": 1 if outcome.get("topic") == "sent" else 0,
+            "sms_sent": 1 if outcome.get("sms") == "sent" else 0}

@@ -90,5 +90,5 @@ def _remind(record: dict[str, Any], ends: datetime, moment: datetime) -> bool:
     text = i18n.message("pilot_reminder", "id", name=region.name, days=pilot.days_left(ends, moment),
                         date=ends.astimezone(region.tz).date().isoformat())
     arn = record.get("notify_topic_arn") or notify.ensure_topic(region.region_id)
-    notify.publish(arn, text, {"recipient": "region_admin", "region_id": region.region_id, "kind": "pilot"})
+    notify.publish_topic(arn, text, {"recipient": "region_admin", "region_id": region.region_id, "kind": "pilot"})
     return True

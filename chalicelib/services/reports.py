@@ -11,7 +11,7 @@ from ..adapters import aws
 from ..auth.identity import Identity
 from ..contract import reports as contract
 from ..contract.common import I18nText, text
-from ..domain import lifecycle, sla, workflow
+from ..domain import lifecycle, phones, sla, workflow
 from ..domain import reports as domain
 from ..domain.errors import Conflict, Forbidden, NotFound, Unprocessable
 from ..domain.regions import RegionConfig
@@ -64,10 +64,10 @@ def create_report(region_id: str, body: contract.NewReport, idempotency_key: str
     report_id = domain.new_report_id(region.region_id, f"{actor.sub}:{key}" if key else None)
     _, due = sla.deadline(domain.INITIAL_STATUS, moment, region.sla, region.tz)
     due_at = domain.iso_utc(due) if due else None
-    contact = dict(draft.reporter or {})
-    for name, value in (("phone", actor.phone), ("email", actor.email), ("name", actor.name)):
-        if value and name not in contact:
-            contact[name] = value
+    # The only contact kept: the account's verified phone, for status SMS
+    # (nothing from the request, no name, no e-mail: anyone could name anyone).
+    phone = phones.textable(actor.phone) if actor.phone_verified else None
+    contact = {"phone": phone} if phone else None
     placement = workflow.on_receipt(region.region_id, report_id, due_at)
     report = ReportModel(
         id=report_id,
@@ -79,7 +79,7 @@ def create_report(region_id: str, body: contract.NewReport, idempotency_key: str
         address=draft.address,
         kelurahan_hint=draft.kelurahan_code,
         anonymous=draft.anonymous,
-        reporter=contact or None,
+        reporter=contact,
         reporter_id=actor.sub,
         project_id=draft.project_id,
         watchers=watching or None,
@@ -207,7 +207,7 @@ def report_view(report: ReportModel, region: RegionConfig, viewer: Identity | No
             entry.comment = stored.get("comment")
     if level == "reporter":
         contact = report.reporter.as_dict() if hasattr(report.reporter, "as_dict") else (report.reporter or {})
-        view.reporter = contract.ReporterView(**{k: v for k, v in contact.items() if k in ("name", "phone", "email")}) \
+        view.reporter = contract.ReporterView(phone=contact.get("phone")) \
             if contact else None
         view.mine = True
     return view

@@ -94,13 +94,16 @@ def handle_event(message: dict[str, Any]) -> dict[str, Any]:
         from .projects import audits
 
         done["audit"] = audits.sync_audit(report)
-    marker = f"{message.get('status', report.status)}#{message.get('version', report.version)}"
-    if message.get("event") == "status_changed" and marker not in report.notified:
-        sent = notifications.notify_reporter(report)
-        done["notified"] = sent
-        store.mark_notified(report.id, marker)
-        usage.meter(report.region_id, {"notifications_sent": min(sent, 1), "sms_sent": max(sent - 1, 0)},
-                    ("staff", message.get("actor", "")))
+    change = f"{message.get('status', report.status)}#{message.get('version', report.version)}"
+    if message.get("event") == "status_changed":
+        outcome: dict[str, str] = {}
+        done["notified"] = outcome
+        try:
+            notifications.notify_reporter(report, change, outcome)
+        finally:  # what was sent is counted, even when a later channel fails
+            if outcome:
+                usage.meter(report.region_id, notifications.sent_counts(outcome),
+                            ("staff", message.get("actor") or ""))
     return done
 
 

@@ -7,6 +7,8 @@ import json
 import logging
 from typing import Any, Callable
 
+from .. import logs
+
 log = logging.getLogger(__name__)
 
 
@@ -19,6 +21,7 @@ def records(event: Any) -> list[dict[str, Any]]:
 def process(event: Any, handle: Callable[[dict[str, Any]], Any]) -> dict[str, list[dict[str, str]]]:
     failures = []
     for record in records(event):
+        logs.correlate(record.get("messageId"))
         try:
             handle(record)
         except Exception:  # one bad record must not fail the batch
