@@ -338,6 +338,11 @@ def main() -> int:
     pydantic_s = import_time("from pydantic import BaseModel; BaseModel.model_json_schema", args.import_runs)
     print(f"contract library import: msgspec {msgspec_s * 1000:.1f} ms (used), "
           f"pydantic v2 BaseModel {pydantic_s * 1000:.1f} ms (not used)")
+    from infra.stages import Stage
+
+    from .photo_memory import measure
+
+    measure(Stage.__dataclass_fields__["memory_mb"].default)
     return 0
 
 

@@ -104,7 +104,7 @@ def test_uploaded_photo_is_cleaned_thumbnailed_and_recorded(api, pipeline):
     photo_id = request_upload(api, report_id).json_body["photo_id"]
     raw_key = upload(report_id, photo_id, jpeg_with_gps())
     pipeline.run()
-    report = api.get(f"/v1/reports/{report_id}").json_body
+    report = api.get(f"/v1/reports/{report_id}", as_="citizen").json_body
     assert [p["id"] for p in report["photos"]] == [photo_id]
     photo = report["photos"][0]
     assert photo["url"].startswith("https://") and "X-Amz-Signature" in photo["url"]
@@ -127,7 +127,7 @@ def test_redelivered_notification_records_the_photo_once(api, aws, pipeline):
     key = upload(report_id, photo_id, jpeg_with_gps())
     pipeline.run()
     assert process_upload(resources.PHOTOS_BUCKET.name, key) == "already_done"
-    report = api.get(f"/v1/reports/{report_id}").json_body
+    report = api.get(f"/v1/reports/{report_id}", as_="citizen").json_body
     assert len(report["photos"]) == 1
 
 
@@ -136,7 +136,7 @@ def test_non_image_is_deleted_and_the_reason_recorded(api, pipeline):
     photo_id = request_upload(api, report_id).json_body["photo_id"]
     key = upload(report_id, photo_id, b"MZ\x90\x00 this is an executable, not a photo")
     pipeline.run()
-    report = api.get(f"/v1/reports/{report_id}", headers={}).json_body
+    report = api.get(f"/v1/reports/{report_id}", as_="citizen").json_body
     assert report["photos"] == []
     assert report["rejected_photos"][0]["reason_code"] == "photo_not_image"
     assert report["rejected_photos"][0]["reason"]["en"].startswith("Photo rejected")
@@ -148,7 +148,7 @@ def test_oversize_upload_is_deleted_and_the_reason_recorded(api, pipeline):
     photo_id = request_upload(api, report_id).json_body["photo_id"]
     key = upload(report_id, photo_id, b"\xff\xd8" + b"\0" * resources.PHOTO_MAX_BYTES)
     pipeline.run()
-    report = api.get(f"/v1/reports/{report_id}").json_body
+    report = api.get(f"/v1/reports/{report_id}", as_="citizen").json_body
     assert report["rejected_photos"][0]["reason_code"] == "photo_too_large"
     assert key not in bucket_keys()
     assert bucket_keys() == []

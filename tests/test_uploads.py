@@ -69,7 +69,7 @@ def test_a_report_photo_granted_through_the_pipeline_is_processed_like_any_uploa
 
     upload(report_id, granted.upload_id, encoded("PNG"), ext="png")
     pipeline.run()
-    report = api.get(f"/v1/reports/{report_id}").json_body
+    report = api.get(f"/v1/reports/{report_id}", as_="citizen").json_body
     assert [(p["id"], p["kind"]) for p in report["photos"]] == [(granted.upload_id, "report")]
     assert f"photos/reports/{report_id}/{granted.upload_id}.png" in bucket_keys()
     assert f"uploads/reports/{report_id}/{granted.upload_id}.png" not in bucket_keys()

@@ -2,6 +2,7 @@
 from chalice import Blueprint
 
 from ..contract import reports as contract
+from ..domain import roles
 from ..services import regions, reports
 from .endpoint import IDEMPOTENCY_KEY, Reply, route
 
@@ -40,3 +41,21 @@ def get_report(report_id, actor):
        errors={404: "Unknown report", 409: "The report already has the maximum number of photos"})
 def request_photo_upload(report_id, actor, body):
     return reports.request_photo_upload(report_id, body, actor)
+
+
+@route(bp, "/v1/reports/{report_id}/photos/{photo_id}/hide", "POST",
+       summary="Hide a photo from the public (the verification desk); staff and the reporter still see it",
+       description="Photos show streets, faces, children and number plates. The public sees a report's photos only "
+                   "once it is verified, and never one a verifier hid.",
+       returns=contract.Report, auth="required", roles=roles.DESK, errors={404: "Unknown report or photo"})
+def hide_photo(report_id, photo_id, actor):
+    report, region = reports.set_photo_visibility(report_id, photo_id, False, actor)
+    return reports.report_view(report, region, actor)
+
+
+@route(bp, "/v1/reports/{report_id}/photos/{photo_id}/show", "POST",
+       summary="Show a hidden photo to the public again (the verification desk)",
+       returns=contract.Report, auth="required", roles=roles.DESK, errors={404: "Unknown report or photo"})
+def show_photo(report_id, photo_id, actor):
+    report, region = reports.set_photo_visibility(report_id, photo_id, True, actor)
+    return reports.report_view(report, region, actor)

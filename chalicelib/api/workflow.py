@@ -46,7 +46,7 @@ def rate(report_id, actor, body):
 def verification_queue(region_id, actor, query):
     items, cursor = workflow.verification_queue(region_id, actor, query)
     region = regions.get_region(region_id)
-    return Page([reports.summary(item, region) for item in items], cursor)
+    return Page([reports.summary(item, region, staff=True) for item in items], cursor)
 
 
 @route(bp, "/v1/me/inbox", summary="The officer's inbox: their agency's (or kelurahan's) reports by status, by due time",
@@ -54,11 +54,11 @@ def verification_queue(region_id, actor, query):
 def inbox(actor, query):
     items, cursor = workflow.inbox(actor, query)
     region = regions.get_region(actor.region_id)
-    return Page([reports.summary(item, region) for item in items], cursor)
+    return Page([reports.summary(item, region, staff=True) for item in items], cursor)
 
 
 @route(bp, "/v1/me/reports", summary="The citizen's own reports, newest first",
        query=PageQuery, returns=Page[contract.ReportSummary], auth="required")
 def my_reports(actor, query):
     items, cursor = workflow.my_reports(actor, query)
-    return Page([reports.summary(item, regions.get_region(item.region_id)) for item in items], cursor)
+    return Page([reports.summary(item, regions.get_region(item.region_id), staff=False) for item in items], cursor)

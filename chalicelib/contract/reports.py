@@ -84,6 +84,9 @@ class Team(Struct):
 
 class Photo(StoredPhoto, kw_only=True):
     kind: Literal["report", "evidence"] = "report"
+    public: Annotated[bool, Meta(description=(
+        "Staff and the reporter only: whether the public sees this photo (the report is verified and no "
+        "verifier hid it). The public view lists only the photos it may see."))] | UnsetType = UNSET
 
 
 class RejectedPhoto(Struct, kw_only=True):
@@ -182,7 +185,8 @@ class ReportSummary(Struct, kw_only=True):
     created_at: DateTime
     due_at: str | None
     overdue: bool
-    assignee_name: str | None
+    assignee_name: Annotated[str | None, Meta(description=(
+        "Staff lists only: the officer handling it. Citizens see the agency, never the person."))] | UnsetType = UNSET
     review_pending: bool
     photos: Annotated[int, Meta(description="Number of photos")]
     project_id: str | None

@@ -162,6 +162,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Kelurahan/desa code '{kelurahan_code}' is not known in this region.",
     },
     # reports
+    "photo_not_found": {
+        "id": "Foto tidak ditemukan pada laporan ini.",
+        "en": "This report has no such photo.",
+    },
     "report_not_found": {
         "id": "Laporan '{report_id}' tidak ditemukan.",
         "en": "Report '{report_id}' was not found.",

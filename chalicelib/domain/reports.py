@@ -82,6 +82,11 @@ def check_new_report(draft: Any, region: RegionConfig) -> NewReport:
                      draft.kelurahan_code, draft.anonymous, draft.project_id)
 
 
+def is_photo_id(value: str) -> bool:
+    """Photo (upload) ids have the form of report ids: 32 hex digits."""
+    return bool(_REPORT_ID.match(value))
+
+
 def check_idempotency_key(key: str | None) -> str | None:
     if key is None:
         return None

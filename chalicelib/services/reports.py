@@ -11,7 +11,7 @@ from ..adapters import aws
 from ..auth.identity import Identity
 from ..contract import reports as contract
 from ..contract.common import I18nText, text
-from ..domain import lifecycle, phones, sla, workflow
+from ..domain import lifecycle, phones, roles, sla, workflow
 from ..domain import reports as domain
 from ..domain.errors import Conflict, Forbidden, NotFound, Unprocessable
 from ..domain.regions import RegionConfig
@@ -177,7 +177,7 @@ def report_view(report: ReportModel, region: RegionConfig, viewer: Identity | No
             contract.Photo(id=photo["id"], url=view_url(photo["key"]), thumbnail_url=view_url(photo["thumb_key"]),
                            content_type=photo["content_type"], width=int(photo["width"]),
                            height=int(photo["height"]), kind=photo.get("kind", "report"))
-            for photo in report.photos
+            for photo in report.photos if level != "public" or photo_is_public(report, photo["id"])
         ],
         photo_urls_expire_at=expires.astimezone(region.tz).isoformat(timespec="seconds"),
         rejected_photos=[
@@ -198,6 +198,9 @@ def report_view(report: ReportModel, region: RegionConfig, viewer: Identity | No
         rating=_last_rating(report, region, level),
         project_id=report.project_id,
     )
+    if level != "public":
+        for photo in view.photos:
+            photo.public = photo_is_public(report, photo.id)
     if level == "staff":
         view.assignee = report.assignee
         view.assignee_name = report.assignee_name
@@ -213,6 +216,34 @@ def report_view(report: ReportModel, region: RegionConfig, viewer: Identity | No
     return view
 
 
+def photo_is_public(report: ReportModel, photo_id: str) -> bool:
+    """Photos show streets, faces, children and number plates: the public
+    sees one only once a verifier has seen the report (verified; never while
+    waiting, nor when rejected) and has not hidden it."""
+    return report.verified_at is not None and photo_id not in (report.hidden_photos or set())
+
+
+def set_photo_visibility(report_id: str, photo_id: str, public: bool,
+                         actor: Identity) -> tuple[ReportModel, RegionConfig]:
+    """A verifier (the verification desk) hides a report photo from the
+    public, or shows it again: one conditional write (the report is of the
+    actor's region and has that photo); staff and the reporter still see it."""
+    domain.check_report_id(report_id)
+    if actor.role not in roles.DESK:
+        raise Forbidden("forbidden")
+    if not domain.is_photo_id(photo_id):
+        raise NotFound("photo_not_found")
+    region_id = None if actor.role == "platform_admin" else actor.region_id
+    try:
+        report = store.set_photo_hidden(report_id, photo_id, not public, region_id)
+    except store.ConditionFailed:
+        current = store.get(report_id)
+        if current is None or not actor.in_region(current.region_id):
+            raise NotFound("report_not_found", report_id=report_id) from None
+        raise NotFound("photo_not_found") from None
+    return report, regions.get_region(report.region_id)
+
+
 def _last_rating(report: ReportModel, region: RegionConfig, level: str) -> contract.Rating | None:
     if not report.ratings:
         return None
@@ -223,9 +254,10 @@ def _last_rating(report: ReportModel, region: RegionConfig, level: str) -> contr
     return rating
 
 
-def summary(report: ReportModel, region: RegionConfig) -> contract.ReportSummary:
-    """A list entry: what a queue or inbox shows, no contact details."""
-    return contract.ReportSummary(
+def summary(report: ReportModel, region: RegionConfig, staff: bool) -> contract.ReportSummary:
+    """A list entry: what a queue or inbox shows, no contact details; the
+    officer handling it only in staff lists (citizens see the agency)."""
+    entry = contract.ReportSummary(
         id=report.id,
         status=report.status,
         status_label=_label(report.status),
@@ -241,11 +273,13 @@ def summary(report: ReportModel, region: RegionConfig) -> contract.ReportSummary
         created_at=domain.local_iso(report.created_at, region),
         due_at=domain.local_iso(report.due_at, region) if report.due_at else None,
         overdue=bool(report.overdue),
-        assignee_name=report.assignee_name,
         review_pending=bool(report.review_pending),
         photos=len(report.photos),
         project_id=report.project_id,
     )
+    if staff:
+        entry.assignee_name = report.assignee_name
+    return entry
 
 
 def request_photo_upload(report_id: str, body: contract.PhotoUploadRequest, actor: Identity) -> contract.PhotoUpload:

@@ -133,7 +133,8 @@ def add_photo_outcome(report_id: str, photo_id: str, accepted: dict[str, Any] | 
     try:
         report.update(
             actions=actions,
-            condition=ReportModel.id.exists() & ~ReportModel.photo_ids.contains(photo_id),
+            # once, and only an upload the API granted (``note_upload``)
+            condition=ReportModel.upload_ids.contains(photo_id) & ~ReportModel.photo_ids.contains(photo_id),
         )
     except UpdateError as error:
         if condition_failed(error):
@@ -375,3 +376,25 @@ def kelurahan_inbox(kelurahan_key: str, status_prefix: str, overdue_only: bool, 
     return page(ReportModel.kelurahan_inbox, kelurahan_key, limit, cursor,
                 range_condition=ReportModel.inbox_at.startswith(status_prefix),
                 filter_condition=(ReportModel.overdue == True) if overdue_only else None)  # noqa: E712
+
+
+# --- photo visibility ----------------------------------------------------------
+
+def set_photo_hidden(report_id: str, photo_id: str, hidden: bool, region_id: str | None) -> ReportModel:
+    """Hide one accepted photo of the report from the public (or show it
+    again), if the report is of ``region_id`` (None: any) and has that
+    photo: one ``UpdateItem`` returning the report; ``ConditionFailed``
+    otherwise."""
+    marker = ReportModel.hidden_photos
+    report = ReportModel(id=report_id)
+    condition = ReportModel.id.exists() & ReportModel.photo_ids.contains(photo_id) & (size(ReportModel.photos) > 0)
+    if region_id is not None:
+        condition &= ReportModel.region_id == region_id
+    try:
+        report.update(actions=[marker.add({photo_id}) if hidden else marker.delete({photo_id}),
+                               ReportModel.version.add(1)], condition=condition)
+    except UpdateError as error:
+        if condition_failed(error):
+            raise ConditionFailed(report_id) from error
+        raise
+    return report

@@ -36,8 +36,8 @@ class ReportPhotos:
 
     def open(self, owner_id: str, upload_id: str) -> Attached | None:
         report = store.get(owner_id)
-        if report is None:
-            return None
+        if report is None or upload_id not in (report.upload_ids or []):
+            return None  # only an upload the API granted is attached
         return Attached(region_id=report.region_id, handled=upload_id in report.photo_ids,
                         grant={"evidence": upload_id in report.evidence_upload_ids})
 
