@@ -85,7 +85,7 @@ def clean_image(data: bytes, extension: str) -> tuple[bytes, bytes, int, int]:
     # Nothing of the original's metadata travels: the encoders below are
     # given none, and what they would fall back on (EXIF, XMP, ICC, text
     # chunks, comments in ``info``) is dropped.
-    clean = image
+    clean: Image.Image = image
     clean.info = {}
     clean._exif = None  # Pillow's cached EXIF, which some encoders read
     out = io.BytesIO()
