@@ -538,6 +538,12 @@ def test_a_personal_npwp_is_never_published(api):
     assert project["contractor"] == {"name": "Budi (perorangan)", "npwp": None}
     export = api.get("/v1/regions/trenggalek/ocds").json_body
     assert "3503012345670001" not in json.dumps(export)
+    # filtering by that NIK answers exactly as for a person with no projects
+    for as_ in (None, "citizen", "region_admin"):
+        mine = api.get("/v1/regions/trenggalek/projects?contractor=3503012345670001", as_=as_)
+        other = api.get("/v1/regions/trenggalek/projects?contractor=3503012345679999", as_=as_)
+        assert (mine.status_code, mine.json_body) == (other.status_code, other.json_body) == (200, {
+            "items": [], "next_cursor": None}), as_
 
 
 def test_audit_report_must_name_a_project_of_the_region(api):

@@ -41,10 +41,17 @@ def list_projects(region_id: str, query: contract.ProjectsQuery) -> tuple[list[P
     the range key; ``status`` and ``red_flag`` are evaluated as of today (a
     page may then hold fewer than ``limit`` items; follow ``next_cursor``)."""
     region = regions.get_region(region_id)
+    contractor = rules.npwp(query.contractor) if query.contractor else None
+    if contractor is not None and rules.public_npwp(contractor) is None:
+        # a person's NIK: answered exactly as a contractor with no projects,
+        # so that a filter cannot confirm whose projects these are
+        if query.cursor:
+            raise InvalidInput("invalid_cursor")
+        return [], None, region
     try:
         items, cursor = store.page_of(
             region.region_id, query.limit, query.cursor, agency=query.agency, kecamatan=query.kecamatan,
-            contractor_npwp=rules.npwp(query.contractor) if query.contractor else None, year=query.year)
+            contractor_npwp=contractor, year=query.year)
     except store.BadCursor:
         raise InvalidInput("invalid_cursor") from None
     if query.status or query.red_flag:
