@@ -2,6 +2,7 @@
 from chalice import Blueprint
 
 from ..contract import reports as contract
+from ..contract.common import PageQuery
 from ..domain import roles
 from ..services import regions, reports
 from .endpoint import IDEMPOTENCY_KEY, Reply, route
@@ -31,6 +32,13 @@ def create_report(region_id, actor, body, idempotency_key):
 def get_report(report_id, actor):
     report, region = reports.get_report(report_id)
     return reports.report_view(report, region, actor)
+
+
+@route(bp, "/v1/reports/{report_id}/earlier-history",
+       summary="A report's history entries older than the ones its view includes, oldest first",
+       query=PageQuery, returns=contract.HistoryPage, auth="optional", errors={404: "Unknown report"})
+def earlier_history(report_id, actor, query):
+    return reports.earlier_history(report_id, actor, query)
 
 
 @route(bp, "/v1/reports/{report_id}/photos", "POST", summary="Get a presigned upload for one photo",

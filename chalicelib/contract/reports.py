@@ -144,7 +144,10 @@ class Report(Struct, kw_only=True):
     photos: list[Photo]
     photo_urls_expire_at: DateTime
     rejected_photos: list[RejectedPhoto]
-    history: list[HistoryEntry]
+    history: Annotated[list[HistoryEntry], Meta(description=(
+        "The most recent entries, oldest first; `history_earlier` older ones are read from "
+        "`GET /v1/reports/{report_id}/earlier-history`."))]
+    history_earlier: Annotated[int, Meta(description="Entries older than `history`, not included here.")] = 0
     created_at: DateTime
     updated_at: DateTime
     version: Annotated[int, Meta(description="Grows with every change.")]
@@ -206,3 +209,10 @@ class PhotoUpload(Struct, kw_only=True):
     content_type: str
     max_bytes: int
     expires_in: Annotated[int, Meta(description="Seconds the upload form stays valid.")]
+
+
+class HistoryPage(Struct, kw_only=True):
+    """A page of a report's earlier history, oldest first."""
+
+    items: list[HistoryEntry]
+    next_cursor: str | None

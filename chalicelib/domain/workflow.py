@@ -44,6 +44,13 @@ from .errors import AppError, Conflict, Forbidden, InvalidInput, NotFound, Unpro
 from .regions import RegionConfig
 
 SHARDS = 4
+# A report's history on its item is bounded: a change appends an entry only
+# while the item holds fewer than HISTORY_MAX; when it is full the service
+# moves all but the HISTORY_KEPT most recent entries to their own items
+# (``compaction``) and applies the change again.  With notes of at most
+# 2,000 characters the item stays far below DynamoDB's 400 KB.
+HISTORY_MAX = 40
+HISTORY_KEPT = 10
 DISPATCHED_STATUSES = ("verified", "in_process", "done")
 # Who works on every report of their region (the verification desk and the
 # region's administrators); field staff work on their agency's or kelurahan's.
@@ -161,6 +168,7 @@ class Condition:
     reporter_id: str | None = None  # reported by this account
     unrated: bool = False  # not yet rated in this cycle: len(ratings) <= reopen_count
     version: int | None = None  # unchanged since it was read (the sweep's reports)
+    history_room: bool = True  # its history on the item holds fewer than HISTORY_MAX entries
 
     @property
     def satisfiable(self) -> bool:
@@ -393,6 +401,37 @@ def plan_overdue(report: Any, region: RegionConfig, now: datetime) -> Change:
     fields = {"overdue": True, "overdue_count": Add(1), "due_shard": None,
               "overdue_key": overdue_key(report.region_id, report.status, report.agency)}
     return Change(fields, {"history": [entry]}, Condition(version=int(report.version)))
+
+
+# --- the history's bound ----------------------------------------------------------
+
+def history_full(report: Any) -> bool:
+    return len(report.history or []) >= HISTORY_MAX
+
+
+@dataclass(frozen=True)
+class Compaction:
+    """Move the oldest entries of a full history to their own items:
+    ``archived`` (oldest first, numbered from ``first``) and the ``kept``
+    entries that stay on the item.  Both are complete as read (each with its
+    status and note); the notes earlier entries prepared for later ones
+    travel on the first kept entry."""
+
+    first: int
+    archived: list[dict[str, Any]]
+    kept: list[dict[str, Any]]
+
+
+def compaction(report: Any) -> Compaction:
+    entries = [dict(entry) for entry in report.history]
+    cut = max(len(entries) - HISTORY_KEPT, 0)
+    archived, kept = entries[:cut], entries[cut:]
+    prepared: dict[str, Any] = {}
+    for entry in archived:
+        prepared.update(entry.pop("prepared", None) or {})
+    if kept and prepared:
+        kept[0] = {**kept[0], "prepared": {**prepared, **(kept[0].get("prepared") or {})}}
+    return Compaction(int(report.history_archived or 0), archived, kept)
 
 
 # --- why a condition failed ------------------------------------------------------

@@ -13,7 +13,7 @@ from ..contract import reports as contract
 from ..contract.common import I18nText, text
 from ..domain import lifecycle, phones, roles, sla, workflow
 from ..domain import reports as domain
-from ..domain.errors import Conflict, Forbidden, NotFound, Unprocessable
+from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Unprocessable
 from ..domain.regions import RegionConfig
 from ..store import reports as store
 from ..store.models import ReportModel
@@ -147,11 +147,7 @@ def report_view(report: ReportModel, region: RegionConfig, viewer: Identity | No
     agency_id, agency_en = region.agency_names(report.agency)
     expires = datetime.now(timezone.utc) + timedelta(seconds=resources.VIEW_URL_SECONDS)
     team = domain.team_view(report.team)
-    history = [
-        contract.HistoryEntry(status=entry["status"], status_label=_label(entry["status"]),
-                              at=domain.local_iso(entry["at"], region), note=text(entry["note"]))
-        for entry in report.history
-    ]
+    history = history_view(report.history, region, level)
     view = contract.Report(
         id=report.id,
         region_id=report.region_id,
@@ -186,6 +182,7 @@ def report_view(report: ReportModel, region: RegionConfig, viewer: Identity | No
             for item in report.rejected_photos
         ],
         history=history,
+        history_earlier=int(report.history_archived or 0),
         created_at=domain.local_iso(report.created_at, region),
         updated_at=domain.local_iso(report.updated_at, region),
         version=int(report.version),
@@ -205,15 +202,37 @@ def report_view(report: ReportModel, region: RegionConfig, viewer: Identity | No
         view.assignee = report.assignee
         view.assignee_name = report.assignee_name
         view.review_pending = bool(report.review_pending)
-        for entry, stored in zip(history, report.history, strict=True):
-            entry.actor_role = stored.get("actor_role")
-            entry.comment = stored.get("comment")
     if level == "reporter":
         contact = report.reporter.as_dict() if hasattr(report.reporter, "as_dict") else (report.reporter or {})
         view.reporter = contract.ReporterView(phone=contact.get("phone")) \
             if contact else None
         view.mine = True
     return view
+
+
+def history_view(entries: Any, region: RegionConfig, level: str) -> list[contract.HistoryEntry]:
+    """History entries as ``level`` may see them: staff also who (the role,
+    never the person) and the staff's comment."""
+    view = []
+    for entry in entries:
+        item = contract.HistoryEntry(status=entry["status"], status_label=_label(entry["status"]),
+                                     at=domain.local_iso(entry["at"], region), note=text(entry["note"]))
+        if level == "staff":
+            item.actor_role = entry.get("actor_role")
+            item.comment = entry.get("comment")
+        view.append(item)
+    return view
+
+
+def earlier_history(report_id: str, viewer: Identity | None, page: Any) -> contract.HistoryPage:
+    """The entries moved off a report's item, oldest first, as the report's
+    view shows its recent ones to ``viewer``: one GetItem, one Query."""
+    report, region = get_report(report_id)
+    try:
+        entries, cursor = store.earlier_history(report.id, page.limit, page.cursor)
+    except store.BadCursor:
+        raise InvalidInput("invalid_cursor") from None
+    return contract.HistoryPage(items=history_view(entries, region, viewer_level(report, viewer)), next_cursor=cursor)
 
 
 def photo_is_public(report: ReportModel, photo_id: str) -> bool:

@@ -44,13 +44,21 @@ def in_scope(report: ReportModel, actor: Identity, following: bool = False) -> b
 def _apply(report_id: str, change: plans.Change | None,
            refusal: Callable[[ReportModel | None], AppError]) -> ReportModel:
     """Apply the planned change; if no report could meet it, or this one did
-    not, read the report once and raise the error ``refusal`` finds."""
-    if change is not None:
+    not, read the report once and raise the error ``refusal`` finds.  A
+    report whose history on its item is full has its oldest entries moved to
+    their own items, and the change is applied again."""
+    current = None
+    for _ in range(3):
+        if change is None:
+            break
         try:
             return store.apply(report_id, change)
         except store.ConditionFailed:
-            pass
-    raise refusal(store.get(report_id))
+            current = store.get(report_id)
+        if current is None or not plans.history_full(current):
+            break
+        store.compact_history(current, plans.compaction(current))
+    raise refusal(current if change is not None else store.get(report_id))
 
 
 def publish_event(report: ReportModel, event: str, actor: Identity | None = None) -> None:
@@ -112,6 +120,9 @@ def mark_overdue(now: datetime | None = None) -> int:
     moment = now or rules.now_utc()
     count = 0
     for report in store.due_before(rules.iso_utc(moment)):
+        if plans.history_full(report):
+            store.compact_history(report, plans.compaction(report))
+            report = store.get(report.id) or report
         try:
             store.apply(report.id, plans.plan_overdue(report, regions.get_region(report.region_id), moment))
             count += 1

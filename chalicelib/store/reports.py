@@ -13,8 +13,8 @@ from pynamodb.expressions.condition import size
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from ..domain.workflow import SHARDS, Add, Change, Condition, Copy, IfAbsent
-from .models import CounterModel, ReportModel, transaction_connection
+from ..domain.workflow import HISTORY_MAX, SHARDS, Add, Change, Compaction, Condition, Copy, IfAbsent
+from .models import CounterModel, EntryModel, ReportModel, transaction_connection
 
 UNROUTED_SHARDS = 4
 
@@ -224,6 +224,8 @@ def _condition(wanted: Condition) -> Any:
         condition &= size(ReportModel.ratings) <= ReportModel.reopen_count
     if wanted.version is not None:
         condition &= ReportModel.version == wanted.version
+    if wanted.history_room:
+        condition &= size(ReportModel.history) < HISTORY_MAX
     return condition
 
 
@@ -376,6 +378,61 @@ def kelurahan_inbox(kelurahan_key: str, status_prefix: str, overdue_only: bool, 
     return page(ReportModel.kelurahan_inbox, kelurahan_key, limit, cursor,
                 range_condition=ReportModel.inbox_at.startswith(status_prefix),
                 filter_condition=(ReportModel.overdue == True) if overdue_only else None)  # noqa: E712
+
+
+# --- history -------------------------------------------------------------------
+
+def _history_seq(position: int) -> str:
+    return f"history#{position:06d}"
+
+
+def compact_history(report: ReportModel, plan: Compaction) -> bool:
+    """Move the oldest entries of the report's history to their own items
+    (one ``BatchWriteItem``; a redo writes the same items at the same
+    positions), then keep only the recent ones on the item, on the
+    condition that nothing changed since ``report`` was read.  False if it
+    did (the caller reads again)."""
+    with EntryModel.batch_write() as batch:
+        for offset, entry in enumerate(plan.archived):
+            batch.save(EntryModel(parent=report.id, seq=_history_seq(plan.first + offset), entry=entry))
+    moved = ReportModel.history_archived == plan.first
+    if not plan.first:
+        moved |= ReportModel.history_archived.does_not_exist()
+    try:
+        ReportModel(id=report.id).update(
+            actions=[ReportModel.history.set(plan.kept), ReportModel.history_archived.set(plan.first + len(plan.archived))],
+            condition=(ReportModel.version == int(report.version)) & moved)
+    except UpdateError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True
+
+
+def earlier_history(report_id: str, limit: int, cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
+    """A page of the entries moved off the report's item, oldest first."""
+    keys = {"parent": "S", "seq": "S"}
+    start = decode_cursor(cursor, keys)
+    if start is not None and (set(start) != set(keys) or start["parent"]["S"] != report_id):
+        raise BadCursor()
+    results = EntryModel.query(report_id, EntryModel.seq.startswith("history#"), limit=limit, page_size=limit,
+                               last_evaluated_key=start)
+    try:
+        entries = [item.entry.as_dict() for item in results]
+    except QueryError as error:
+        if getattr(error, "cause_response_code", None) == "ValidationException":
+            raise BadCursor() from error
+        raise
+    return entries, encode_cursor(results.last_evaluated_key)
+
+
+def whole_history(report: ReportModel) -> list[dict[str, Any]]:
+    """Every entry of the report's history, oldest first (one Query, paged,
+    when some were moved off the item)."""
+    earlier: list[dict[str, Any]] = []
+    if int(report.history_archived or 0):
+        earlier = [item.entry.as_dict() for item in EntryModel.query(report.id, EntryModel.seq.startswith("history#"))]
+    return earlier + [dict(entry) for entry in report.history]
 
 
 # --- photo visibility ----------------------------------------------------------

@@ -1,0 +1,64 @@
+"""Nothing a user does pushes an item toward DynamoDB's 400 KB: a report's
+history keeps its recent entries on the item and moves older ones to their
+own items; a project's progress reports and history likewise; a region's
+tables have documented limits."""
+import boto3
+
+from chalicelib import resources
+from chalicelib.domain import workflow
+from support.data import REGION, new_report
+
+NOTE = "Catatan petugas. " * 117 + "x"  # 1,990 characters
+
+
+def item_bytes(table, key):
+    """An item's size as DynamoDB counts it (names + values, UTF-8), from the raw item."""
+    item = boto3.client("dynamodb", region_name=REGION).get_item(TableName=table, Key=key)["Item"]
+
+    def size(value):
+        [(kind, inner)] = value.items()
+        if kind in ("S", "N"):
+            return len(inner.encode())
+        if kind == "BOOL" or kind == "NULL":
+            return 1
+        if kind == "L":
+            return 3 + sum(size(v) + 1 for v in inner)
+        if kind == "M":
+            return 3 + sum(len(k.encode()) + size(v) + 1 for k, v in inner.items())
+        if kind in ("SS", "NS"):
+            return sum(len(v.encode()) for v in inner)
+        raise AssertionError(kind)
+
+    return sum(len(name.encode()) + size(value) for name, value in item.items())
+
+
+def test_500_long_notes_and_the_report_still_moves_with_its_whole_history(api, pipeline):
+    report_id = api.post("/v1/regions/trenggalek/reports", new_report()).json_body["id"]
+    pipeline.run()
+    for n in range(500):
+        response = api.post(f"/v1/reports/{report_id}/notes", {"note": f"{n:03d} {NOTE}"}, as_="verifier")
+        assert response.status_code == 201, (n, response.json_body)
+    moved = api.post(f"/v1/reports/{report_id}/transitions", {"to": "verified"}, as_="verifier")
+    assert moved.status_code == 200, moved.json_body
+    size = item_bytes(resources.REPORTS.name, {"id": {"S": report_id}})
+    print(f"\nreport item after 500 notes of 2,000 characters: {size / 1024:.1f} KB")
+    assert size < 150 * 1024
+    view = api.get(f"/v1/reports/{report_id}", as_="verifier").json_body
+    assert len(view["history"]) <= workflow.HISTORY_MAX and view["history"][-1]["status"] == "verified"
+    earlier, cursor = [], None
+    while True:
+        page = api.get(f"/v1/reports/{report_id}/earlier-history?limit=100"
+                       + (f"&cursor={cursor}" if cursor else ""), as_="verifier").json_body
+        earlier += page["items"]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    whole = earlier + view["history"]
+    assert view["history_earlier"] == len(earlier)
+    notes = [entry["comment"][:3] for entry in whole if entry.get("comment")]
+    assert notes == [f"{n:03d}" for n in range(500)]  # every note, in order, once
+    assert [entry["status"] for entry in whole][0] == "waiting" and whole[-1]["status"] == "verified"
+    # the public reads the earlier history too, without staff comments
+    public = api.get(f"/v1/reports/{report_id}/earlier-history?limit=5").json_body
+    assert public["items"] and all("comment" not in entry for entry in public["items"])
+    assert api.get(f"/v1/reports/{report_id}/earlier-history?cursor=abc").status_code == 400
