@@ -62,3 +62,40 @@ def test_500_long_notes_and_the_report_still_moves_with_its_whole_history(api, p
     public = api.get(f"/v1/reports/{report_id}/earlier-history?limit=5").json_body
     assert public["items"] and all("comment" not in entry for entry in public["items"])
     assert api.get(f"/v1/reports/{report_id}/earlier-history?cursor=abc").status_code == 400
+
+
+def test_500_corrections_and_the_project_still_moves_and_publishes_every_one(api, pipeline):
+    from support.projects import day, register
+
+    pid = register(api)["id"]
+    reason = "Hasil opname lapangan. " * 86  # 1,978 characters
+    for n in range(500):
+        response = api.post(f"/v1/projects/{pid}/progress", {
+            "percent": 10 + (n % 50) / 100, "date": day(0), "note": f"{n:03d} " + reason[:900],
+            "correction_reason": f"{n:03d} {reason}"}, as_="region_admin")
+        assert response.status_code == 201, (n, response.json_body)
+    paid = api.post(f"/v1/projects/{pid}/disbursements", {"amount": 1_000_000, "date": day(0), "reference": "SP2D 1"},
+                    as_="finance")
+    assert paid.status_code == 201, paid.json_body
+    size = item_bytes(resources.PROJECTS.name, {"id": {"S": pid}})
+    print(f"\nproject item after 500 corrections of 2,000 characters: {size / 1024:.1f} KB")
+    assert size < 150 * 1024
+    page = paid.json_body
+    assert len(page["progress"]) == 20 and page["progress_earlier"] == 480
+    assert page["history_earlier"] + len(page["history"]) == 502  # registered, 500 corrections, the payment
+    # the region's OCDS export still publishes every progress report, in order
+    export = api.get("/v1/regions/trenggalek/ocds").json_body
+    [release] = [r for r in export["releases"] if pid in r["ocid"]]
+    [contract] = release["contracts"]
+    milestones = contract["implementation"]["milestones"]
+    assert len(milestones) == 500 and len({m["id"] for m in milestones}) == 500
+    assert [m["description"].split(". ", 1)[1][:3] for m in milestones] == [f"{n:03d}" for n in range(500)]
+
+
+def test_a_category_table_of_3000_is_refused_and_nothing_stored(api):
+    before = api.get("/v1/regions/trenggalek/categories").json_body
+    categories = [{"code": f"kategori-{n}", "name_id": f"Kategori {n}", "name_en": f"Category {n}",
+                   "agency": "dpupr", "team": "orange"} for n in range(3000)]
+    response = api.post("/v1/regions/trenggalek/categories", {"categories": categories}, as_="region_admin")
+    assert 400 <= response.status_code < 500, response.json_body
+    assert api.get("/v1/regions/trenggalek/categories").json_body == before

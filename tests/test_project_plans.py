@@ -15,7 +15,7 @@ import pytest
 from chalicelib.api.body import convert
 from chalicelib.contract import projects as contract
 from chalicelib.domain import projects as rules
-from chalicelib.domain.errors import Conflict, Forbidden, InvalidInput
+from chalicelib.domain.errors import Conflict, Forbidden, InvalidInput, Unprocessable
 from chalicelib.domain.regions import RegionConfig, default_categories
 
 TODAY = date(2026, 6, 10)
@@ -83,6 +83,7 @@ class Project:
     progress: list[Any] = field(default_factory=list)
     disbursements: list[Any] = field(default_factory=list)
     photos: list[Any] = field(default_factory=lambda: [{"id": "ph1"}, {"id": "ph2"}])
+    used_photos: list[Any] = field(default_factory=list)
     version: int = 7
 
 
@@ -98,14 +99,17 @@ def payment(amount: int, reference: str = "SP2D 1", on: str = "2026-06-10") -> c
 # --- progress ------------------------------------------------------------------------
 
 def test_a_progress_report_sets_progress_appends_its_entry_and_moves_the_totals():
-    change = rules.plan_progress(Project(), progress(45.25), CONTRACTOR, REGION, TODAY, AT, "e1")
+    change = rules.plan_progress(Project(), progress(45.25), CONTRACTOR, REGION, TODAY, AT, "e1", "fp")
     assert change is not None
     assert change.version == 7 and change.disbursed_at_most is None and change.audit is None
     assert change.fields == {"progress_bp": 4525, "last_report_on": "2026-06-10", "flags": [], "updated_at": AT}
     assert change.add == {}
     [entry] = change.append["progress"]
     assert entry == {"id": "e1", "percent_bp": 4525, "date": "2026-06-10", "note": None, "photo_ids": ["ph1"],
-                     "correction_reason": None, "actor": "c", "actor_role": "contractor", "at": AT}
+                     "correction_reason": None, "actor": "c", "actor_role": "contractor", "at": AT,
+                     "fingerprint": "fp"}
+    assert change.append["used_photos"] == ["ph1"]
+    assert (change.entry.entry_id, change.entry.kind, change.entry.fingerprint) == ("e1", "progress", "fp")
     [event] = change.append["history"]
     assert event == {"action": "progress", "actor": "c", "actor_role": "contractor", "at": AT,
                      "detail": {"percent": 45.25, "previous": 40.0, "date": "2026-06-10", "reason": None}}
@@ -114,15 +118,19 @@ def test_a_progress_report_sets_progress_appends_its_entry_and_moves_the_totals(
 
 
 def test_a_retried_progress_report_is_not_planned_again():
-    project = Project(progress=[{"id": "e1", "photo_ids": ["ph1"]}], progress_bp=4525)
-    assert rules.plan_progress(project, progress(45.25), CONTRACTOR, REGION, TODAY, AT, "e1") is None
+    project = Project(progress=[{"id": "e1", "photo_ids": ["ph1"], "fingerprint": "fp"}], progress_bp=4525)
+    assert rules.plan_progress(project, progress(45.25), CONTRACTOR, REGION, TODAY, AT, "e1", "fp") is None
+    # the same id (the same Idempotency-Key) with another request: refused, nothing planned
+    with pytest.raises(Unprocessable) as reused:
+        rules.plan_progress(project, progress(50), CONTRACTOR, REGION, TODAY, AT, "e1", "other")
+    assert reused.value.code == "idempotency_key_reused"
 
 
 @pytest.mark.parametrize("actor", [OTHER_CONTRACTOR, FINANCE, OFFICER, ELSEWHERE, Actor("c", "contractor", "other",
                                                                                         contractor=NPWP)])
 def test_only_the_projects_contractor_or_an_admin_reports_progress(actor):
     with pytest.raises(Forbidden) as refused:
-        rules.plan_progress(Project(), progress(), actor, REGION, TODAY, AT, "e1")
+        rules.plan_progress(Project(), progress(), actor, REGION, TODAY, AT, "e1", "fp")
     assert refused.value.code == "not_project_contractor"
 
 
@@ -130,16 +138,16 @@ def test_only_the_projects_contractor_or_an_admin_reports_progress(actor):
 def test_a_progress_photo_must_be_processed_and_unused(photo_ids):
     project = Project(progress=[{"id": "e0", "photo_ids": ["ph2"]}], progress_bp=1000)
     with pytest.raises(Conflict) as refused:
-        rules.plan_progress(project, progress(photo_ids=photo_ids), CONTRACTOR, REGION, TODAY, AT, "e1")
+        rules.plan_progress(project, progress(photo_ids=photo_ids), CONTRACTOR, REGION, TODAY, AT, "e1", "fp")
     assert refused.value.code == "photo_not_ready"
 
 
 def test_progress_never_goes_down_except_an_admins_correction():
     project = Project(progress_bp=7000, progress=[{"id": "e0", "photo_ids": ["ph2"]}])
     with pytest.raises(InvalidInput) as down:
-        rules.plan_progress(project, progress(55), CONTRACTOR, REGION, TODAY, AT, "e1")
+        rules.plan_progress(project, progress(55), CONTRACTOR, REGION, TODAY, AT, "e1", "fp")
     assert down.value.code == "progress_decrease"
-    change = rules.plan_progress(project, progress(55, photo_ids=(), reason="Opname"), ADMIN, REGION, TODAY, AT, "e1")
+    change = rules.plan_progress(project, progress(55, photo_ids=(), reason="Opname"), ADMIN, REGION, TODAY, AT, "e1", "fp")
     assert change is not None and change.fields["progress_bp"] == 5500
     assert change.append["history"][0]["action"] == "correction"
     assert change.append["history"][0]["detail"]["previous"] == 70.0
@@ -149,7 +157,7 @@ def test_progress_never_goes_down_except_an_admins_correction():
 def test_an_older_report_date_keeps_the_latest_report_day():
     project = Project(progress_bp=1000, last_report_on="2026-06-08")
     change = rules.plan_progress(project, progress(20, on="2026-06-05", reason="Koreksi"), ADMIN, REGION, TODAY,
-                                 AT, "e1")
+                                 AT, "e1", "fp")
     assert change is not None and change.fields["last_report_on"] == "2026-06-08"
 
 
@@ -157,44 +165,44 @@ def test_an_older_report_date_keeps_the_latest_report_day():
 
 def test_a_disbursement_adds_to_the_sum_on_the_condition_that_it_leaves_room():
     project = Project(progress_bp=5000, disbursed=100_000_000)
-    change = rules.plan_disbursement(project, payment(300_000_000), FINANCE, REGION, TODAY, AT, "d1")
+    change = rules.plan_disbursement(project, payment(300_000_000), FINANCE, REGION, TODAY, AT, "d1", "fp")
     assert change is not None
     assert change.add == {"disbursed": 300_000_000}
     assert change.disbursed_at_most == 700_000_000  # disbursed + amount <= value, checked by the write
     assert "disbursed" not in change.fields  # ADD, never SET from what was read
     assert change.append["disbursements"] == [{"id": "d1", "amount": 300_000_000, "date": "2026-06-10",
-                                               "reference": "SP2D 1", "actor": "f", "at": AT}]
+                                               "reference": "SP2D 1", "actor": "f", "at": AT, "fingerprint": "fp"}]
     assert change.append["history"][0]["action"] == "disbursement"
     assert change.totals == {"disbursed": 300_000_000}
     assert change.scopes == SCOPES and change.version == 7
 
 
 def test_money_ahead_of_work_flags_the_project_in_the_totals():
-    within = rules.plan_disbursement(Project(), payment(600_000_000), FINANCE, REGION, TODAY, AT, "d1")
+    within = rules.plan_disbursement(Project(), payment(600_000_000), FINANCE, REGION, TODAY, AT, "d1", "fp")
     assert within is not None and within.fields["flags"] == [] and "flagged" not in within.totals  # 20 points: not past them
-    change = rules.plan_disbursement(Project(), payment(600_100_000), FINANCE, REGION, TODAY, AT, "d1")  # 20.01
+    change = rules.plan_disbursement(Project(), payment(600_100_000), FINANCE, REGION, TODAY, AT, "d1", "fp")  # 20.01
     assert change is not None
     assert change.fields["flags"] == ["money_ahead_of_work"]
     assert change.totals == {"disbursed": 600_100_000, "flagged": 1}
 
 
 def test_a_disbursement_is_refused_past_the_contract_value_for_a_reused_reference_or_a_wrong_role():
-    project = Project(disbursed=900_000_000, disbursements=[{"id": "d0", "reference": "SP2D 1"}])
+    project = Project(disbursed=900_000_000, disbursements=[{"id": "d0", "reference": "SP2D 1", "fingerprint": "fp"}])
     with pytest.raises(InvalidInput) as over:
-        rules.plan_disbursement(project, payment(100_000_001, "SP2D 2"), FINANCE, REGION, TODAY, AT, "d1")
+        rules.plan_disbursement(project, payment(100_000_001, "SP2D 2"), FINANCE, REGION, TODAY, AT, "d1", "fp")
     assert over.value.code == "over_contract_value" and over.value.params["remaining"] == 100_000_000
     with pytest.raises(Conflict) as reused:
-        rules.plan_disbursement(project, payment(1, "sp2d 1"), FINANCE, REGION, TODAY, AT, "d1")
+        rules.plan_disbursement(project, payment(1, "sp2d 1"), FINANCE, REGION, TODAY, AT, "d1", "fp")
     assert reused.value.code == "duplicate_reference"
     for actor in (ADMIN, OFFICER, Actor("f", "finance", "elsewhere")):
         with pytest.raises(Forbidden):
-            rules.plan_disbursement(project, payment(1, "SP2D 2"), actor, REGION, TODAY, AT, "d1")
-    assert rules.plan_disbursement(project, payment(1, "SP2D 1"), FINANCE, REGION, TODAY, AT, "d0") is None
+            rules.plan_disbursement(project, payment(1, "SP2D 2"), actor, REGION, TODAY, AT, "d1", "fp")
+    assert rules.plan_disbursement(project, payment(1, "SP2D 1"), FINANCE, REGION, TODAY, AT, "d0", "fp") is None
 
 
 def test_the_whole_contract_value_may_be_disbursed():
     change = rules.plan_disbursement(Project(progress_bp=10_000, disbursed=999_999_999), payment(1), FINANCE, REGION,
-                                     TODAY, AT, "d1")
+                                     TODAY, AT, "d1", "fp")
     assert change is not None and change.disbursed_at_most == 999_999_999
 
 

@@ -75,7 +75,8 @@ def get_project_file(project_id, file_id):
        description=_RETRY, body=contract.ProgressRequest, returns=contract.Project, status=201, auth="required",
        roles=("contractor", "region_admin", "platform_admin"), headers=(IDEMPOTENCY_KEY,),
        errors={403: "Not the project's contractor", 404: "Unknown project",
-               409: "A photo not processed yet or already used, or the project is busy; retry"})
+               409: "A photo not processed yet or already used, or the project is busy; retry",
+               422: "Idempotency key reused for a different request"})
 def report_progress(project_id, actor, body, idempotency_key):
     project, region = commands.report_progress(project_id, body, actor, idempotency_key)
     return _page(project, region)
@@ -85,7 +86,8 @@ def report_progress(project_id, actor, body, idempotency_key):
        summary="The finance officer records a disbursement (termin); the sum never exceeds the contract value",
        description=_RETRY, body=contract.DisbursementRequest, returns=contract.Project, status=201, auth="required",
        roles=("finance",), headers=(IDEMPOTENCY_KEY,),
-       errors={404: "Unknown project", 409: "Reference already recorded, or the project is busy; retry"})
+       errors={404: "Unknown project", 409: "Reference already recorded, too many disbursements, or the project is "
+                                          "busy; retry", 422: "Idempotency key reused for a different request"})
 def record_disbursement(project_id, actor, body, idempotency_key):
     project, region = commands.record_disbursement(project_id, body, actor, idempotency_key)
     return _page(project, region)

@@ -290,12 +290,15 @@ class Project(ProjectSummary, kw_only=True):
     description: str | None
     location: Location
     point: Annotated[ProjectPoint, Meta(description="The point that places the project in its kelurahan.")]
-    progress: list[ProgressEntry]
+    progress: Annotated[list[ProgressEntry], Meta(description=(
+        "The 20 most recent progress reports, oldest first; every one is in the region's OCDS export."))]
+    progress_earlier: Annotated[int, Meta(description="Progress reports older than `progress`.")] = 0
     disbursements: list[Disbursement]
     photos: list[ProjectPhoto]
     documents: list[ProjectDocument]
     rejected_uploads: list[RejectedUpload]
-    history: list[ProjectHistoryEntry]
+    history: Annotated[list[ProjectHistoryEntry], Meta(description="The 20 most recent entries, oldest first.")]
+    history_earlier: Annotated[int, Meta(description="History entries older than `history`.")] = 0
     audit_reports: list[AuditReport]
     rules: FlagRules
     version: Annotated[int, Meta(description="Grows with every change.")]

@@ -84,7 +84,8 @@ class CategoryRequest(Request):
 class CategoriesRequest(Request):
     """The whole table: a category left out is retired (`active`: false), never deleted."""
 
-    categories: Annotated[list[CategoryRequest], Meta(max_length=500, extra_json_schema={"minItems": 1})]
+    categories: Annotated[list[CategoryRequest], Meta(max_length=300, extra_json_schema={"minItems": 1}, description=(
+        "At most 300, retired ones included (`too_many_categories`)."))]
 
 
 class LifecycleRequest(Request):

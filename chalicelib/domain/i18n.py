@@ -162,6 +162,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Kelurahan/desa code '{kelurahan_code}' is not known in this region.",
     },
     # reports
+    "too_many_categories": {
+        "id": "Tabel kategori paling banyak {max} kategori, termasuk yang sudah tidak aktif.",
+        "en": "The category table holds at most {max} categories, retired ones included.",
+    },
+    "too_many_disbursements": {
+        "id": "Proyek ini sudah mencapai batas {max} pencairan.",
+        "en": "This project has reached its limit of {max} disbursements.",
+    },
     "photo_not_found": {
         "id": "Foto tidak ditemukan pada laporan ini.",
         "en": "This report has no such photo.",

@@ -18,17 +18,15 @@ applies it as one transaction (``chalicelib.store.projects``).
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 import math
 import re
-import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
 import msgspec
 
+from . import idempotency
 from .errors import Conflict, Forbidden, InvalidInput
 
 if TYPE_CHECKING:
@@ -194,9 +192,7 @@ class NewProject:
 
 
 def fingerprint(body: dict[str, Any]) -> str:
-    """The request's content, to tell a retry from a different request sent
-    under the same idempotency key."""
-    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
+    return idempotency.fingerprint(body)
 
 
 def check_new_project(request: contract.NewProject, agencies: set[str], kelurahan: set[str]) -> NewProject:
@@ -472,6 +468,8 @@ class Record(Protocol):
     @property
     def photos(self) -> list[Any]: ...
     @property
+    def used_photos(self) -> list[Any]: ...
+    @property
     def version(self) -> float: ...
 
 
@@ -491,12 +489,9 @@ def is_contractor(actor: Actor, project: Record) -> bool:
 
 
 def derived_id(scope: str, idempotency_key: str | None) -> str:
-    """A new id: random, or derived from the request's ``Idempotency-Key``
-    within ``scope`` (which names the account), so that a retry lands on the
-    same id and is recognised instead of applied twice."""
-    if idempotency_key is None:
-        return uuid.uuid4().hex
-    return uuid.uuid5(uuid.NAMESPACE_URL, f"aduan:{scope}:{idempotency_key}").hex
+    """A new id, derived from the request's ``Idempotency-Key`` within
+    ``scope`` (which names the account): ``domain.idempotency``."""
+    return idempotency.derived_id(scope, idempotency_key)
 
 
 def project_id_for(region_id: str, actor: Actor, idempotency_key: str | None) -> str:
@@ -569,6 +564,22 @@ class AuditMark:
     to: str | None
 
 
+# The lists of a project that grow with use keep their RECENT_ENTRIES most
+# recent entries on the item; every entry is also its own item (the store's
+# entries table), read whole with one Query.  Disbursements (a handful of
+# termin payments per contract) stay on the item, at most MAX_DISBURSEMENTS.
+GROWING_LISTS = ("progress", "history")
+RECENT_ENTRIES = 20
+MAX_DISBURSEMENTS = 100
+
+
+@dataclass(frozen=True)
+class EntryMark:
+    entry_id: str
+    kind: str
+    fingerprint: str
+
+
 @dataclass(frozen=True)
 class Change:
     """One change of a project as read at ``version``: the attributes it
@@ -581,17 +592,20 @@ class Change:
     version: int
     fields: dict[str, Any]
     add: dict[str, int] = field(default_factory=dict)
-    append: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    append: dict[str, list[Any]] = field(default_factory=dict)
     disbursed_at_most: int | None = None
     scopes: tuple[str, ...] = ()
     totals: dict[str, int] = field(default_factory=dict)
     audit: AuditMark | None = None
+    # a progress report's or a disbursement's id and request fingerprint,
+    # written once (``EntryRecorded`` when that id exists: a retry)
+    entry: EntryMark | None = None
 
 
 def _change(project: Record, rules: Rules, today: date, at: str, moved: dict[str, Any], *,
             fields: dict[str, Any] | None = None, add: dict[str, int] | None = None,
-            append: dict[str, list[dict[str, Any]]] | None = None, disbursed_at_most: int | None = None,
-            audit: AuditMark | None = None) -> Change:
+            append: dict[str, list[Any]] | None = None, disbursed_at_most: int | None = None,
+            audit: AuditMark | None = None, entry: EntryMark | None = None) -> Change:
     """The change, completed with what follows from the figures it moves
     (``moved``: fields of ``Figures``): the red flags re-evaluated, the
     timestamp, and the totals' deltas."""
@@ -604,7 +618,7 @@ def _change(project: Record, rules: Rules, today: date, at: str, moved: dict[str
         add=dict(add or {}), append=dict(append or {}), disbursed_at_most=disbursed_at_most,
         scopes=tuple(total_scopes(int(project.fiscal_year), project.agency, project.kecamatan_code)),
         totals=totals_delta(_state(before, bool(project.flags)), _state(after, bool(flags))),
-        audit=audit,
+        audit=audit, entry=entry,
     )
 
 
@@ -653,28 +667,36 @@ def plan_registration(project_id: str, draft: NewProject, located: str | None, a
                         totals=totals_delta(None, _state(figures, bool(flags))))
 
 
+def _recorded(entries: Any, entry_id: str, request_fingerprint: str) -> bool:
+    """Whether this entry is among ``entries`` (a retry: same content, or
+    ``422 idempotency_key_reused``)."""
+    found = next((e for e in entries or [] if e["id"] == entry_id), None)
+    return found is not None and idempotency.replayed(found.get("fingerprint"), request_fingerprint)
+
+
 def plan_progress(project: Record, request: contract.ProgressRequest, actor: Actor, region: RegionConfig,
-                  today: date, at: str, entry_id: str) -> Change | None:
+                  today: date, at: str, entry_id: str, request_fingerprint: str) -> Change | None:
     """The project's contractor reports physical progress with photos not
     used before; a region admin may correct it (down too) with a reason.
     None: this entry is already recorded (a retry)."""
     admin = actor.role in ADMIN_ROLES and actor.in_region(project.region_id)
     if not admin and not is_contractor(actor, project):
         raise Forbidden("not_project_contractor")
-    if any(e["id"] == entry_id for e in project.progress):
+    if _recorded(project.progress, entry_id, request_fingerprint):
         return None
     last_on = date.fromisoformat(project.last_report_on) if project.last_report_on else None
     current = int(project.progress_bp or 0)
     progress = check_progress(request, today, date.fromisoformat(project.start_date), last_on, current,
                               may_correct=admin)
     accepted = {p["id"] for p in project.photos}
-    used = {pid for entry in project.progress for pid in entry.get("photo_ids") or []}
+    used = set(project.used_photos or []) | {pid for entry in project.progress for pid in entry.get("photo_ids") or []}
     for photo_id in progress.photo_ids:
         if photo_id not in accepted or photo_id in used:
             raise Conflict("photo_not_ready", photo_id=photo_id)
     entry = {"id": entry_id, "percent_bp": progress.percent_bp, "date": progress.on.isoformat(),
              "note": progress.note, "photo_ids": list(progress.photo_ids),
-             "correction_reason": progress.correction_reason, "actor": actor.sub, "actor_role": actor.role, "at": at}
+             "correction_reason": progress.correction_reason, "actor": actor.sub, "actor_role": actor.role, "at": at,
+             "fingerprint": request_fingerprint}
     event = history("correction" if progress.correction_reason else "progress", actor, at,
                     percent=percent(progress.percent_bp), previous=percent(current), date=progress.on.isoformat(),
                     reason=progress.correction_reason)
@@ -682,30 +704,35 @@ def plan_progress(project: Record, request: contract.ProgressRequest, actor: Act
     return _change(project, region.project_rules, today, at,
                    {"progress_bp": progress.percent_bp, "last_report_on": last_report_on},
                    fields={"progress_bp": progress.percent_bp, "last_report_on": last_report_on.isoformat()},
-                   append={"progress": [entry], "history": [event]})
+                   append={"progress": [entry], "history": [event], "used_photos": list(progress.photo_ids)},
+                   entry=EntryMark(entry_id, "progress", request_fingerprint))
 
 
 def plan_disbursement(project: Record, request: contract.DisbursementRequest, actor: Actor,
-                      region: RegionConfig, today: date, at: str, entry_id: str) -> Change | None:
+                      region: RegionConfig, today: date, at: str, entry_id: str,
+                      request_fingerprint: str) -> Change | None:
     """The finance officer records a payment (termin).  The sum never
     exceeds the contract value: refused here on the figures read, and the
     write is conditional on the disbursed total still leaving room.  None:
     this entry is already recorded (a retry)."""
     if actor.role != "finance" or not actor.in_region(project.region_id):
         raise Forbidden("forbidden")
-    if any(d["id"] == entry_id for d in project.disbursements):
+    if _recorded(project.disbursements, entry_id, request_fingerprint):
         return None
+    if len(project.disbursements or []) >= MAX_DISBURSEMENTS:
+        raise Conflict("too_many_disbursements", max=MAX_DISBURSEMENTS)
     value, disbursed = int(project.value), int(project.disbursed or 0)
     payment = check_disbursement(request, today, value, disbursed)
     if any(d["reference"].casefold() == payment.reference.casefold() for d in project.disbursements):
         raise Conflict("duplicate_reference", reference=payment.reference)
     entry = {"id": entry_id, "amount": payment.amount, "date": payment.on.isoformat(),
-             "reference": payment.reference, "actor": actor.sub, "at": at}
+             "reference": payment.reference, "actor": actor.sub, "at": at, "fingerprint": request_fingerprint}
     event = history("disbursement", actor, at, amount=payment.amount, reference=payment.reference,
                     date=payment.on.isoformat())
     return _change(project, region.project_rules, today, at, {"disbursed": disbursed + payment.amount},
                    add={"disbursed": payment.amount}, append={"disbursements": [entry], "history": [event]},
-                   disbursed_at_most=value - payment.amount)
+                   disbursed_at_most=value - payment.amount,
+                   entry=EntryMark(entry_id, "disbursement", request_fingerprint))
 
 
 def audit_state(report_status: str) -> str | None:

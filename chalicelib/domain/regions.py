@@ -14,7 +14,15 @@ from typing import Any
 from .projects import Rules
 from .sla import SlaDays
 
-# The colour teams ("pasukan") of Trenggalek.
+# A region is one DynamoDB item (its tables are always read together).  Its
+# worst case under these bounds: 300 categories of at most ~420 bytes
+# (code 41, two names of 120, agency 64 characters) ~126 KB, 200 agencies
+# (the contract's bound; two names of 160) ~80 KB, the 50 most recent audit
+# entries ~10 KB, and the areas (~80 bytes a kelurahan/desa: 500 ~40 KB):
+# about 260 KB of DynamoDB's 400 KB.  A category is retired, never deleted,
+# so the bound counts retired ones too.
+MAX_CATEGORIES = 300
+
 TEAMS: dict[str, dict[str, str]] = {
     "pink": {"id": "Pasukan pink (sosial)", "en": "Pink team (social)"},
     "white": {"id": "Pasukan putih (kesehatan)", "en": "White team (health)"},

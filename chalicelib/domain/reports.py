@@ -2,15 +2,12 @@
 how it is routed to an agency and a kelurahan/desa."""
 from __future__ import annotations
 
-import hashlib
-import json
 import re
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from . import i18n
+from . import i18n, idempotency
 from .errors import InvalidInput, NotFound
 from .geometry import AreaIndex
 from .lifecycle import STATUS_LABELS  # noqa: F401 - re-exported: a report's status labels
@@ -55,8 +52,7 @@ class NewReport:
     def fingerprint(self) -> str:
         """Identifies the request's content, to tell a genuine retry from a
         different report sent under the same idempotency key."""
-        body = json.dumps(self.__dict__, sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(body.encode()).hexdigest()[:32]
+        return idempotency.fingerprint(self.__dict__)
 
 
 COORDINATE_DECIMALS = 7  # about 1 cm; also keeps DynamoDB's number range (1e-200 would underflow)
@@ -88,20 +84,12 @@ def is_photo_id(value: str) -> bool:
 
 
 def check_idempotency_key(key: str | None) -> str | None:
-    if key is None:
-        return None
-    if not _IDEMPOTENCY_KEY.match(key):
-        raise InvalidInput("invalid_idempotency_key")
-    return key
+    return idempotency.check_key(key)
 
 
 def new_report_id(region_id: str, idempotency_key: str | None) -> str:
-    """Random, or derived from the idempotency key so that a retried request
-    lands on the same id and a conditional write detects it with no extra
-    lookup table and no extra AWS call."""
-    if idempotency_key is None:
-        return uuid.uuid4().hex
-    return uuid.uuid5(uuid.NAMESPACE_URL, f"aduan:report:{region_id}:{idempotency_key}").hex
+    """Random, or derived from the idempotency key (``domain.idempotency``)."""
+    return idempotency.derived_id(f"report:{region_id}", idempotency_key)
 
 
 def check_report_id(report_id: str) -> str:

@@ -19,6 +19,7 @@ from ..auth.identity import Identity
 from ..contract import regions as contract
 from ..contract.common import I18nText
 from ..domain import areas, boundaries, pilot
+from ..domain import regions as rules_regions
 from ..domain import reports as rules
 from ..domain.errors import Conflict, InvalidInput, Unprocessable
 from ..domain.regions import DEFAULT_AGENCIES, TIME_ZONES, RegionConfig, default_categories
@@ -151,6 +152,10 @@ def update_categories(region_id: str, body: contract.CategoriesRequest,
     guards.require_region_admin(actor, region.region_id)
     if not body.categories:
         raise InvalidInput("too_few", field="categories", min=1)
+    retired = [old for old in region.categories.values() if old.code not in {c.code for c in body.categories}]
+    if len(body.categories) + len(retired) > rules_regions.MAX_CATEGORIES:
+        # retired categories stay (old reports keep their labels): the table only grows
+        raise InvalidInput("too_many_categories", max=rules_regions.MAX_CATEGORIES)
     seen: set[str] = set()
     table: list[dict[str, Any]] = []
     for item in body.categories:

@@ -11,7 +11,7 @@ from ..adapters import aws
 from ..auth.identity import Identity
 from ..contract import reports as contract
 from ..contract.common import I18nText, text
-from ..domain import lifecycle, phones, roles, sla, workflow
+from ..domain import idempotency, lifecycle, phones, roles, sla, workflow
 from ..domain import reports as domain
 from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Unprocessable
 from ..domain.regions import RegionConfig
@@ -96,8 +96,9 @@ def create_report(region_id: str, body: contract.NewReport, idempotency_key: str
         store.insert(report)
     except store.AlreadyExists:
         existing = store.get(report_id)
-        if existing is None or existing.fingerprint != report.fingerprint or existing.reporter_id != actor.sub:
+        if existing is None or existing.reporter_id != actor.sub:
             raise Unprocessable("idempotency_key_reused") from None
+        idempotency.replayed(existing.fingerprint, report.fingerprint)
         if existing.routed_at is None:
             _try_enqueue(report_id)
         return Created(existing, replayed=True)

@@ -292,8 +292,15 @@ class ProjectModel(Model):
     # red-flag codes as last evaluated (on each change and by the flag sweep);
     # a project with any counts as flagged in the budget totals
     flags: ListAttribute[Any] = ListAttribute(default=list)
-    # [{id, percent_bp, date, note, photo_ids, correction_reason, actor, actor_role, at}]
+    # the most recent progress reports and history entries (domain.projects.
+    # RECENT_ENTRIES); every one is also an item of the entries table, and
+    # ``<list>_earlier`` counts those no longer on this item
+    # [{id, percent_bp, date, note, photo_ids, correction_reason, actor, actor_role, at, fingerprint}]
     progress: ListAttribute[Any] = ListAttribute(default=list)
+    progress_earlier = NumberAttribute(default=0)
+    history_earlier = NumberAttribute(default=0)
+    # photos some progress report used (each backs one report only)
+    used_photos: ListAttribute[Any] = ListAttribute(default=list)
     # [{id, amount, date, reference, actor, at}]
     disbursements: ListAttribute[Any] = ListAttribute(default=list)
     # [{id, key, thumb_key, content_type, width, height, bytes, at, progress_id}]

@@ -16,9 +16,15 @@ from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, Upda
 from pynamodb.expressions.condition import size
 from pynamodb.transactions import TransactWrite
 
-from ..domain.projects import TOTAL_FIELDS, AuditMark, Change, Registration
-from .models import BudgetTotalModel, ContractorModel, ProjectModel, ReportModel, transaction_connection
+from ..domain.projects import GROWING_LISTS, RECENT_ENTRIES, TOTAL_FIELDS, AuditMark, Change, EntryMark, Registration
+from .models import BudgetTotalModel, ContractorModel, EntryModel, ProjectModel, ReportModel, transaction_connection
 from .reports import BadCursor, ConditionFailed, condition_failed, page  # noqa: F401 - BadCursor is part of this module's API
+
+
+class EntryRecorded(Exception):
+    """A progress report or disbursement with this id was recorded before
+    (a retry with the same ``Idempotency-Key``): ``entry_marker`` has its
+    fingerprint."""
 
 
 class Busy(Exception):
@@ -27,10 +33,13 @@ class Busy(Exception):
     share a budget total at the same moment); safe to retry."""
 
 
-def _failure(error: TransactWriteError, key: str) -> Exception:
+def _failure(error: TransactWriteError, key: str, marker_at: int | None = None) -> Exception:
+    reasons = getattr(error, "cancellation_reasons", None) or []
+    if marker_at is not None and len(reasons) > marker_at and reasons[marker_at] is not None \
+            and reasons[marker_at].code == "ConditionalCheckFailed":
+        return EntryRecorded(key)
     if condition_failed(error):
         return ConditionFailed(key)
-    reasons = getattr(error, "cancellation_reasons", None) or []
     if any(r is not None and r.code == "TransactionConflict" for r in reasons):
         return Busy(key)
     return error
@@ -71,6 +80,8 @@ def insert(registration: Registration) -> ProjectModel:
     try:
         with TransactWrite(connection=transaction_connection()) as transaction:
             transaction.save(project, condition=ProjectModel.id.does_not_exist())
+            for position, entry in enumerate(registration.fields.get("history") or []):
+                transaction.save(EntryModel(parent=project.id, seq=_seq("history", entry, 0, position), entry=entry))
             _add_totals(transaction, project.region_id, registration.scopes, registration.totals)
     except TransactWriteError as error:
         raise _failure(error, project.id) from error
@@ -91,19 +102,73 @@ def apply(project: ProjectModel, change: Change) -> ProjectModel:
         condition &= ProjectModel.disbursed <= change.disbursed_at_most
     actions: list[Any] = [_set(name, value) for name, value in change.fields.items()]
     actions += [getattr(ProjectModel, name).add(amount) for name, amount in change.add.items()]
+    lists = _lists(project, change)
     for name, items in change.append.items():
         attribute = getattr(ProjectModel, name)
-        actions.append(attribute.set(attribute.append(items)))
+        if name in lists:  # the recent entries, set whole (the write is conditional on the version read)
+            actions += [attribute.set(lists[name][0]), getattr(ProjectModel, f"{name}_earlier").set(lists[name][1])]
+        else:
+            actions.append(attribute.set(attribute.append(items)))
     actions.append(ProjectModel.version.set(ProjectModel.version + 1))
+    marker_at = None
     try:
         with TransactWrite(connection=transaction_connection()) as transaction:
             transaction.update(ProjectModel(id=project.id), actions=actions, condition=condition)
+            if change.entry is not None:
+                # PynamoDB sends condition checks, deletes, puts, then updates:
+                # this first put is the transaction's first item
+                marker_at = 0
+                _mark_entry(transaction, project.id, change.entry)
+            for name in lists:
+                for position, entry in enumerate(change.append[name]):
+                    transaction.save(EntryModel(parent=project.id, seq=_seq(name, entry, change.version, position),
+                                                entry=entry))
             _add_totals(transaction, project.region_id, change.scopes, change.totals)
             if change.audit is not None:
                 _mark_audit(transaction, change.audit)
     except TransactWriteError as error:
-        raise _failure(error, project.id) from error
-    return _applied(project, change)
+        raise _failure(error, project.id, marker_at) from error
+    return _applied(project, change, lists)
+
+
+def _seq(name: str, entry: dict[str, Any], version: int, position: int) -> str:
+    """An entry's place in its list: by time, then by the change that made it."""
+    return f"{name}#{entry['at']}#{version:06d}#{position}"
+
+
+def _lists(project: ProjectModel, change: Change) -> dict[str, tuple[list[Any], int]]:
+    """For each growing list the change appends to: the entries the item
+    keeps (the most recent) and how many are no longer on it."""
+    lists = {}
+    for name in GROWING_LISTS:
+        if name in change.append:
+            combined = list(getattr(project, name) or []) + change.append[name]
+            kept = combined[-RECENT_ENTRIES:]
+            lists[name] = (kept, int(getattr(project, f"{name}_earlier") or 0) + len(combined) - len(kept))
+    return lists
+
+
+def _mark_entry(transaction: TransactWrite, project_id: str, mark: EntryMark) -> None:
+    transaction.save(EntryModel(parent=project_id, seq=f"id#{mark.entry_id}",
+                                entry={"kind": mark.kind, "fingerprint": mark.fingerprint}),
+                     condition=EntryModel.seq.does_not_exist())
+
+
+def entry_marker(project_id: str, entry_id: str) -> dict[str, Any] | None:
+    """The record of a progress report's or disbursement's id (its kind and
+    request fingerprint), if that id was used."""
+    try:
+        return EntryModel.get(project_id, f"id#{entry_id}", consistent_read=True).entry.as_dict()
+    except DoesNotExist:
+        return None
+
+
+def whole_list(project: ProjectModel, name: str) -> list[dict[str, Any]]:
+    """Every entry of a growing list (``progress``, ``history``), oldest
+    first: the item's when it holds them all, else one Query (paged)."""
+    if not int(getattr(project, f"{name}_earlier") or 0):
+        return [dict(entry) for entry in getattr(project, name) or []]
+    return [item.entry.as_dict() for item in EntryModel.query(project.id, EntryModel.seq.startswith(f"{name}#"))]
 
 
 def _set(name: str, value: Any) -> Any:
@@ -118,7 +183,7 @@ def _mark_audit(transaction: TransactWrite, mark: AuditMark) -> None:
                        condition=marker.does_not_exist() if mark.counted is None else marker == mark.counted)
 
 
-def _applied(project: ProjectModel, change: Change) -> ProjectModel:
+def _applied(project: ProjectModel, change: Change, lists: dict[str, tuple[list[Any], int]]) -> ProjectModel:
     """What the write made of the project: since it was conditional on the
     version read, exactly the item read with the change applied."""
     now = ProjectModel.from_raw_data(project.serialize(null_check=False))
@@ -128,6 +193,9 @@ def _applied(project: ProjectModel, change: Change) -> ProjectModel:
         setattr(now, name, int(getattr(now, name) or 0) + amount)
     for name, items in change.append.items():
         setattr(now, name, list(getattr(now, name) or []) + items)
+    for name, (kept, earlier) in lists.items():
+        setattr(now, name, kept)
+        setattr(now, f"{name}_earlier", earlier)
     now.version = int(project.version) + 1
     return now
 
@@ -154,14 +222,18 @@ def add_upload_outcome(project_id: str, upload_id: str, target: str | None, reco
     attribute = {"photos": ProjectModel.photos, "documents": ProjectModel.documents,
                  None: ProjectModel.rejected_uploads}[target]
     try:
-        ProjectModel(id=project_id).update(
-            actions=[attribute.set(attribute.append([record])),
-                     ProjectModel.handled.set(ProjectModel.handled.append([upload_id])),
-                     ProjectModel.history.set(ProjectModel.history.append([history])),
-                     ProjectModel.updated_at.set(at)],
-            condition=ProjectModel.id.exists() & ~ProjectModel.handled.contains(upload_id),
-        )
-    except UpdateError as error:
+        # the history entry joins the item's recent ones (bounded: one per
+        # upload, UPLOADS_PER_PROJECT) and the entries table, like every other
+        with TransactWrite(connection=transaction_connection()) as transaction:
+            transaction.update(ProjectModel(id=project_id), actions=[
+                attribute.set(attribute.append([record])),
+                ProjectModel.handled.set(ProjectModel.handled.append([upload_id])),
+                ProjectModel.history.set(ProjectModel.history.append([history])),
+                ProjectModel.updated_at.set(at)],
+                condition=ProjectModel.id.exists() & ~ProjectModel.handled.contains(upload_id))
+            transaction.save(EntryModel(parent=project_id, seq=f"history#{history['at']}#upload#{upload_id}",
+                                        entry=history))
+    except TransactWriteError as error:
         if condition_failed(error):
             return False
         raise

@@ -1,12 +1,16 @@
 """Reads and writes of regions and their boundary polygons."""
 from __future__ import annotations
 
+import uuid
 from typing import Any, Iterable
 
 from pynamodb.attributes import MapAttribute
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.expressions.condition import size
+from pynamodb.transactions import TransactWrite
 
-from .models import BoundaryModel, RegionModel
+from .models import BoundaryModel, EntryModel, RegionModel, transaction_connection
+from .reports import condition_failed
 
 REGION_FIELDS = ("region_id", "name", "kemendagri_code", "time_zone", "status", "categories",
                  "agencies", "areas", "areas_source", "boundaries_version", "boundaries_note", "sla", "project_rules", "ocid_prefix", "notify_topic_arn",
@@ -71,12 +75,34 @@ def update(region_id: str, fields: dict[str, Any], expected: dict[str, Any], aud
         attribute = getattr(RegionModel, name)
         condition &= attribute.does_not_exist() if value is None else attribute == value
     try:
-        item.update(actions=actions, condition=condition)
-    except UpdateError as error:
-        if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
+        if audit is None:
+            item.update(actions=actions, condition=condition)
+        else:  # the audit entry also as its own item: the region keeps the recent ones
+            with TransactWrite(connection=transaction_connection()) as transaction:
+                transaction.update(item, actions=actions, condition=condition)
+                transaction.save(EntryModel(parent=f"region#{region_id}", seq=f"audit#{audit['at']}#{uuid.uuid4().hex}",
+                                            entry=audit))
+    except (UpdateError, TransactWriteError) as error:
+        if condition_failed(error):
             raise Changed(region_id) from error
         raise
+    if audit is not None:
+        _trim_audit(region_id)
     return get(region_id) or {}
+
+
+AUDIT_KEPT = 50  # audit entries on the region item; every one is in the entries table
+
+
+def _trim_audit(region_id: str) -> None:
+    """Drop the oldest audit entry from the item while it holds more than
+    AUDIT_KEPT (one more entry per change: one removal at most)."""
+    try:
+        RegionModel(region_id=region_id).update(actions=[RegionModel.audit[0].remove()],
+                                                condition=size(RegionModel.audit) > AUDIT_KEPT)
+    except UpdateError as error:
+        if not condition_failed(error):
+            raise
 
 
 def by_status(status: str) -> list[dict[str, Any]]:

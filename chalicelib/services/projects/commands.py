@@ -22,8 +22,8 @@ import msgspec
 
 from ...auth.identity import Identity
 from ...contract import projects as contract
+from ...domain import idempotency
 from ...domain import projects as rules
-from ...domain import reports as report_rules
 from ...domain.errors import Conflict, Unprocessable
 from ...domain.regions import RegionConfig
 from ...store import projects as store
@@ -56,12 +56,12 @@ def register(region_id: str, body: contract.NewProject, actor: Identity,
     retried request finds its project instead of registering (and counting)
     it twice."""
     region = regions.get_region(region_id)
-    key = report_rules.check_idempotency_key(idempotency_key)
+    key = idempotency.check_key(idempotency_key)
     draft = rules.admit_registration(body, actor, region)
     area = regions.area_index(region).locate(*rules.representative_point(draft.location))
     registration = rules.plan_registration(
         rules.project_id_for(region.region_id, actor, key), draft, area.kelurahan_code if area else None, actor,
-        region, today(region), stamp(), rules.fingerprint(msgspec.to_builtins(body)))
+        region, today(region), stamp(), idempotency.fingerprint(msgspec.to_builtins(body)))
     for _ in range(ATTEMPTS):
         try:
             return store.insert(registration), region
@@ -76,8 +76,9 @@ def _registered(registration: rules.Registration) -> ProjectModel:
     """The project a retry with the same key registered, if it is the same
     request."""
     existing = store.get(registration.project_id)
-    if existing is None or existing.fingerprint != registration.fields["fingerprint"]:
+    if existing is None:
         raise Unprocessable("idempotency_key_reused")
+    idempotency.replayed(existing.fingerprint, registration.fields["fingerprint"])
     return existing
 
 
@@ -86,9 +87,10 @@ def report_progress(project_id: str, body: contract.ProgressRequest, actor: Iden
     """The project's contractor reports physical progress with photos; a
     region admin may correct it (down too) with a reason.  A retry with the
     same ``Idempotency-Key`` is answered with the project as it is."""
-    entry_id = rules.entry_id_for(project_id, actor, report_rules.check_idempotency_key(idempotency_key))
+    entry_id = rules.entry_id_for(project_id, actor, idempotency.check_key(idempotency_key))
+    requested = idempotency.fingerprint(msgspec.to_builtins(body))
     changed = change(project_id, lambda project, region: rules.plan_progress(
-        project, body, actor, region, today(region), stamp(), entry_id))
+        project, body, actor, region, today(region), stamp(), entry_id, requested), (entry_id, requested))
     return changed.project, changed.region
 
 
@@ -96,16 +98,19 @@ def record_disbursement(project_id: str, body: contract.DisbursementRequest, act
                         idempotency_key: str | None = None) -> tuple[ProjectModel, RegionConfig]:
     """The finance officer records a payment (termin); the sum never
     exceeds the contract value."""
-    entry_id = rules.entry_id_for(project_id, actor, report_rules.check_idempotency_key(idempotency_key))
+    entry_id = rules.entry_id_for(project_id, actor, idempotency.check_key(idempotency_key))
+    requested = idempotency.fingerprint(msgspec.to_builtins(body))
     changed = change(project_id, lambda project, region: rules.plan_disbursement(
-        project, body, actor, region, today(region), stamp(), entry_id))
+        project, body, actor, region, today(region), stamp(), entry_id, requested), (entry_id, requested))
     return changed.project, changed.region
 
 
-def change(project_id: str, decide: Decide, read: ProjectModel | None = None) -> Changed:
+def change(project_id: str, decide: Decide, entry: tuple[str, str] | None = None,
+           read: ProjectModel | None = None) -> Changed:
     """Read (or take ``read``, the project as just listed), decide, apply
     under the version read; when the project changed meanwhile, read it
-    again and decide again."""
+    again and decide again.  ``entry`` (id, request fingerprint): the entry
+    the change records, whose id may have been used before (a retry)."""
     for attempt in range(ATTEMPTS):
         project = read if read is not None and attempt == 0 else load(project_id)
         region = regions.get_region(project.region_id)
@@ -114,6 +119,11 @@ def change(project_id: str, decide: Decide, read: ProjectModel | None = None) ->
             return Changed(project, region, applied=False)
         try:
             return Changed(store.apply(project, decided), region, applied=True)
+        except store.EntryRecorded:
+            # recorded long enough ago to be off the item's recent entries
+            marker = store.entry_marker(project.id, entry[0]) if entry else None
+            idempotency.replayed(marker.get("fingerprint") if marker else None, entry[1] if entry else None)
+            return Changed(load(project_id), region, applied=False)
         except store.ConditionFailed:
             continue
         except store.Busy:

@@ -26,6 +26,7 @@ def public_record(project: ProjectModel, region: RegionConfig, url: Callable[[st
     that redirects to a fresh presigned URL)."""
     local = lambda value: report_rules.local_iso(value, region)  # noqa: E731
     name_id, name_en = region.agency_names(project.agency)
+    progress = store.whole_list(project, "progress")  # the item keeps the recent ones
     return {
         "id": project.id, "region_id": project.region_id, "title": project.title,
         "description": project.description, "agency": project.agency,
@@ -41,13 +42,13 @@ def public_record(project: ProjectModel, region: RegionConfig, url: Callable[[st
         "disbursed": int(project.disbursed or 0),
         "progress": [{"id": e["id"], "percent": rules.percent(int(e["percent_bp"])), "date": e["date"],
                       "note": e.get("note"), "at": local(e["at"]), "photo_ids": list(e.get("photo_ids") or []),
-                      "correction_reason": e.get("correction_reason")} for e in project.progress],
+                      "correction_reason": e.get("correction_reason")} for e in progress],
         "disbursements": [{"id": d["id"], "amount": int(d["amount"]), "date": d["date"],
                            "reference": d["reference"], "at": local(d["at"])} for d in project.disbursements],
         "documents": [{"id": d["id"], "title": d["title"], "document_type": d["document_type"], "url": url(project.id, d["id"]),
                        "content_type": d["content_type"], "at": local(d["at"])} for d in project.documents],
         "photos": [{"id": p["id"], "url": url(project.id, p["id"]), "at": local(p["at"]),
-                    "progress_id": next((e["id"] for e in project.progress if p["id"] in (e.get("photo_ids") or [])),
+                    "progress_id": next((e["id"] for e in progress if p["id"] in (e.get("photo_ids") or [])),
                                         None)} for p in project.photos],
         "created_at": local(project.created_at), "updated_at": local(project.updated_at),
     }

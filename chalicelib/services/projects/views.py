@@ -124,6 +124,8 @@ def project_view(project: ProjectModel, region: RegionConfig, on: date, url: Cal
                                     at=local(r["at"]))
             for r in project.rejected_uploads
         ],
+        progress_earlier=int(project.progress_earlier or 0),
+        history_earlier=int(project.history_earlier or 0),
         history=[
             contract.ProjectHistoryEntry(action=h["action"], actor_role=h["actor_role"], at=local(h["at"]),
                                          detail=dict(h["detail"]))
