@@ -162,6 +162,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Kelurahan/desa code '{kelurahan_code}' is not known in this region.",
     },
     # reports
+    "staff_erased_by_admin": {
+        "id": "Akun petugas tidak dihapus sendiri: admin daerah menonaktifkannya, agar jejak tindakan tetap tercatat.",
+        "en": "Staff accounts are not erased by their holder: the region admin deactivates them, keeping who did what.",
+    },
     "too_many_categories": {
         "id": "Tabel kategori paling banyak {max} kategori, termasuk yang sudah tidak aktif.",
         "en": "The category table holds at most {max} categories, retired ones included.",

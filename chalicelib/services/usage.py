@@ -12,7 +12,7 @@ from ..auth.identity import Identity
 from ..contract import regions as contract
 from ..domain import reports as rules
 from ..store import counters
-from . import guards, regions
+from . import guards, pseudonyms, regions
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,7 @@ def meter(region_id: str, amounts: dict[str, int], active: tuple[str, str] | Non
         month = rules.now_utc().astimezone(region.tz).strftime("%Y-%m")
         counters.add(region_id, month, amounts)
         if active is not None and active[1]:
-            counters.mark_active(region_id, month, active[0], active[1])
+            # counted by a keyed one-way name: the counters hold no account id
+            counters.mark_active(region_id, month, active[0], pseudonyms.of(active[1], "active"))
     except Exception:
         log.exception("usage metering failed for %s %s", region_id, amounts)

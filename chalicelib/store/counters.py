@@ -20,7 +20,8 @@ def add(region_id: str, month: str, amounts: dict[str, int]) -> None:
 
 
 def mark_active(region_id: str, month: str, kind: str, sub: str) -> bool:
-    """Count ``sub`` once this month in ``active_<kind>`` (citizens, staff)."""
+    """Count ``sub`` (a pseudonym of the account) once this month in
+    ``active_<kind>`` (citizens, staff)."""
     from pynamodb.transactions import TransactWrite
 
     key = scope(region_id, month)

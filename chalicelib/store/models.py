@@ -120,6 +120,8 @@ class ReportModel(Model):
     unrouted_shard = UnicodeAttribute(null=True)
     # who reported it (Cognito sub); never shown to anyone but the reporter
     reporter_id = UnicodeAttribute(null=True)
+    # the reporter erased their account (UU PDP): contact and account id removed
+    reporter_erased = BooleanAttribute(null=True)
     version = NumberAttribute(default=1)
     # index keys (see chalicelib.resources.REPORTS and chalicelib.domain.workflow)
     queue_key = UnicodeAttribute(null=True)  # <region>#waiting | <region>#review
