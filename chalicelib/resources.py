@@ -229,6 +229,13 @@ PHOTOS_BUCKET = Bucket(
     },
 )
 
+# A citizen's photo export (``GET /v1/me/data?photos=zip``) lives under this
+# prefix for EXPORT_DAYS; an overwritten or deleted object survives as a
+# noncurrent version for NONCURRENT_VERSION_DAYS (the bucket is versioned).
+EXPORT_PREFIX = "exports/"
+EXPORT_DAYS = 1
+NONCURRENT_VERSION_DAYS = 30
+
 # --- accounts and notifications ------------------------------------------
 
 # Roles are Cognito groups; an account's region, agency and kelurahan are
@@ -255,7 +262,8 @@ class UserPool:
 USER_POOL = UserPool(
     logical="users",
     groups=ROLES,
-    custom_attributes=("region_id", "agency", "kelurahan_code", "contractor"),
+    # consent: "<privacy notice version>@<UTC time>", recorded at sign-up
+    custom_attributes=("region_id", "agency", "kelurahan_code", "contractor", "consent"),
     client_name="app",
 )
 

@@ -121,6 +121,7 @@ def provision_user_pool(session: Any, region: str) -> tuple[str, str]:
         client_id = cognito.create_user_pool_client(
             UserPoolId=pool_id, ClientName=pool.client_name, GenerateSecret=False,
             ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+            PreventUserExistenceErrors="ENABLED",
             # The app may not write the attributes that grant access; it may
             # read them, and the ID token carries what the app may read.
             WriteAttributes=["name", "email", "phone_number"],

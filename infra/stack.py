@@ -34,6 +34,9 @@ from aws_cdk import (
     aws_s3_notifications as s3n,
 )
 from aws_cdk import (
+    aws_secretsmanager as secretsmanager,
+)
+from aws_cdk import (
     aws_sns as sns,
 )
 from aws_cdk import (
@@ -137,8 +140,14 @@ class AduanStack(cdk.Stack):
                                   transition_after=cdk.Duration.days(stage.old_photos_after_days)),
                     s3.Transition(storage_class=s3.StorageClass.GLACIER_INSTANT_RETRIEVAL,
                                   transition_after=cdk.Duration.days(stage.archive_after_days))]),
-                s3.LifecycleRule(id="old-versions", noncurrent_version_expiration=cdk.Duration.days(30),
+                # an overwritten or deleted object (an erased person's export, a
+                # replaced photo) survives as a noncurrent version this long
+                s3.LifecycleRule(id="old-versions",
+                                 noncurrent_version_expiration=cdk.Duration.days(resources.NONCURRENT_VERSION_DAYS),
                                  abort_incomplete_multipart_upload_after=cdk.Duration.days(1)),
+                # a citizen's photo export (GET /v1/me/data?photos=zip) lives a day
+                s3.LifecycleRule(id="exports", prefix=resources.EXPORT_PREFIX,
+                                 expiration=cdk.Duration.days(resources.EXPORT_DAYS)),
             ])
         self.bucket.add_event_notification(s3.EventType.OBJECT_CREATED, s3n.SqsDestination(
             self.queues[decl.notify_queue]), s3.NotificationKeyFilter(prefix=decl.notify_prefix))
@@ -167,6 +176,9 @@ class AduanStack(cdk.Stack):
         self.client = self.user_pool.add_client(
             "AppClient", user_pool_client_name=pool_decl.client_name, generate_secret=False,
             auth_flows=cognito.AuthFlow(user_password=True),
+            # sign-in, confirmation and recovery answer alike for unknown accounts
+            # (sign-up is the app's: services/accounts answers alike itself)
+            prevent_user_existence_errors=True,
             write_attributes=cognito.ClientAttributes().with_standard_attributes(
                 fullname=True, email=True, phone_number=True),
             read_attributes=cognito.ClientAttributes().with_standard_attributes(
@@ -195,14 +207,26 @@ class AduanStack(cdk.Stack):
         role.add_to_policy(iam.PolicyStatement(actions=["sns:Publish"], not_resources=["arn:aws:sns:*:*:*"]))
         role.add_to_policy(iam.PolicyStatement(
             actions=["cognito-idp:AdminCreateUser", "cognito-idp:AdminAddUserToGroup",
-                     "cognito-idp:AdminUpdateUserAttributes", "cognito-idp:AdminGetUser"],
+                     "cognito-idp:AdminUpdateUserAttributes", "cognito-idp:AdminGetUser",
+                     # data rights (a citizen erases themselves) and the staff directory
+                     "cognito-idp:AdminDeleteUser", "cognito-idp:AdminDisableUser", "cognito-idp:AdminEnableUser",
+                     "cognito-idp:AdminUserGlobalSignOut"],
             resources=[self.user_pool.user_pool_arn]))
 
         # --- the Chalice app ---------------------------------------------------
         from chalice.cdk import Chalice
 
+        # The key of the keyed one-way hashes (domain.pseudonyms), generated once
+        # per stage and resolved by CloudFormation (it is not in the template).
+        hash_key = secretsmanager.Secret(self, "PseudonymKey", secret_name=f"aduan-{stage.name}-pseudonym-key",
+                                         generate_secret_string=secretsmanager.SecretStringGenerator(
+                                             exclude_punctuation=True, password_length=48),
+                                         removal_policy=cdk.RemovalPolicy.RETAIN)
+        suppress(hash_key.node.default_child,
+                 ("CKV_AWS_149", "the AWS-managed key suffices for a hashing key"))
         env = {"ADUAN_STAGE": stage.name, "ADUAN_USER_POOL_ID": self.user_pool.user_pool_id,
-               "ADUAN_USER_POOL_CLIENT_ID": self.client.user_pool_client_id}
+               "ADUAN_USER_POOL_CLIENT_ID": self.client.user_pool_client_id,
+               "ADUAN_HASH_KEY": hash_key.secret_value.unsafe_unwrap()}
         for logical, queue in self.queues.items():
             env[f"ADUAN_QUEUE_URL_{logical.upper()}"] = queue.queue_url
         stage_config = {

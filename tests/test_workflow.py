@@ -385,10 +385,12 @@ def test_staff_accounts_and_citizen_signup(api):
                     as_="region_admin").status_code == 400
     assert api.post("/v1/regions/trenggalek/accounts", {"name": "X", "email": "y@z.id", "role": "officer",
                                                         "agency": "dlh"}, as_="verifier").status_code == 403
+    consent = {"notice_version": api.get("/v1/privacy-notice").json_body["version"]}
     signup = api.post("/v1/regions/trenggalek/signup", {"name": "Sari", "phone": "+6281355554444",
-                                                        "password": "rahasia123"}, as_=None)
-    assert signup.status_code == 201, signup.json_body
-    assert api.post("/v1/regions/trenggalek/signup", {"name": "Sari", "phone": "0813", "password": "rahasia123"},
+                                                        "password": "rahasia123", "consent": consent}, as_=None)
+    assert signup.status_code == 202, signup.json_body
+    assert api.post("/v1/regions/trenggalek/signup", {"name": "Sari", "phone": "0813", "password": "rahasia123",
+                                                      "consent": consent},
                     as_=None).json_body["error"]["code"] == "invalid_phone"
     confirm = api.post("/v1/signup/confirm", {"username": "+6281355554444", "code": "123456"}, as_=None)
     assert confirm.status_code == 200

@@ -3,23 +3,49 @@ and everyone can ask who they are signed in as."""
 from chalice import Blueprint
 
 from ..contract import accounts as contract
+from ..contract.common import I18nText
+from ..domain import notice
 from ..services import accounts
 from .endpoint import route
 
 bp = Blueprint(__name__)
 
 
+def _source() -> str | None:
+    """The caller's IP address, as API Gateway saw it (rate limits)."""
+    return ((bp.current_request.context or {}).get("identity") or {}).get("sourceIp")
+
+
 @route(bp, "/v1/regions/{region_id}/signup", "POST", summary="A citizen signs up (Cognito sends a verification code)",
-       body=contract.SignupRequest, returns=contract.Signup, status=201,
-       errors={404: "Unknown region", 409: "Account exists"})
+       description="Answered alike whether or not the address has an account (202): a new one gets a code, an existing "
+                   "one a notice. Requires consent to the current privacy notice. At most 3 codes an hour per "
+                   "address and 20 sign-ups an hour per source address (429, `Retry-After`).",
+       body=contract.SignupRequest, returns=contract.SignupAccepted, status=202,
+       errors={404: "Unknown region", 422: "Privacy notice not accepted in its current version",
+               429: "Too many sign-ups or codes; retry after `Retry-After` seconds"})
 def signup(region_id, body):
-    return accounts.signup_citizen(region_id, body)
+    return accounts.signup_citizen(region_id, body, _source())
+
+
+@route(bp, "/v1/signup/resend", "POST", summary="Send a sign-up's confirmation code again",
+       description="Answered alike for any address; limited like sign-up.",
+       body=contract.ResendRequest, returns=contract.SignupAccepted, status=202,
+       errors={429: "Too many codes; retry after `Retry-After` seconds"})
+def resend(body):
+    return accounts.resend_code(body, _source())
 
 
 @route(bp, "/v1/signup/confirm", "POST", summary="Confirm a sign-up with the code Cognito sent",
+       description="A wrong code and an unknown address answer alike (`invalid_code`).",
        body=contract.ConfirmRequest, returns=contract.Confirmed)
 def confirm(body):
     return accounts.confirm_signup(body)
+
+
+@route(bp, "/v1/privacy-notice", summary="The privacy notice a citizen accepts when signing up (UU PDP 27/2022)",
+       returns=contract.PrivacyNotice, cache="public, max-age=3600")
+def privacy_notice():
+    return contract.PrivacyNotice(version=notice.VERSION, text=I18nText(**notice.TEXT))
 
 
 @route(bp, "/v1/regions/{region_id}/accounts", "POST",

@@ -206,6 +206,8 @@ def error_reply(error: AppError, lang: str, status: int | None = None) -> Respon
     headers = {"Content-Language": lang, "Cache-Control": "no-store"}
     if (status or error.status) == 401:
         headers["WWW-Authenticate"] = "Bearer"
+    if retry_after := getattr(error, "retry_after", None):
+        headers["Retry-After"] = str(retry_after)
     return json_response(ErrorBody(error=detail), status or error.status, headers)
 
 

@@ -3,30 +3,50 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
-from .common import Request
+from .common import I18nText, Request
 
 Name = Annotated[str, Meta(min_length=1, max_length=120)]
 Phone = Annotated[str, Meta(max_length=20, examples=["+6281234567890"], description="E.164, Indonesian (+62…)")]
 Email = Annotated[str, Meta(max_length=254)]
 
 
+class Consent(Request):
+    notice_version: Annotated[str, Meta(max_length=16, description=(
+        "The version of `GET /v1/privacy-notice` the person read and accepted."))]
+
+
 class SignupRequest(Request):
     """A phone number or an e-mail address (or both); the first is the username."""
 
     name: Name
-    password: Annotated[str, Meta(max_length=256, description="At least 8 characters, as the user pool requires.")]
+    password: Annotated[str, Meta(max_length=256, description=(
+        "At least 8 characters with a lowercase letter and a digit, as the user pool requires."))]
+    consent: Consent
     phone: Phone | None = None
     email: Email | None = None
 
 
-class Signup(Struct, kw_only=True):
+class SignupAccepted(Struct, kw_only=True):
+    """The same answer whether or not the address already has an account: a new one receives a confirmation
+    code, an existing one a notice (its code again, or a recovery code)."""
+
     username: str
-    region_id: str
-    role: Literal["citizen"]
-    confirmed: bool
-    delivery: Annotated[str | None, Meta(description="Where the code was sent: SMS or EMAIL")]
+    region_id: str | None
+    message: I18nText = msgspec.field(default_factory=lambda: I18nText(
+        id="Jika alamat ini dapat dipakai, kode telah dikirim ke sana.",
+        en="If this address can be used, a code has been sent to it."))
+
+
+class ResendRequest(Request):
+    username: Annotated[str, Meta(min_length=1, max_length=254)]
+
+
+class PrivacyNotice(Struct, kw_only=True):
+    version: str
+    text: I18nText
 
 
 class ConfirmRequest(Request):

@@ -38,3 +38,13 @@ class Conflict(AppError):
 
 class Unprocessable(AppError):
     status = 422
+
+
+class TooManyRequests(AppError):
+    """A rate limit: ``retry_after`` seconds until the window ends."""
+
+    status = 429
+
+    def __init__(self, code: str, retry_after: int, **params: object) -> None:
+        super().__init__(code, **params)
+        self.retry_after = retry_after

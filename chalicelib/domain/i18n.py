@@ -166,6 +166,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Akun petugas tidak dihapus sendiri: admin daerah menonaktifkannya, agar jejak tindakan tetap tercatat.",
         "en": "Staff accounts are not erased by their holder: the region admin deactivates them, keeping who did what.",
     },
+    "too_many_requests": {
+        "id": "Terlalu banyak permintaan. Coba lagi nanti.",
+        "en": "Too many requests. Try again later.",
+    },
+    "privacy_notice_outdated": {
+        "id": "Setujui pemberitahuan privasi versi {version} (GET /v1/privacy-notice) untuk mendaftar.",
+        "en": "Accept privacy notice version {version} (GET /v1/privacy-notice) to sign up.",
+    },
     "too_many_categories": {
         "id": "Tabel kategori paling banyak {max} kategori, termasuk yang sudah tidak aktif.",
         "en": "The category table holds at most {max} categories, retired ones included.",

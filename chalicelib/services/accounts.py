@@ -4,19 +4,23 @@ kelurahan are custom attributes that the app client cannot write, so an
 account cannot move itself to another region or role."""
 from __future__ import annotations
 
+import logging
 import re
+from typing import Any
 
 from ..adapters import aws
 from ..auth import verifier
 from ..auth.identity import Identity
 from ..contract import accounts as contract
+from ..domain import limits, notice, roles
 from ..domain import reports as rules
-from ..domain import roles
-from ..domain.errors import Conflict, Forbidden, InvalidInput
+from ..domain.errors import Conflict, Forbidden, InvalidInput, TooManyRequests, Unprocessable
 from ..domain.projects import format_npwp, npwp
+from ..store import limits as limit_store
 from ..store import projects as project_store
-from . import regions
+from . import pseudonyms, regions
 
+log = logging.getLogger(__name__)
 _PHONE = re.compile(r"^\+62[0-9]{8,13}$")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,180}\.[A-Za-z]{2,24}$")
 
@@ -51,26 +55,80 @@ def _cognito_error(error: Exception) -> Exception:
     return error
 
 
-def signup_citizen(region_id: str, body: contract.SignupRequest) -> contract.Signup:
+def _password_ok(password: str) -> bool:
+    """The user pool's policy, checked here so that a new and an existing
+    address answer alike (Cognito checks it only for a new one)."""
+    return len(password) >= 8 and any(c.islower() for c in password) and any(c.isdigit() for c in password)
+
+
+def _limit(address: str, source: str | None) -> None:
+    """Codes and notices per address, sign-ups and resends per source: one
+    conditional write each, keyed by a one-way hash (never the address)."""
+    window, ends, retry_after = limits.window(rules.now_utc())
+    for limit, subject in ((limits.PER_SOURCE, source), (limits.PER_ADDRESS, address)):
+        if subject and not limit_store.take(pseudonyms.of(subject, f"limit:{limit.name}"), window, limit.per_hour,
+                                            ends):
+            raise TooManyRequests("too_many_requests", retry_after=retry_after)
+
+
+def signup_citizen(region_id: str, body: contract.SignupRequest, source: str | None) -> contract.SignupAccepted:
+    """Answer the same whether or not the address has an account: a new one
+    gets a code (Cognito SignUp), an existing one a recovery code from
+    Cognito instead (or its confirmation code again, if never confirmed) —
+    the notice that someone tried to sign up with it.  Consent to the
+    current privacy notice is required and recorded on the account."""
     region = regions.get_region(region_id)
-    name = body.name
     username, attributes = _contact(body.phone, body.email)
-    password = body.password
-    if len(password) < 8:
+    if not _password_ok(body.password):
         raise InvalidInput("invalid_password")
+    if body.consent.notice_version != notice.VERSION:
+        raise Unprocessable("privacy_notice_outdated", version=notice.VERSION)
+    _limit(username, source)
     cognito = aws.client("cognito-idp")
     try:
-        result = cognito.sign_up(ClientId=verifier.client_id(), Username=username, Password=password,
-                                 UserAttributes=attributes + [{"Name": "name", "Value": name or ""}])
-        pool = verifier.pool_id()
-        cognito.admin_update_user_attributes(UserPoolId=pool, Username=username, UserAttributes=[
-            {"Name": "custom:region_id", "Value": region.region_id}])
-        cognito.admin_add_user_to_group(UserPoolId=pool, Username=username, GroupName="citizen")
+        cognito.sign_up(ClientId=verifier.client_id(), Username=username, Password=body.password,
+                        UserAttributes=attributes + [{"Name": "name", "Value": body.name}])
     except cognito.exceptions.ClientError as error:
-        raise _cognito_error(error) from None
-    return contract.Signup(username=username, region_id=region.region_id, role="citizen",
-                           confirmed=bool(result.get("UserConfirmed")),
-                           delivery=result.get("CodeDeliveryDetails", {}).get("DeliveryMedium"))
+        code = error.response.get("Error", {}).get("Code", "")
+        if code not in ("UsernameExistsException", "AliasExistsException"):
+            raise _cognito_error(error) from None
+        _tell_existing(cognito, username)
+    else:
+        pool = verifier.pool_id()
+        consent = f"{notice.VERSION}@{rules.iso_utc(rules.now_utc())[:19]}Z"
+        cognito.admin_update_user_attributes(UserPoolId=pool, Username=username, UserAttributes=[
+            {"Name": "custom:region_id", "Value": region.region_id}, {"Name": "custom:consent", "Value": consent}])
+        cognito.admin_add_user_to_group(UserPoolId=pool, Username=username, GroupName="citizen")
+    return contract.SignupAccepted(username=username, region_id=region.region_id)
+
+
+def _tell_existing(cognito: Any, username: str) -> None:
+    """The notice to an address that already has an account, through
+    Cognito's own delivery (SMS or e-mail): its confirmation code again if it
+    was never confirmed, else a password-recovery code."""
+    try:
+        status = cognito.admin_get_user(UserPoolId=verifier.pool_id(), Username=username).get("UserStatus")
+        if status == "UNCONFIRMED":
+            cognito.resend_confirmation_code(ClientId=verifier.client_id(), Username=username)
+        else:
+            cognito.forgot_password(ClientId=verifier.client_id(), Username=username)
+    except cognito.exceptions.ClientError as error:  # disabled, no verified channel...: nothing to send
+        log.info("sign-up notice to an existing account not sent (%s)",
+                 error.response.get("Error", {}).get("Code", "?"))
+
+
+def resend_code(body: contract.ResendRequest, source: str | None) -> contract.SignupAccepted:
+    """A new confirmation code for an unconfirmed sign-up; answered alike
+    for any address (nothing is sent to a confirmed or unknown one)."""
+    _limit(body.username, source)
+    cognito = aws.client("cognito-idp")
+    try:
+        if cognito.admin_get_user(UserPoolId=verifier.pool_id(), Username=body.username) \
+                .get("UserStatus") == "UNCONFIRMED":
+            cognito.resend_confirmation_code(ClientId=verifier.client_id(), Username=body.username)
+    except cognito.exceptions.ClientError:
+        pass  # unknown: the same answer
+    return contract.SignupAccepted(username=body.username, region_id=None)
 
 
 def confirm_signup(body: contract.ConfirmRequest) -> contract.Confirmed:

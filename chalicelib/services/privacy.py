@@ -30,7 +30,7 @@ from ..store import reports as report_store
 from ..store.models import PrivacyRequestModel, ReportModel
 from . import pseudonyms, regions
 
-EXPORT_PREFIX = "exports/"
+EXPORT_PREFIX = resources.EXPORT_PREFIX
 PAGE = 100
 
 

@@ -1,0 +1,24 @@
+"""Rate limits of what sends a message on a stranger's behalf (sign-up, a
+resent code): per address and per source, in fixed hourly windows."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Limit:
+    name: str
+    per_hour: int
+
+
+PER_ADDRESS = Limit("address", 3)  # codes and notices to one phone number or e-mail
+PER_SOURCE = Limit("source", 20)  # sign-ups and resends from one IP address
+
+
+def window(now: datetime) -> tuple[str, int, int]:
+    """The current window's name, when it ends (epoch seconds) and the
+    seconds left until then (``Retry-After``)."""
+    start = int(now.timestamp()) // 3600 * 3600
+    end = start + 3600
+    return now.strftime("%Y-%m-%dT%H"), end, max(end - int(now.timestamp()), 1)
