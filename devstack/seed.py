@@ -64,10 +64,10 @@ def seed_demo_accounts(cognito, pool_id: str, region_id: str = demo_region.REGIO
                        [{"Name": "email", "Value": username}, {"Name": "email_verified", "Value": "true"}])
         attributes += [{"Name": f"custom:{k}", "Value": v} for k, v in custom.items()]
         try:
-            cognito.admin_create_user(UserPoolId=pool_id, Username=username, UserAttributes=attributes,
-                                      MessageAction="SUPPRESS")
+            user = cognito.admin_create_user(UserPoolId=pool_id, Username=username, UserAttributes=attributes,
+                                             MessageAction="SUPPRESS")["User"]["Attributes"]
         except cognito.exceptions.UsernameExistsException:
-            pass
+            user = cognito.admin_get_user(UserPoolId=pool_id, Username=username)["UserAttributes"]
         cognito.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=DEMO_PASSWORD,
                                         Permanent=True)
         cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=username, GroupName=group)
@@ -76,6 +76,12 @@ def seed_demo_accounts(cognito, pool_id: str, region_id: str = demo_region.REGIO
 
             project_store.claim_contractor(region_id, custom["contractor"], name, username, "seed",
                                            "2026-01-01T00:00:00.000000Z")
+        if group not in ("citizen", "platform_admin"):  # the region's staff directory
+            from chalicelib.services.accounts import register_staff
+
+            sub = next(a["Value"] for a in user if a["Name"] == "sub")
+            register_staff(region_id, username, sub, name, group, custom.get("agency"), custom.get("kelurahan_code"),
+                           custom.get("contractor"), "seed")
         created[key] = username
     return created
 

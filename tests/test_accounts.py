@@ -88,3 +88,43 @@ def test_confirming_an_unknown_address_answers_as_a_wrong_code(api):
     # Cognito answers CodeMismatchException: mapped to the same invalid_code)
     response = post(api, "/v1/signup/confirm", {"username": "+6281366669999", "code": "000000"})
     assert (response.status_code, response.json_body["error"]["code"]) == (400, "invalid_code")
+
+
+def test_the_staff_directory_lists_searches_deactivates_and_reactivates(api, world):
+    directory = api.get("/v1/regions/trenggalek/staff?limit=100", as_="region_admin").json_body["items"]
+    names = {e["username"]: e for e in directory}
+    assert "petugas.pupr@trenggalek.demo" in names and "+6281200000001" not in names  # staff only
+    assert all(e["active"] for e in directory)
+    officers = api.get("/v1/regions/trenggalek/staff?role=officer&q=pupr", as_="region_admin").json_body["items"]
+    assert {e["username"] for e in officers} == {"petugas.pupr@trenggalek.demo", "petugas2.pupr@trenggalek.demo"}
+    # a new staff account joins the directory
+    created = api.post("/v1/regions/trenggalek/accounts", {"name": "Petugas Baru DLH", "email": "baru@dlh.demo",
+                                                           "role": "officer", "agency": "dlh"}, as_="region_admin")
+    assert created.status_code == 201
+    found = api.get("/v1/regions/trenggalek/staff?q=baru%20dlh", as_="region_admin").json_body["items"]
+    assert [e["username"] for e in found] == ["baru@dlh.demo"]
+
+    path = "/v1/regions/trenggalek/staff/petugas2.pupr@trenggalek.demo"
+    off = api.post(f"{path}/deactivate", as_="region_admin")
+    assert off.status_code == 200 and off.json_body["active"] is False
+    user = world.cognito.admin_get_user(UserPoolId=world.pool_id, Username="petugas2.pupr@trenggalek.demo")
+    assert user["Enabled"] is False
+    inactive = api.get("/v1/regions/trenggalek/staff?active=false", as_="region_admin").json_body["items"]
+    assert [e["username"] for e in inactive] == ["petugas2.pupr@trenggalek.demo"]
+    on = api.post(f"{path}/reactivate", as_="region_admin")
+    assert on.status_code == 200 and on.json_body["active"] is True
+    assert world.cognito.admin_get_user(UserPoolId=world.pool_id,
+                                        Username="petugas2.pupr@trenggalek.demo")["Enabled"] is True
+
+
+def test_who_may_use_the_staff_directory(api):
+    for role in ("verifier", "officer", "citizen", "agency_head"):
+        assert api.get("/v1/regions/trenggalek/staff", as_=role).status_code == 403, role
+        assert api.post("/v1/regions/trenggalek/staff/petugas.pupr@trenggalek.demo/deactivate",
+                        as_=role).status_code == 403, role
+    own = api.post("/v1/regions/trenggalek/staff/admin@trenggalek.demo/deactivate", as_="region_admin")
+    assert own.status_code == 403 and own.json_body["error"]["code"] == "cannot_deactivate_self"
+    for username in ("nobody@x.id", "+6281200000001", "platform@aduan.demo"):
+        response = api.post(f"/v1/regions/trenggalek/staff/{username}/deactivate", as_="region_admin")
+        assert response.status_code == 404, username
+    assert api.get("/v1/regions/trenggalek/staff?cursor=abc", as_="region_admin").status_code == 400

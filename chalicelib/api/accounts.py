@@ -3,8 +3,8 @@ and everyone can ask who they are signed in as."""
 from chalice import Blueprint
 
 from ..contract import accounts as contract
-from ..contract.common import I18nText
-from ..domain import notice
+from ..contract.common import I18nText, Page
+from ..domain import notice, roles
 from ..services import accounts
 from .endpoint import route
 
@@ -59,3 +59,27 @@ def create_staff(region_id, actor, body):
 @route(bp, "/v1/me", summary="The signed-in account", returns=contract.Me, auth="required")
 def me(actor):
     return accounts.me(actor)
+
+
+@route(bp, "/v1/regions/{region_id}/staff", summary="The region's staff directory (its admins)",
+       description="Filters combine: `role`, `active`, `q` (part of the name, any case).",
+       query=contract.StaffQuery, returns=Page[contract.StaffEntry], auth="required", roles=roles.ADMINS,
+       errors={404: "Unknown region"})
+def list_staff(region_id, actor, query):
+    items, cursor = accounts.list_staff(region_id, actor, query)
+    return Page(items, cursor)
+
+
+@route(bp, "/v1/regions/{region_id}/staff/{username}/deactivate", "POST",
+       summary="Deactivate a staff account (sign-in refused, sessions revoked; its actions stay on record)",
+       returns=contract.StaffEntry, auth="required", roles=roles.ADMINS,
+       errors={403: "Not an admin of the region, or one's own account", 404: "No such staff in the region"})
+def deactivate_staff(region_id, username, actor):
+    return accounts.set_staff_active(region_id, username, False, actor)
+
+
+@route(bp, "/v1/regions/{region_id}/staff/{username}/reactivate", "POST", summary="Reactivate a staff account",
+       returns=contract.StaffEntry, auth="required", roles=roles.ADMINS,
+       errors={403: "Not an admin of the region, or one's own account", 404: "No such staff in the region"})
+def reactivate_staff(region_id, username, actor):
+    return accounts.set_staff_active(region_id, username, True, actor)

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
-from .common import I18nText, Request
+from .common import I18nText, PageQuery, Request
 
 Name = Annotated[str, Meta(min_length=1, max_length=120)]
 Phone = Annotated[str, Meta(max_length=20, examples=["+6281234567890"], description="E.164, Indonesian (+62…)")]
@@ -88,3 +88,22 @@ class Me(Struct, kw_only=True):
     agency: str | None | UnsetType = UNSET
     kelurahan_code: str | None | UnsetType = UNSET
     contractor_npwp: str | None | UnsetType = UNSET
+
+
+class StaffQuery(PageQuery, kw_only=True):
+    role: Literal["verifier", "officer", "agency_head", "region_admin", "finance", "contractor"] | None = None
+    active: bool | None = None
+    q: Annotated[str, Meta(max_length=60, description="Part of the name, any case.")] | None = None
+
+
+class StaffEntry(Struct, kw_only=True):
+    """A staff account in its region's directory."""
+
+    username: str
+    name: str
+    role: str
+    agency: str | None
+    kelurahan_code: str | None
+    active: bool
+    created_at: str
+    updated_at: str

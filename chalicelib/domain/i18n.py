@@ -166,6 +166,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Akun petugas tidak dihapus sendiri: admin daerah menonaktifkannya, agar jejak tindakan tetap tercatat.",
         "en": "Staff accounts are not erased by their holder: the region admin deactivates them, keeping who did what.",
     },
+    "staff_not_found": {
+        "id": "Akun petugas tidak ditemukan di daerah ini.",
+        "en": "No such staff account in this region.",
+    },
+    "cannot_deactivate_self": {
+        "id": "Anda tidak dapat menonaktifkan akun Anda sendiri.",
+        "en": "You cannot deactivate your own account.",
+    },
     "too_many_requests": {
         "id": "Terlalu banyak permintaan. Coba lagi nanti.",
         "en": "Too many requests. Try again later.",

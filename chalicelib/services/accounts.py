@@ -14,11 +14,12 @@ from ..auth.identity import Identity
 from ..contract import accounts as contract
 from ..domain import limits, notice, roles
 from ..domain import reports as rules
-from ..domain.errors import Conflict, Forbidden, InvalidInput, TooManyRequests, Unprocessable
+from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyRequests, Unprocessable
 from ..domain.projects import format_npwp, npwp
 from ..store import limits as limit_store
 from ..store import projects as project_store
-from . import pseudonyms, regions
+from ..store import staff as staff_store
+from . import guards, pseudonyms, regions
 
 log = logging.getLogger(__name__)
 _PHONE = re.compile(r"^\+62[0-9]{8,13}$")
@@ -176,13 +177,15 @@ def create_staff(region_id: str, body: contract.StaffRequest, actor: Identity) -
                                                         actor.sub, rules.iso_utc(rules.now_utc())):
         raise Conflict("contractor_account_exists", npwp=format_npwp(contractor))
     try:
-        cognito.admin_create_user(UserPoolId=pool, Username=username, UserAttributes=attributes,
-                                  DesiredDeliveryMediums=["SMS" if username.startswith("+") else "EMAIL"])
+        created = cognito.admin_create_user(UserPoolId=pool, Username=username, UserAttributes=attributes,
+                                            DesiredDeliveryMediums=["SMS" if username.startswith("+") else "EMAIL"])
         cognito.admin_add_user_to_group(UserPoolId=pool, Username=username, GroupName=role)
     except cognito.exceptions.ClientError as error:
         if contractor:
             project_store.release_contractor(region.region_id, contractor)
         raise _cognito_error(error) from None
+    sub = next(a["Value"] for a in created["User"]["Attributes"] if a["Name"] == "sub")
+    register_staff(region.region_id, username, sub, name, role, agency, kelurahan_code, contractor, actor.sub)
     return contract.StaffAccount(username=username, name=name, role=role, region_id=region.region_id,
                                  agency=agency, kelurahan_code=kelurahan_code, contractor=contractor)
 
@@ -196,3 +199,58 @@ def me(actor: Identity) -> contract.Me:
     if actor.role == "contractor":
         view.contractor_npwp = actor.contractor
     return view
+
+
+# --- the staff directory ----------------------------------------------------
+
+def register_staff(region_id: str, username: str, sub: str, name: str, role: str, agency: str | None,
+                   kelurahan_code: str | None, contractor: str | None, by: str) -> None:
+    """The directory entry of a staff account just created in Cognito
+    (Cognito cannot list or search a region's staff)."""
+    at = rules.iso_utc(rules.now_utc())
+    try:
+        staff_store.add(region_id, username, {
+            "sub": sub, "name": name, "role": role, "agency": agency, "kelurahan_code": kelurahan_code,
+            "contractor": contractor, "active": True, "created_by": by, "created_at": at, "updated_at": at})
+    except staff_store.Exists:
+        pass  # seeded again
+
+
+def _entry(item: Any) -> contract.StaffEntry:
+    return contract.StaffEntry(username=item.username, name=item.name, role=item.role, agency=item.agency,
+                               kelurahan_code=item.kelurahan_code, active=bool(item.active),
+                               created_at=item.created_at, updated_at=item.updated_at)
+
+
+def list_staff(region_id: str, actor: Identity, query: contract.StaffQuery) -> tuple[list[contract.StaffEntry],
+                                                                                     str | None]:
+    region = regions.get_region(region_id)
+    guards.require_region_admin(actor, region.region_id)
+    try:
+        items, cursor = staff_store.page(region.region_id, query.limit, query.cursor, query.role, query.active,
+                                         query.q)
+    except staff_store.BadCursor:
+        raise InvalidInput("invalid_cursor") from None
+    return [_entry(item) for item in items], cursor
+
+
+def set_staff_active(region_id: str, username: str, active: bool, actor: Identity) -> contract.StaffEntry:
+    """Deactivate (or reactivate) a staff account: Cognito refuses its
+    sign-in and revokes its refresh tokens; who did what stays in the
+    reports' histories.  Not one's own account; not another region's."""
+    region = regions.get_region(region_id)
+    guards.require_region_admin(actor, region.region_id)
+    if len(username) > 254 or staff_store.get(region.region_id, username) is None:
+        raise NotFound("staff_not_found")
+    if username == actor.username:
+        raise Forbidden("cannot_deactivate_self")
+    cognito, pool = aws.client("cognito-idp"), verifier.pool_id()
+    if active:
+        cognito.admin_enable_user(UserPoolId=pool, Username=username)
+    else:
+        cognito.admin_disable_user(UserPoolId=pool, Username=username)
+        cognito.admin_user_global_sign_out(UserPoolId=pool, Username=username)
+    item = staff_store.set_active(region.region_id, username, active, rules.iso_utc(rules.now_utc()))
+    if item is None:
+        raise NotFound("staff_not_found")
+    return _entry(item)

@@ -1,0 +1,70 @@
+"""The staff directory of each region (``resources.STAFF``): written with the
+Cognito account, listed and searched with one Query per page."""
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, PutError, QueryError, UpdateError
+
+from .models import StaffModel
+from .reports import BadCursor, condition_failed, decode_cursor, encode_cursor
+
+
+class Exists(Exception):
+    pass
+
+
+def add(region_id: str, username: str, fields: dict[str, Any]) -> None:
+    item = StaffModel(region_id=region_id, username=username, search_name=fields["name"].casefold(), **fields)
+    try:
+        item.save(condition=StaffModel.username.does_not_exist())
+    except PutError as error:
+        if condition_failed(error):
+            raise Exists(username) from error
+        raise
+
+
+def get(region_id: str, username: str) -> StaffModel | None:
+    try:
+        return StaffModel.get(region_id, username, consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def set_active(region_id: str, username: str, active: bool, at: str) -> StaffModel | None:
+    """None if the region has no such staff account."""
+    item = StaffModel(region_id=region_id, username=username)
+    try:
+        item.update(actions=[StaffModel.active.set(active), StaffModel.updated_at.set(at)],
+                    condition=StaffModel.username.exists())
+    except UpdateError as error:
+        if condition_failed(error):
+            return None
+        raise
+    return get(region_id, username)
+
+
+def page(region_id: str, limit: int, cursor: str | None, role: str | None = None, active: bool | None = None,
+         name: str | None = None) -> tuple[list[StaffModel], str | None]:
+    """One page of a region's staff by username; ``role``, ``active`` and a
+    case-insensitive ``name`` substring narrow that one Query (a page may
+    then hold fewer than ``limit``)."""
+    keys = {"region_id": "S", "username": "S"}
+    start = decode_cursor(cursor, keys)
+    if start is not None and (set(start) != set(keys) or start["region_id"]["S"] != region_id):
+        raise BadCursor()
+    condition: Any = None
+    for part in ((StaffModel.role == role) if role else None,
+                 (StaffModel.active == active) if active is not None else None,
+                 StaffModel.search_name.contains(name.casefold()) if name else None):
+        if part is not None:
+            condition = part if condition is None else condition & part
+    results = StaffModel.query(region_id, filter_condition=condition, limit=limit, page_size=limit,
+                               last_evaluated_key=start)
+    try:
+        items = list(results)
+    except QueryError as error:
+        if getattr(error, "cause_response_code", None) == "ValidationException":
+            raise BadCursor() from error
+        raise
+    return items, encode_cursor(results.last_evaluated_key)
