@@ -79,10 +79,9 @@ def test_500_long_notes_and_the_report_still_moves_with_its_whole_history(api, p
 
 
 def test_500_corrections_and_the_project_still_moves_and_publishes_every_one(api, pipeline):
-    from support.projects import day, register
-
     from chalicelib.contract.projects import ProgressRequest
     from chalicelib.services.projects import commands
+    from support.projects import day, register
 
     pid = register(api)["id"]
     # 500 characters: enough to have broken the old layout after ~150 corrections; longer ones only make moto

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.exceptions import QueryError, UpdateError
+from pynamodb.exceptions import UpdateError
 
+from . import reports
 from .models import PrivacyRequestModel, ReportModel
-from .reports import BadCursor, condition_failed, decode_cursor, encode_cursor
+from .reports import BadCursor, condition_failed  # noqa: F401 - BadCursor is part of this module's API
 
 
 def record(region_id: str, request_key: str, fields: dict[str, Any]) -> PrivacyRequestModel:
@@ -18,19 +19,7 @@ def record(region_id: str, request_key: str, fields: dict[str, Any]) -> PrivacyR
 
 def page(region_id: str, limit: int, cursor: str | None) -> tuple[list[PrivacyRequestModel], str | None]:
     """A region's requests, newest first."""
-    keys = {"region_id": "S", "request_key": "S"}
-    start = decode_cursor(cursor, keys)
-    if start is not None and (set(start) != set(keys) or start["region_id"]["S"] != region_id):
-        raise BadCursor()
-    results = PrivacyRequestModel.query(region_id, limit=limit, page_size=limit, last_evaluated_key=start,
-                                        scan_index_forward=False)
-    try:
-        items = list(results)
-    except QueryError as error:
-        if getattr(error, "cause_response_code", None) == "ValidationException":
-            raise BadCursor() from error
-        raise
-    return items, encode_cursor(results.last_evaluated_key)
+    return reports.page(PrivacyRequestModel, region_id, limit, cursor, newest_first=True)
 
 
 def erase_reporter(report: ReportModel, sub: str) -> bool:

@@ -294,13 +294,19 @@ def key_attributes(index: Any) -> dict[str, str]:
 
 def page(index: Any, hash_value: str, limit: int, cursor: str | None, newest_first: bool = False,
          range_condition: Any = None, filter_condition: Any = None) -> tuple[list[Any], str | None]:
-    """One page of an index Query (reports or projects) and the cursor of
-    the next page.  A cursor must name exactly this index's and the table's
-    key attributes, with the hash key this Query asks for (``BadCursor``
+    """One page of a Query on an index or a model's own table, and the
+    cursor of the next page.  A cursor must name exactly the key attributes
+    this Query pages over, with the hash key it asks for (``BadCursor``
     otherwise)."""
-    keys = key_attributes(index)
+    if isinstance(index, type):  # a Model: its table's own keys
+        model: Any = index
+        found = [model._hash_key_attribute(), model._range_key_attribute()]
+        keys = {a.attr_name: a.attr_type for a in found if a is not None}
+        hash_name = model._hash_key_attribute().attr_name
+    else:
+        keys, hash_name = key_attributes(index), _hash_name(index)
     start = decode_cursor(cursor, keys)
-    if start is not None and (set(start) != set(keys) or start[_hash_name(index)]["S"] != hash_value):
+    if start is not None and (set(start) != set(keys) or start[hash_name]["S"] != hash_value):
         raise BadCursor()
     results = index.query(hash_value, range_condition, filter_condition=filter_condition, limit=limit,
                           page_size=limit, last_evaluated_key=start, scan_index_forward=not newest_first)
@@ -411,19 +417,9 @@ def compact_history(report: ReportModel, plan: Compaction) -> bool:
 
 def earlier_history(report_id: str, limit: int, cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
     """A page of the entries moved off the report's item, oldest first."""
-    keys = {"parent": "S", "seq": "S"}
-    start = decode_cursor(cursor, keys)
-    if start is not None and (set(start) != set(keys) or start["parent"]["S"] != report_id):
-        raise BadCursor()
-    results = EntryModel.query(report_id, EntryModel.seq.startswith("history#"), limit=limit, page_size=limit,
-                               last_evaluated_key=start)
-    try:
-        entries = [item.entry.as_dict() for item in results]
-    except QueryError as error:
-        if getattr(error, "cause_response_code", None) == "ValidationException":
-            raise BadCursor() from error
-        raise
-    return entries, encode_cursor(results.last_evaluated_key)
+    items, next_cursor = page(EntryModel, report_id, limit, cursor,
+                              range_condition=EntryModel.seq.startswith("history#"))
+    return [item.entry.as_dict() for item in items], next_cursor
 
 
 def whole_history(report: ReportModel) -> list[dict[str, Any]]:

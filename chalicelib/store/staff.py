@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, PutError, QueryError, UpdateError
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
+from . import reports
 from .models import StaffModel
-from .reports import BadCursor, condition_failed, decode_cursor, encode_cursor
+from .reports import BadCursor, condition_failed  # noqa: F401 - BadCursor is part of this module's API
 
 
 class Exists(Exception):
@@ -49,22 +50,10 @@ def page(region_id: str, limit: int, cursor: str | None, role: str | None = None
     """One page of a region's staff by username; ``role``, ``active`` and a
     case-insensitive ``name`` substring narrow that one Query (a page may
     then hold fewer than ``limit``)."""
-    keys = {"region_id": "S", "username": "S"}
-    start = decode_cursor(cursor, keys)
-    if start is not None and (set(start) != set(keys) or start["region_id"]["S"] != region_id):
-        raise BadCursor()
     condition: Any = None
     for part in ((StaffModel.role == role) if role else None,
                  (StaffModel.active == active) if active is not None else None,
                  StaffModel.search_name.contains(name.casefold()) if name else None):
         if part is not None:
             condition = part if condition is None else condition & part
-    results = StaffModel.query(region_id, filter_condition=condition, limit=limit, page_size=limit,
-                               last_evaluated_key=start)
-    try:
-        items = list(results)
-    except QueryError as error:
-        if getattr(error, "cause_response_code", None) == "ValidationException":
-            raise BadCursor() from error
-        raise
-    return items, encode_cursor(results.last_evaluated_key)
+    return reports.page(StaffModel, region_id, limit, cursor, filter_condition=condition)
