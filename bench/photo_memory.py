@@ -3,7 +3,7 @@
 Each image is cleaned (``services.uploads.kinds.clean_image``: header check,
 decode, upright, re-encode, thumbnail) in a fresh interpreter that first
 imports the worker's modules, and the child's peak resident set size
-(``ru_maxrss``) is printed next to the function's configured memory.  The
+(``VmHWM``) is printed next to the function's configured memory.  The
 images are the worst cases the limits admit: exactly ``MAX_PIXELS`` pixels,
 as an RGBA PNG (4 bytes a pixel, no reduced decoding) and as a JPEG.
 """
@@ -15,15 +15,21 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The peak is VmHWM (kB) of /proc/self/status: the high-water mark of this
+# process image (ru_maxrss would carry over the forking parent's peak).
 CHILD = """
-import resource, sys
+import sys
 from chalicelib.services.uploads import kinds
 import app  # what the worker's process holds besides the image
+
+def peak():
+    return next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+
 path, ext = sys.argv[1:3]
 data = open(path, "rb").read()
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+before = peak()
 kinds.clean_image(data, ext)
-print(before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(before, peak())
 """
 
 
