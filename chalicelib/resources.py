@@ -153,9 +153,10 @@ BOUNDARIES = Table(logical="boundaries", hash_key="region_version", range_key="k
 # range key the time window, expiring (``expires_at``, TTL) after the window.
 COUNTERS = Table(logical="counters", hash_key="scope", range_key="metric", ttl_attribute="expires_at")
 
-# Public works projects (QlueWork): one item per project with its progress
-# reports, disbursements, photos, documents and history inside (a project has
-# tens of those, always shown together: the project page is one GetItem).
+# Public works projects (QlueWork): one item per project with its photos,
+# documents, disbursements (at most 100) and its 20 most recent progress
+# reports and history entries (the project page is one GetItem); every
+# progress report and history entry is also an item of ENTRIES.
 # ``sort_key`` is ``<fiscal year>#<created_at>``, so "a region's projects of
 # a year" is a ``begins_with`` Query, newest first.
 PROJECTS = Table(

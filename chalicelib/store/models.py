@@ -5,9 +5,10 @@ Table names, keys and indexes come from ``chalicelib.resources``;
 
 Layout, from the questions in ACCESS-PATTERNS.md:
 
-* ``reports``: one item per report, key ``id``; its history and photos live
-  inside the item (both short and always read together), so "a report by id
-  with its history and photos" is one ``GetItem``.  The sparse ``unrouted``
+* ``reports``: one item per report, key ``id``; its photos and its recent
+  history (at most 40 entries: older ones move to ``entries`` items) live
+  inside the item, so "a report by id with its history and photos" is one
+  ``GetItem``.  The sparse ``unrouted``
   index answers "reports left unrouted longer than N minutes".
 * ``regions``: one item per region with its category table, agencies and
   areas: one ``GetItem``, cached by the services.
