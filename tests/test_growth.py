@@ -120,3 +120,25 @@ def test_a_category_table_of_3000_is_refused_and_nothing_stored(api):
     response = api.post("/v1/regions/trenggalek/categories", {"categories": categories}, as_="region_admin")
     assert 400 <= response.status_code < 500, response.json_body
     assert api.get("/v1/regions/trenggalek/categories").json_body == before
+
+
+def test_a_report_is_reopened_at_most_reopen_max_times_so_its_ratings_stay_bounded(api, pipeline):
+    from chalicelib.store.models import ReportModel
+
+    report_id = api.post("/v1/regions/trenggalek/reports", new_report()).json_body["id"]
+    pipeline.run()
+
+    def rated_low(reopened):
+        # the state a verifier reopens from (done, a low rating under review), after ``reopened`` earlier cycles
+        ReportModel(report_id).update(actions=[ReportModel.status.set("done"), ReportModel.review_pending.set(True),
+                                               ReportModel.reopen_count.set(reopened)])
+
+    rated_low(workflow.REOPEN_MAX - 1)
+    reopen = api.post(f"/v1/reports/{report_id}/transitions", {"to": "in_process"}, as_="verifier")
+    assert reopen.status_code == 200, reopen.json_body
+    rated_low(workflow.REOPEN_MAX)
+    before = ReportModel.get(report_id)
+    refused = api.post(f"/v1/reports/{report_id}/transitions", {"to": "in_process"}, as_="verifier")
+    assert refused.status_code == 409 and refused.json_body["error"]["code"] == "reopen_limit"
+    after = ReportModel.get(report_id)
+    assert (after.status, after.version, len(after.history)) == ("done", before.version, len(before.history))

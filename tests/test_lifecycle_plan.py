@@ -216,6 +216,7 @@ def holds(condition, report):
         not c.routed or report.agency_key is not None,
         c.reporter_id is None or report.reporter_id == c.reporter_id,
         not c.unrated or len(report.ratings) <= report.reopen_count,
+        c.reopens_below is None or report.reopen_count < c.reopens_below,
     ))
 
 
@@ -320,3 +321,13 @@ def test_every_attribute_a_plan_names_is_in_the_model():
         for value in change.fields.values():
             if isinstance(value, plans.Copy):
                 assert value.source in ReportModel.get_attributes()
+
+
+def test_a_report_is_reopened_at_most_reopen_max_times():
+    reopen = plans.plan_transition(REPORT, request("in_process"), VERIFIER, region(), NOW)
+    assert reopen.condition.reopens_below == plans.REOPEN_MAX
+    for count, code in ((plans.REOPEN_MAX - 1, "concurrent_update"), (plans.REOPEN_MAX, "reopen_limit")):
+        report = next(r for r in states() if r.status == "done" and r.review_pending and r.region_id == "r")
+        report.reopen_count = count
+        assert holds(reopen.condition, report) == (code == "concurrent_update")
+        assert plans.transition_refusal(REPORT, report, request("in_process"), VERIFIER).code == code

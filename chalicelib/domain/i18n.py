@@ -546,6 +546,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "{count} laporan warga (audit) atas proyek ini masih terbuka.",
         "en": "{count} citizen audit reports on this project are still open.",
     },
+    "reopen_limit": {
+        "id": "Laporan ini sudah dibuka kembali {limit} kali; tidak dapat dibuka kembali lagi.",
+        "en": "This report has already been reopened {limit} times; it cannot be reopened again.",
+    },
 }
 
 

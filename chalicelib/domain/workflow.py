@@ -51,6 +51,9 @@ SHARDS = 4
 # 2,000 characters the item stays far below DynamoDB's 400 KB.
 HISTORY_MAX = 40
 HISTORY_KEPT = 10
+# A report is reopened (after a low rating) at most REOPEN_MAX times: each
+# cycle adds one rating to the item, so its ratings stay bounded too.
+REOPEN_MAX = 10
 DISPATCHED_STATUSES = ("verified", "in_process", "done")
 # Who works on every report of their region (the verification desk and the
 # region's administrators); field staff work on their agency's or kelurahan's.
@@ -169,6 +172,7 @@ class Condition:
     unrated: bool = False  # not yet rated in this cycle: len(ratings) <= reopen_count
     version: int | None = None  # unchanged since it was read (the sweep's reports)
     history_room: bool = True  # its history on the item holds fewer than HISTORY_MAX entries
+    reopens_below: int | None = None  # reopened fewer times than this
 
     @property
     def satisfiable(self) -> bool:
@@ -350,6 +354,7 @@ def plan_transition(report_id: str, request: lifecycle.TransitionRequest, actor:
         due = Copy("resolve_due_at", fallback)
     elif rule.action == "reopened":
         fields.update(reopen_count=Add(1), review_pending=False)
+        condition = replace(condition, reopens_below=REOPEN_MAX)
         due = _iso(sla.deadline("in_process", now, region.sla, region.tz)[1])
     elif rule.action in ("done", "closure_confirmed"):
         fields["review_pending"] = False
@@ -459,6 +464,8 @@ def transition_refusal(report_id: str, report: Any, request: lifecycle.Transitio
         return Conflict("evidence_required")
     if request.target == "verified" and not request.agency and not report.agency_key:
         return Conflict("not_routed_yet")
+    if rule is not None and rule.action == "reopened" and int(report.reopen_count or 0) >= REOPEN_MAX:
+        return Conflict("reopen_limit", limit=REOPEN_MAX)
     return Conflict("concurrent_update")  # it changed between the write and the read
 
 
