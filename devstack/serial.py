@@ -56,9 +56,13 @@ class SerialDynamoDB:
 
 
 def application() -> SerialDynamoDB:
-    """moto's server application (all services), DynamoDB serialised."""
+    """moto's server application (all services), DynamoDB serialised, its
+    transactions rolled back item by item (``devstack.transactions``)."""
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
+    from devstack import transactions
+
+    transactions.install()
     return SerialDynamoDB(DomainDispatcherApplication(create_backend_app))
 
 

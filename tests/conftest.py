@@ -30,10 +30,14 @@ for name in list(os.environ):
 
 import boto3  # noqa: E402
 
+from devstack import transactions as _transactions  # noqa: E402
+from support import attribute_values  # noqa: E402
 from support.data import INSIDE, OUTSIDE, REGION, count_items, new_report, queue_messages  # noqa: E402,F401
 from support.serial_dynamodb import serialise_dynamodb  # noqa: E402
 
 serialise_dynamodb()  # moto in-process: one DynamoDB request at a time, as DynamoDB keeps conditional writes atomic
+_transactions.install()  # moto's transactions roll back the items they name, not copies of whole tables
+attribute_values.install()  # moto writes DynamoDB's item values in its replies directly, not shape by shape
 
 
 

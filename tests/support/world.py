@@ -47,11 +47,13 @@ class World:
         self.sqs = self.session.client("sqs", region_name=REGION)
         self.cognito = self.session.client("cognito-idp", region_name=REGION)
         self.seeded: dict[str, list[dict[str, Any]]] | None = None
-        # tables written since the last reset: only those are compared and put back
+        # tables written since the last reset (transactions included): only those are compared and put back
         self.dirty: set[str] | None = None  # None: unknown, compare all
         self._last_wanted: Any = object()
         self._unwatch = _watch_writes(self)
         self.kept_users: set[str] = set()
+        # the published boundary files of the seed and the scenes: their region items point at them
+        self.kept_objects: set[tuple[str, str]] = set()
         self.tokens: dict[str, str] = {}
         self.scenes: dict[str, tuple[dict[str, list[dict[str, Any]]], Any]] = {}
 
@@ -82,6 +84,7 @@ class World:
         result = build()
         for page in self.cognito.get_paginator("list_users").paginate(UserPoolId=self.pool_id):
             self.kept_users |= {user["Username"] for user in page["Users"]}
+        self.kept_objects |= self._objects()
         tables = {table.name: list(self._scan(table.name)) for table in resources.TABLES}
         self._last_wanted, self.dirty = tables, set()
         self.scenes[name] = (tables, result)
@@ -92,9 +95,8 @@ class World:
 
         self._tables_as(tables)
         bucket = resources.PHOTOS_BUCKET.name
-        for page in self.s3.get_paginator("list_object_versions").paginate(Bucket=bucket):
-            for entry in page.get("Versions", []) + page.get("DeleteMarkers", []):
-                self.s3.delete_object(Bucket=bucket, Key=entry["Key"], VersionId=entry["VersionId"])
+        for key, version in self._objects() - self.kept_objects:
+            self.s3.delete_object(Bucket=bucket, Key=key, VersionId=version)
         # SQS allows one purge a minute (moto enforces it unless told otherwise)
         os.environ["MOTO_SQS_ENFORCE_STRICT_QUEUE_PURGE_BEHAVIOUR"] = "false"
         try:
@@ -122,7 +124,19 @@ class World:
             seed_demo_accounts(self.cognito, self.pool_id)
             self.kept_users = {username for username, *_ in DEMO_ACCOUNTS.values()}
         self.seeded = {table.name: list(self._scan(table.name)) for table in resources.TABLES}
+        self.kept_objects = {(key, version) for key, version in self._objects()
+                             if key.startswith(resources.BOUNDARIES_PREFIX)}
         self.clear_caches()
+
+    def _objects(self) -> set[tuple[str, str]]:
+        """Every (key, version id) of the bucket, delete markers included."""
+        from chalicelib import resources
+
+        found = set()
+        for page in self.s3.get_paginator("list_object_versions").paginate(Bucket=resources.PHOTOS_BUCKET.name):
+            for entry in page.get("Versions", []) + page.get("DeleteMarkers", []):
+                found.add((entry["Key"], entry["VersionId"]))
+        return found
 
     def _tables_as(self, wanted: dict[str, list[dict[str, Any]]] | None) -> None:
         """Make every table hold exactly ``wanted`` (None: nothing), writing
@@ -177,9 +191,31 @@ class World:
             yield from page["Items"]
 
 
+def _written_tables(backend: Any, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> set[str] | None:
+    """The names of the tables a write of moto's DynamoDB backend may change
+    (those its request names), or None if that is not known (PartiQL, a
+    table named by its ARN, a request moto will refuse)."""
+    if name in ("put_item", "update_item", "delete_item"):
+        named = [kwargs.get("table_name", args[0] if args else None)]
+    elif name == "transact_write_items":
+        entries = kwargs.get("transact_items", args[0] if args else None)
+        if not isinstance(entries, list):
+            return None
+        named = []
+        for entry in entries:
+            operations = list(entry.values()) if isinstance(entry, dict) else []
+            named.append(operations[0].get("TableName") if len(operations) == 1
+                         and isinstance(operations[0], dict) else None)
+    else:
+        return None
+    if all(isinstance(table, str) and table in backend.tables for table in named):
+        return set(named)
+    return None
+
+
 def _watch_writes(world: World) -> Any:
-    """Note in ``world.dirty`` the tables moto's DynamoDB writes to (a
-    transaction marks every table: it is rare)."""
+    """Note in ``world.dirty`` the tables moto's DynamoDB writes to (any
+    write it cannot place, e.g. PartiQL, marks every table)."""
     from moto.dynamodb.models import DynamoDBBackend
 
     originals = {name: getattr(DynamoDBBackend, name) for name in ("put_item", "update_item", "delete_item",
@@ -189,11 +225,11 @@ def _watch_writes(world: World) -> Any:
     def watching(name: str, original: Any) -> Any:
         def method(self: Any, *args: Any, **kwargs: Any) -> Any:
             if world.dirty is not None:
-                table = kwargs.get("table_name", args[0] if args else None)
-                if name in ("put_item", "update_item", "delete_item") and isinstance(table, str):
-                    world.dirty.add(table)
-                else:
+                tables = _written_tables(self, name, args, kwargs)
+                if tables is None:
                     world.dirty = None
+                else:
+                    world.dirty |= tables
             return original(self, *args, **kwargs)
         return method
 
