@@ -72,4 +72,5 @@ CODE ?= 35.03
 REGION ?= trenggalek-2
 onboard: $(VENV)/.installed  ## region + boundaries + staff CSV in one command
 	$(PY) -m tools.onboard --port $(PORT) --code $(CODE) --region $(REGION) \
-		$(if $(BOUNDARIES),--boundaries $(BOUNDARIES)) $(if $(STAFF),--staff $(STAFF))
+		$(if $(BOUNDARIES),--boundaries $(BOUNDARIES)) $(if $(STAFF),--staff $(STAFF)) \
+		$(if $(CODE_FIELD),--code-field $(CODE_FIELD)) $(if $(REPROJECT),--reproject) $(if $(REPAIR),--repair)

@@ -9,7 +9,7 @@ from chalicelib import resources
 from chalicelib.api import accounts, docs, health, privacy, projects, regions, reports, workflow
 from chalicelib.api.endpoint import error_shape_middleware
 from chalicelib.logs import configure_logging
-from chalicelib.workers import dispatch, photos, pilots, project_flags, routing, sla, sweep
+from chalicelib.workers import boundaries, dispatch, photos, pilots, project_flags, routing, sla, sweep
 
 configure_logging()
 
@@ -19,5 +19,5 @@ app.register_middleware(error_shape_middleware, "http")
 for blueprint in (health.bp, docs.bp, regions.bp, reports.bp, workflow.bp, accounts.bp, projects.bp, privacy.bp):
     app.register_blueprint(blueprint)
 
-for worker in (routing.bp, dispatch.bp, photos.bp, sweep.bp, sla.bp, pilots.bp, project_flags.bp):
+for worker in (routing.bp, dispatch.bp, photos.bp, boundaries.bp, sweep.bp, sla.bp, pilots.bp, project_flags.bp):
     app.register_blueprint(worker)

@@ -343,6 +343,9 @@ def main() -> int:
     from .photo_memory import measure
 
     measure(Stage.__dataclass_fields__["memory_mb"].default)
+    from .boundaries import main as boundaries
+
+    boundaries()
     return 0
 
 

@@ -59,6 +59,8 @@ class Queue:
     # visibility timeout is six times it, as AWS recommends for SQS sources.
     consumer_timeout: int = 30
     batch_size: int = 10
+    # Lambda memory of the consumer in MB (None: the stage's default).
+    consumer_memory: int | None = None
     # Receives before a message is moved to the dead-letter queue.
     max_receive_count: int = 5
     dlq_retention_seconds: int = 14 * 24 * 3600
@@ -77,11 +79,17 @@ class Queue:
 
 
 @dataclass(frozen=True)
+class Notification:
+    """Object-created events under ``prefix`` go to the queue ``queue``."""
+
+    prefix: str
+    queue: str
+
+
+@dataclass(frozen=True)
 class Bucket:
     logical: str
-    # Object-created notifications under ``prefix`` go to ``queue``.
-    notify_prefix: str
-    notify_queue: str
+    notifications: tuple[Notification, ...]
     layout: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -140,10 +148,12 @@ REGIONS = Table(
     ),
 )
 
-# One item per kelurahan/desa polygon of one boundary *version* of a region:
-# hash key ``<region_id>#v<version>``, range key the kelurahan code.  The region
-# item names its active version, so a new upload switches atomically.
-BOUNDARIES = Table(logical="boundaries", hash_key="region_version", range_key="kelurahan_code")
+# A region's boundary uploads (the polygons themselves are files in the
+# bucket, under ``boundaries/``: no item holds geometry): hash key the region,
+# range key the upload id; its status, progress and first problems.  The
+# region item names the active version and its files, so a new upload
+# switches atomically and only once it is whole.
+BOUNDARY_UPLOADS = Table(logical="boundary_uploads", hash_key="region_id", range_key="upload_id")
 
 # Monthly usage counters: hash key ``<region_id>#<YYYY-MM>``, range key
 # ``count#<metric>`` (``count#reports_received``, ``count#agency#dpupr#received``)
@@ -198,7 +208,7 @@ STAFF = Table(logical="staff", hash_key="region_id", range_key="username",
 # keyed hash of their account id.
 PRIVACY = Table(logical="privacy", hash_key="region_id", range_key="request_key")
 
-TABLES: tuple[Table, ...] = (REPORTS, REGIONS, BOUNDARIES, COUNTERS, PROJECTS, BUDGET, CONTRACTORS, ENTRIES, STAFF,
+TABLES: tuple[Table, ...] = (REPORTS, REGIONS, BOUNDARY_UPLOADS, COUNTERS, PROJECTS, BUDGET, CONTRACTORS, ENTRIES, STAFF,
                              PRIVACY)
 
 # --- queues ---------------------------------------------------------------
@@ -210,15 +220,24 @@ PHOTOS_QUEUE = Queue(logical="photos", consumer_timeout=60, batch_size=5)
 # queue per agency would mean a deployment per new agency.
 DISPATCH_QUEUE = Queue(logical="dispatch")
 
-QUEUES: tuple[Queue, ...] = (ROUTING_QUEUE, PHOTOS_QUEUE, DISPATCH_QUEUE)
+# A region's boundary file: read, reprojected, checked, simplified and
+# published by one invocation (tens of MB of pure-Python geometry: Lambda's
+# longest timeout and more memory, which also buys CPU); never retried more
+# than twice, since a file that crashes the worker will crash it again.
+BOUNDARIES_QUEUE = Queue(logical="boundaries", consumer_timeout=900, batch_size=1, max_receive_count=2,
+                         consumer_memory=3008)
+
+QUEUES: tuple[Queue, ...] = (ROUTING_QUEUE, PHOTOS_QUEUE, DISPATCH_QUEUE, BOUNDARIES_QUEUE)
 
 # --- bucket ---------------------------------------------------------------
 
 UPLOAD_PREFIX = "uploads/"
+BOUNDARY_UPLOAD_PREFIX = "boundary-uploads/"
+BOUNDARIES_PREFIX = "boundaries/"
 PHOTOS_BUCKET = Bucket(
     logical="photos",
-    notify_prefix=UPLOAD_PREFIX,
-    notify_queue=PHOTOS_QUEUE.logical,
+    notifications=(Notification(UPLOAD_PREFIX, PHOTOS_QUEUE.logical),
+                   Notification(BOUNDARY_UPLOAD_PREFIX, BOUNDARIES_QUEUE.logical)),
     layout={
         "uploads/reports/<report_id>/<photo_id>.<ext>": "raw upload from a presigned POST; deleted once processed",
         "photos/reports/<report_id>/<photo_id>.<ext>": "the cleaned image (metadata removed)",
@@ -227,6 +246,13 @@ PHOTOS_BUCKET = Bucket(
         "photos/projects/<project_id>/<photo_id>.<ext>": "the cleaned progress photo (and .thumb.jpg)",
         "uploads/projects/<project_id>/docs/<document_id>.pdf": "raw contract document",
         "documents/projects/<project_id>/<document_id>.pdf": "the checked contract document",
+        "boundary-uploads/<region_id>/<upload_id>.<geojson|zip>": "a region's boundary file from a presigned POST; "
+                                                                   "deleted once processed",
+        "boundaries/<region_id>/<upload_id>/index.bin": "the full-precision polygons in the compact routing format "
+                                                        "(domain.geo.index)",
+        "boundaries/<region_id>/<upload_id>/full.geojson": "the full-precision polygons (WGS84), for download",
+        "boundaries/<region_id>/<upload_id>/display-<metres>m.geojson": "simplified for maps, shared borders kept",
+        "boundaries/<region_id>/<upload_id>/problems.json": "every problem of a refused upload",
     },
 )
 
@@ -287,3 +313,6 @@ UPLOAD_URL_SECONDS = 600
 VIEW_URL_SECONDS = 900
 # progress photos and contract documents together, per project
 UPLOADS_PER_PROJECT = 450
+# A region's boundary file (a .geojson, or a .zip holding a Shapefile)
+BOUNDARY_MAX_BYTES = 200 * 1024 * 1024
+BOUNDARY_CONTENT_TYPES = {"application/geo+json": "geojson", "application/zip": "zip"}

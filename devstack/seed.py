@@ -15,8 +15,11 @@ def seed_demo_region(region_id: str = demo_region.REGION_ID) -> dict[str, int]:
     assert record is not None
     polygons = 0
     if not record["boundaries_version"]:
-        features = demo_region.demo_boundaries()["features"]
-        polygons = region_store.put_boundaries(region_id, 1, features, demo_region.DEMO_NOTE)
+        from chalicelib.domain.regions import RegionConfig
+        from chalicelib.services.boundaries import uploads
+
+        polygons = uploads.publish_seed(RegionConfig.from_record(record), demo_region.demo_boundaries(),
+                                        demo_region.DEMO_NOTE)
     if not record.get("notify_topic_arn"):
         from chalicelib.services.notifications import topic_for
 

@@ -82,11 +82,11 @@ def provision(session: Any, region: str) -> dict[str, str]:
         "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
     s3.put_bucket_notification_configuration(Bucket=bucket.name, NotificationConfiguration={
         "QueueConfigurations": [{
-            "Id": "uploads-to-photo-worker",
-            "QueueArn": arns[bucket.notify_queue],
+            "Id": f"{notification.queue}-worker",
+            "QueueArn": arns[notification.queue],
             "Events": ["s3:ObjectCreated:*"],
-            "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": bucket.notify_prefix}]}},
-        }]})
+            "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": notification.prefix}]}},
+        } for notification in bucket.notifications]})
     return urls
 
 

@@ -10,6 +10,12 @@ from pathlib import Path
 
 import aws_cdk as cdk
 from aws_cdk import (
+    aws_cloudfront as cloudfront,
+)
+from aws_cdk import (
+    aws_cloudfront_origins as origins,
+)
+from aws_cdk import (
     aws_cloudwatch as cw,
 )
 from aws_cdk import (
@@ -133,8 +139,9 @@ class AduanStack(cdk.Stack):
             enforce_ssl=True, versioned=True, object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
             removal_policy=removal, auto_delete_objects=False,
             lifecycle_rules=[
-                # Raw uploads are deleted by the photo worker; anything left is junk.
-                s3.LifecycleRule(id="stale-uploads", prefix=decl.notify_prefix, expiration=cdk.Duration.days(7)),
+                # Raw uploads are deleted by their worker; anything left is junk.
+                *(s3.LifecycleRule(id=f"stale-{n.queue}-uploads", prefix=n.prefix, expiration=cdk.Duration.days(7))
+                  for n in decl.notifications),
                 s3.LifecycleRule(id="old-photos", transitions=[
                     s3.Transition(storage_class=s3.StorageClass.INFREQUENT_ACCESS,
                                   transition_after=cdk.Duration.days(stage.old_photos_after_days)),
@@ -149,13 +156,49 @@ class AduanStack(cdk.Stack):
                 s3.LifecycleRule(id="exports", prefix=resources.EXPORT_PREFIX,
                                  expiration=cdk.Duration.days(resources.EXPORT_DAYS)),
             ])
-        self.bucket.add_event_notification(s3.EventType.OBJECT_CREATED, s3n.SqsDestination(
-            self.queues[decl.notify_queue]), s3.NotificationKeyFilter(prefix=decl.notify_prefix))
+        for notification in decl.notifications:
+            self.bucket.add_event_notification(s3.EventType.OBJECT_CREATED, s3n.SqsDestination(
+                self.queues[notification.queue]), s3.NotificationKeyFilter(prefix=notification.prefix))
         suppress(self.bucket.node.default_child,
                  ("CKV_AWS_18", "access logging would store a log object per photo request; CloudTrail data "
                                 "events can be enabled by an auditor when needed"),
                  ("CKV_AWS_144", "cross-region replication doubles storage cost; versioning + PITR-less "
                                  "photos are acceptable for report evidence in a small regency"))
+
+        # --- public files: a region's boundary files, through CloudFront ----------
+        # Only the bucket's boundaries/ is reachable (the origin path), and the
+        # bucket lets this distribution read nothing else; a version's files
+        # never change, so they are cached for a year.
+        imported = s3.Bucket.from_bucket_attributes(self, "BoundaryFilesOrigin", bucket_name=self.bucket.bucket_name,
+                                                    bucket_regional_domain_name=self.bucket.bucket_regional_domain_name)
+        self.files = cloudfront.Distribution(
+            self, "PublicFiles", comment=f"aduan-{stage.name} public boundary files",
+            default_behavior=cloudfront.BehaviorOptions(
+                origin=origins.S3BucketOrigin.with_origin_access_control(
+                    imported, origin_path="/" + resources.BOUNDARIES_PREFIX.rstrip("/"),
+                    origin_access_levels=[cloudfront.AccessLevel.READ]),
+                viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+                allowed_methods=cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+                cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
+                response_headers_policy=cloudfront.ResponseHeadersPolicy.CORS_ALLOW_ALL_ORIGINS_WITH_PREFLIGHT),
+            price_class=cloudfront.PriceClass.PRICE_CLASS_200,  # edge locations in Asia
+            minimum_protocol_version=cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021)
+        self.bucket.add_to_resource_policy(iam.PolicyStatement(
+            actions=["s3:GetObject"], principals=[iam.ServicePrincipal("cloudfront.amazonaws.com")],
+            resources=[self.bucket.arn_for_objects(f"{resources.BOUNDARIES_PREFIX}*")],
+            conditions={"StringEquals": {"AWS:SourceArn": self.format_arn(
+                service="cloudfront", region="", resource="distribution",
+                resource_name=self.files.distribution_id)}}))
+        suppress(self.files.node.default_child,
+                 ("CKV_AWS_68", "public, immutable map files of official boundaries: no request to filter"),
+                 ("CKV2_AWS_47", "no WAF: static public files only (see CKV_AWS_68)"),
+                 ("CKV_AWS_86", "access logs of public map files would cost more than they tell"),
+                 ("CKV_AWS_174", "TLS 1.2 is the minimum protocol version (the default certificate)"),
+                 ("CKV_AWS_305", "no root object: only a region's boundary files are served"),
+                 ("CKV_AWS_310", "one origin: the files are regenerated from the upload if ever lost"),
+                 ("CKV_AWS_374", "citizens are in Indonesia, but maps may be read from anywhere"),
+                 ("CKV2_AWS_32", "a response headers policy is set (CORS)"),
+                 ("CKV2_AWS_42", "the distribution's own domain: a regency may add its certificate"))
 
         # --- accounts ----------------------------------------------------------
         pool_decl = resources.USER_POOL
@@ -225,6 +268,7 @@ class AduanStack(cdk.Stack):
         suppress(hash_key.node.default_child,
                  ("CKV_AWS_149", "the AWS-managed key suffices for a hashing key"))
         env = {"ADUAN_STAGE": stage.name, "ADUAN_USER_POOL_ID": self.user_pool.user_pool_id,
+               "ADUAN_PUBLIC_FILES_URL": f"https://{self.files.distribution_domain_name}",
                "ADUAN_USER_POOL_CLIENT_ID": self.client.user_pool_client_id,
                "ADUAN_HASH_KEY": hash_key.secret_value.unsafe_unwrap()}
         for logical, queue in self.queues.items():
@@ -275,6 +319,8 @@ class AduanStack(cdk.Stack):
                 function.add_property_override(f"Events.{event_id}.Properties.Queue",
                                                self.queues[decl.logical].queue_arn)
                 function.add_property_override("Timeout", decl.consumer_timeout)
+                if decl.consumer_memory:
+                    function.add_property_override("MemorySize", decl.consumer_memory)
             cw.Alarm(self, f"Errors-{logical}", alarm_name=f"{name}-errors",
                      metric=cw.Metric(namespace="AWS/Lambda", metric_name="Errors",
                                       dimensions_map={"FunctionName": name}, statistic="Sum",
@@ -322,6 +368,7 @@ class AduanStack(cdk.Stack):
         cdk.CfnOutput(self, "UserPoolId", value=self.user_pool.user_pool_id)
         cdk.CfnOutput(self, "UserPoolClientId", value=self.client.user_pool_client_id)
         cdk.CfnOutput(self, "PhotoBucket", value=self.bucket.bucket_name)
+        cdk.CfnOutput(self, "PublicFilesUrl", value=f"https://{self.files.distribution_domain_name}")
 
     def _sam(self) -> dict:
         import json

@@ -143,11 +143,12 @@ def test_bucket_private_encrypted_tls_only_and_notifies_photos_queue(synth, decl
     assert any(s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
                for statements in policies for s in statements)
     [notifications] = of_type(template, "Custom::S3BucketNotifications").values()
-    [config] = notifications["Properties"]["NotificationConfiguration"]["QueueConfigurations"]
+    configs = notifications["Properties"]["NotificationConfiguration"]["QueueConfigurations"]
     queue_ids = {r["Properties"]["QueueName"]: lid for lid, r in of_type(template, "AWS::SQS::Queue").items()}
-    photos_queue = next(q for q in resources.QUEUES if q.logical == resources.PHOTOS_BUCKET.notify_queue)
-    assert ref_id(config["QueueArn"]) == queue_ids[photos_queue.name]
-    assert config["Filter"]["Key"]["FilterRules"] == [{"Name": "prefix", "Value": resources.PHOTOS_BUCKET.notify_prefix}]
+    by_queue = {q.logical: q for q in resources.QUEUES}
+    assert sorted((ref_id(c["QueueArn"]), c["Filter"]["Key"]["FilterRules"][0]["Value"]) for c in configs) == sorted(
+        (queue_ids[by_queue[n.queue].name], n.prefix) for n in resources.PHOTOS_BUCKET.notifications)
+    assert all(c["Filter"]["Key"]["FilterRules"][0]["Name"] == "prefix" for c in configs)
 
 
 def test_user_pool_groups_and_attributes(synth, declared):

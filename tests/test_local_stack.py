@@ -189,7 +189,8 @@ def test_onboarding_a_whole_regency_is_one_command(stack):
     elapsed = time.monotonic() - started
     assert first.returncode == 0, first.stdout + first.stderr
     assert "region: created: Kabupaten Trenggalek (WIB)" in first.stdout
-    assert "157 polygons, 0 desa/kelurahan without one" in first.stdout
+    assert "boundaries: version 1: 157 polygons" in first.stdout
+    assert "boundaries: accepted" in first.stderr  # the worker's progress, followed
     assert "staff: {'created': 200, 'already_there': 0, 'failed': 0}" in first.stdout
     assert "200/200" in first.stderr  # the progress bar
     print(f"\nonboarding Trenggalek (region, 157 polygons, 200 staff) on the local stack: {elapsed:.1f} s")
@@ -260,6 +261,36 @@ def test_public_works_flow_on_the_local_stack(stack, tmp_path):
     [document] = release["contracts"][0]["implementation"]["documents"]
     photo = http.get(document["url"].replace("https://", "http://"))
     assert photo.status_code == 200 and photo.headers["Content-Type"] == "image/jpeg"
+
+
+def test_a_utm_shapefile_of_real_detail_over_http(stack):
+    """The regency's IT officer's path on `make run`: grant, the presigned POST
+    to the local S3, the boundaries worker, the status until accepted, then
+    the map reply and a report routed by the new polygons."""
+    from support import boundaries as gen
+
+    base, admin = stack["base"], stack["token"]("region_admin")
+    fc = gen.realistic_region(vertices_per_desa=400, big_desa_vertices=30_000, seed=5)
+    granted = http.post(f"{base}/v1/regions/trenggalek/boundaries/uploads",
+                        json={"content_type": "application/zip", "note": "BIG 1:25.000"}, headers=admin)
+    assert granted.status_code == 201, granted.text
+    form = granted.json()["form"]
+    sent = http.post(form["url"], data=form["fields"], files={"file": ("batas.zip", gen.shapefile_zip(fc))})
+    assert sent.status_code in (200, 204), sent.text
+    started = time.monotonic()
+    status = wait_until(lambda: (lambda s: s if s["status"] in ("accepted", "rejected") else None)(
+        http.get(base + granted.json()["status_url"], headers=admin).json()), timeout=300)
+    print(f"\nupload to switch on the local stack (157 desa, {status['summary']['vertices']} vertices, UTM 49S "
+          f"Shapefile): {time.monotonic() - started:.1f} s after the file was sent")
+    assert status["status"] == "accepted", status["problems"]
+    reply = http.get(f"{base}/v1/regions/trenggalek/boundaries")
+    assert reply.json()["version"] == status["version"] and len(reply.content) < 1_500_000
+    lon, lat, expected = gen.probe_points(fc)["big"]
+    report = http.post(f"{base}/v1/regions/trenggalek/reports", json=new_report(lat=lat, lon=lon),
+                       headers={"Idempotency-Key": "e2e-boundaries-1", **stack["token"]("citizen")}).json()
+    routed = wait_until(lambda: (lambda r: r if r.get("kelurahan_code") else None)(
+        http.get(f"{base}/v1/reports/{report['id']}").json()), timeout=60)
+    assert routed["kelurahan_code"] == expected
 
 
 def test_ctrl_c_stops_everything(stack):

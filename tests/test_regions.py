@@ -89,8 +89,10 @@ def test_bad_boundaries_are_rejected_whole_and_the_old_ones_stay(api):
                                             "Authorization": f"Bearer {api.tokens['region_admin']}"})
     assert response.status_code == 422
     error = response.json_body["error"]
-    problems = " | ".join(p["problem"] for p in error["problems"])
+    problems = " | ".join(p["message"] for p in error["problems"])
     assert "35.03.99.9999" in problems and "not closed" in problems and "appears twice" in problems
+    codes = {p["code"] for p in error["problems"]}
+    assert {"unknown_code", "geometry", "duplicate_code", "missing"} <= codes
     after = api.get("/v1/regions/trenggalek/boundaries").json_body
     assert after["version"] == before["version"] and len(after["features"]) == 157
 
@@ -104,20 +106,25 @@ def put_boundaries(api, collection, as_="region_admin", region="trenggalek"):
 
 
 def test_new_boundaries_route_the_next_report(api, pipeline):
+    from chalicelib.domain.geo.index import AreaIndex
+
     collection = boundary_file()
-    # move one desa to a square around the point the tests report from, drop another
+    # the desa around the point the tests report from swaps its polygon with another desa's
+    here = AreaIndex.from_features(collection["features"]).locate(111.70, -8.10).kelurahan_code
     target = collection["features"][5]["properties"]["kelurahan_code"]
-    dropped = collection["features"][6]["properties"]["kelurahan_code"]
-    square = [[111.69, -8.11], [111.71, -8.11], [111.71, -8.09], [111.69, -8.09], [111.69, -8.11]]
-    collection["features"] = [f for f in collection["features"] if f["properties"]["kelurahan_code"] != dropped]
+    assert here != target
     for feature in collection["features"]:
-        if feature["properties"]["kelurahan_code"] == target:
-            feature["geometry"] = {"type": "Polygon", "coordinates": [square]}
-    collection["features"].sort(key=lambda f: f["properties"]["kelurahan_code"] != target)
+        code = feature["properties"]["kelurahan_code"]
+        feature["properties"]["kelurahan_code"] = target if code == here else here if code == target else code
     assert put_boundaries(api, collection, as_="verifier").status_code == 403
     response = put_boundaries(api, collection)
     assert response.status_code == 200, response.json_body
-    assert response.json_body["version"] == 2 and response.json_body["missing_kelurahan_codes"] == [dropped]
+    assert response.json_body["version"] == 2 and response.json_body["missing_kelurahan_codes"] == []
+    # a file that leaves a desa out is refused, naming it
+    dropped = collection["features"].pop(9)["properties"]["kelurahan_code"]
+    refused = put_boundaries(api, collection)
+    assert refused.status_code == 422
+    assert refused.json_body["error"]["missing_kelurahan_codes"] == [dropped]
     report_id = api.post("/v1/regions/trenggalek/reports", new_report(lat=-8.10, lon=111.70)).json_body["id"]
     pipeline.run()
     assert api.get(f"/v1/reports/{report_id}").json_body["kelurahan_code"] == target

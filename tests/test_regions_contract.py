@@ -23,6 +23,7 @@ def state(api, region="trenggalek"):
     view = dict(region_view.json_body)
     view.pop("days_left", None)  # moves with the clock
     boundaries = json.loads(api.get(f"/v1/regions/{region}/boundaries").body)
+    boundaries.pop("links", None)  # presigned: they carry the time they were signed
     return {"region": view, "categories": api.get(f"/v1/regions/{region}/categories").json_body,
             "boundaries": boundaries}
 
@@ -140,27 +141,19 @@ def test_foreign_members_are_tolerated_but_not_stored_or_served(api):
     assert set(first["geometry"]) == {"type", "coordinates"}
     assert first["properties"] == {"kelurahan_code": "35.03.01.2001", "kelurahan": "Besuki",
                                    "kecamatan_code": "35.03.01", "kecamatan": "Panggul"}
-    assert all(len(p) == 3 and p[2] == 250.0 for p in first["geometry"]["coordinates"][0])
+    assert all(len(p) == 2 for p in first["geometry"]["coordinates"][0])  # boundaries are 2D: altitudes dropped
     second = next(f for f in collection["features"] if f["properties"]["kelurahan_code"] == "35.03.01.2002")
-    assert set(second["geometry"]) == {"type", "coordinates"} and second["geometry"]["type"] == "MultiPolygon"
+    # a MultiPolygon of one polygon is served as that Polygon
+    assert set(second["geometry"]) == {"type", "coordinates"} and second["geometry"]["type"] == "Polygon"
+    # nor in any file of the version: the full-precision one and every display level
+    import gzip
 
+    import requests
 
-def test_boundaries_stored_before_the_fix_are_served_canonical(api):
-    """A polygon an older version kept verbatim is served without its junk."""
-    from chalicelib.services import regions
-    from chalicelib.store import regions as region_store
-
-    features = demo_region.demo_boundaries()["features"]
-    ring = features[0]["geometry"]["coordinates"][0]
-    features[0]["geometry"] = {"type": "Polygon", "extra": {"a": XSS},
-                               "coordinates": [[[x, y, XSS] for x, y in ring]]}
-    region_store.put_boundaries("trenggalek", 7, features, "legacy")
-    regions.clear_caches()
-    served = api.get("/v1/regions/trenggalek/boundaries")
-    body = served.body.decode() if isinstance(served.body, bytes) else served.body
-    assert served.status_code == 200 and XSS not in body
-    geometry = json.loads(body)["features"][0]["geometry"]
-    assert geometry == {"type": "Polygon", "coordinates": [[[x, y] for x, y in ring]]}
+    for link in [collection["links"]["full"], *collection["links"]["display"]]:
+        body = requests.get(link["url"], timeout=10).content
+        body = gzip.decompress(body) if body[:2] == b"\x1f\x8b" else body
+        assert b"35.03.01.2001" in body and XSS.encode() not in body and b"feature-0" not in body
 
 
 def test_what_get_returns_can_be_put_back(api):
@@ -171,9 +164,14 @@ def test_what_get_returns_can_be_put_back(api):
     assert response.status_code == 200, response.json_body
     assert response.json_body == {"region_id": "trenggalek", "version": 2, "accepted": 157,
                                   "missing_kelurahan_codes": []}
+    # degrees declared as UTM metres: positions no zone has (10,000 km south of its origin)
     collection["crs"] = {"type": "name", "properties": {"name": "EPSG:32749"}}
     error = assert_refused(put_boundaries(api, collection), status=422, code="boundaries_rejected")
-    assert "WGS84" in error["problems"][0]["problem"]
+    assert {p["code"] for p in error["problems"]} == {"projection"}
+    assert "UTM zone 49S" in error["problems"][0]["message"]
+    collection["crs"] = {"type": "name", "properties": {"name": "EPSG:3857"}}
+    error = assert_refused(put_boundaries(api, collection), status=422, code="boundaries_rejected")
+    assert [p["code"] for p in error["problems"]] == ["projection"] and "onboard" in error["problems"][0]["message"]
 
 
 # --- 4. unknown top-level members ------------------------------------------------------
@@ -299,17 +297,21 @@ def test_contract_enumerations_follow_the_domain():
     assert set(typing.get_args(action)) == set(pilot.ACTIONS)
 
 
-def test_the_onboarding_tool_reads_files_by_the_same_contract(region, tmp_path):
+def test_the_onboarding_tool_uploads_through_the_same_worker(region, pipeline, tmp_path):
     from pathlib import Path
 
     from tools.onboard import onboard
 
+    def drive(seconds):  # the worker runs where the command would wait for it
+        pipeline.run()
+
     example = Path(__file__).resolve().parent.parent / "examples" / "trenggalek-demo-boundaries.geojson"
-    summary = onboard("35.03", "trenggalek-2", example, None)
+    summary = onboard("35.03", "trenggalek-2", example, None, pause=drive)
     assert summary["region"].startswith("created: Kabupaten Trenggalek (WIB), trial until ")
-    assert summary["boundaries"] == "version 1: 157 polygons, 0 desa/kelurahan without one"
+    assert summary["boundaries"].startswith("version 1: 157 polygons, ")
     hostile = tmp_path / "hostile.geojson"
-    hostile.write_text(example.read_text(encoding="utf-8").replace('"FeatureCollection",', '"FeatureCollection", '
-                                                                   '"replace": true,', 1), encoding="utf-8")
-    assert onboard("35.03", "trenggalek-2", hostile, None)["boundaries"].startswith(
-        'REJECTED (unknown_field): {"field": "replace"}')
+    document = json.loads(example.read_text(encoding="utf-8"))
+    document["features"][3]["properties"]["kelurahan_code"] = "99.99.99.9999"
+    hostile.write_text(json.dumps(document), encoding="utf-8")
+    refused = onboard("35.03", "trenggalek-2", hostile, None, pause=drive)["boundaries"]
+    assert refused.startswith("REJECTED: 2 problems: ") and "99.99.99.9999" in refused  # unknown + missing

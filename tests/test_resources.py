@@ -44,10 +44,10 @@ def test_local_stack_creates_what_is_declared(aws):
         assert int(attributes["VisibilityTimeout"]) == 6 * queue.consumer_timeout
     s3 = boto3.client("s3", region_name=REGION)
     notification = s3.get_bucket_notification_configuration(Bucket=resources.PHOTOS_BUCKET.name)
-    [config] = notification["QueueConfigurations"]
-    assert config["QueueArn"].endswith(resources.PHOTOS_QUEUE.name)
-    assert config["Filter"]["Key"]["FilterRules"] == [{"Name": "Prefix", "Value": "uploads/"}] or \
-        config["Filter"]["Key"]["FilterRules"] == [{"Name": "prefix", "Value": "uploads/"}]
+    configs = notification["QueueConfigurations"]
+    assert sorted((c["QueueArn"].rsplit(":", 1)[1], c["Filter"]["Key"]["FilterRules"][0]["Value"]) for c in configs) \
+        == sorted((resources.physical_name(n.queue), n.prefix) for n in resources.PHOTOS_BUCKET.notifications)
+    assert {"uploads/", "boundary-uploads/"} == {c["Filter"]["Key"]["FilterRules"][0]["Value"] for c in configs}
     block = s3.get_public_access_block(Bucket=resources.PHOTOS_BUCKET.name)["PublicAccessBlockConfiguration"]
     assert all(block.values())
 

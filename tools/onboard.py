@@ -8,6 +8,10 @@ account and stage in the environment (``ADUAN_STAGE``, ``ADUAN_USER_POOL_ID``,
     python -m tools.onboard --code 35.03 --region trenggalek-2 \\
         --boundaries examples/trenggalek-demo-boundaries.geojson --staff examples/trenggalek-staff.csv
 
+Boundaries go through the same presigned upload and worker as the API's
+``POST …/boundaries/uploads`` (progress shown); ``--reproject`` converts a
+file of any projection to WGS84 here first (``tools/boundaries.py``).
+
 Staff CSV columns: name, email, phone, role, agency, kelurahan_code (e-mail
 or phone needed).  Running it again is safe: what exists is left as it is.
 """
@@ -21,6 +25,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -50,12 +55,12 @@ def progress(done: int, total: int, width: int = 30) -> None:
 
 
 def onboard(code: str, region_id: str, boundaries: Path | None, staff: Path | None,
-            time_zone: str | None = None) -> dict[str, object]:
+            time_zone: str | None = None, code_field: str | None = None, reproject_file: bool = False,
+            repair: bool = False, pause: Callable[[float], None] = time.sleep) -> dict[str, object]:
     from chalicelib.api.body import convert as read_model
-    from chalicelib.api.body import decode
     from chalicelib.auth.identity import Identity
     from chalicelib.contract.accounts import StaffRequest
-    from chalicelib.contract.regions import BoundaryUpload, NewRegion
+    from chalicelib.contract.regions import NewRegion
     from chalicelib.domain.errors import AppError
     from chalicelib.services import accounts, onboarding
 
@@ -71,14 +76,21 @@ def onboard(code: str, region_id: str, boundaries: Path | None, staff: Path | No
             raise
         summary["region"] = "already there"
     if boundaries is not None:
-        try:
-            collection = decode(boundaries.read_bytes(), BoundaryUpload)  # the API's rules for the body
-            result = onboarding.replace_boundaries(region_id, collection, operator)
-            summary["boundaries"] = (f"version {result.version}: {result.accepted} polygons, "
-                                     f"{len(result.missing_kelurahan_codes)} desa/kelurahan without one")
-        except AppError as error:
-            details = error.details or error.params
-            summary["boundaries"] = f"REJECTED ({error.code}): {json.dumps(details, ensure_ascii=False)[:2000]}"
+        from .boundaries import reproject, upload
+
+        if reproject_file or boundaries.suffix.lower() not in (".zip", ".geojson", ".json"):
+            data, content_type = reproject(boundaries, repair), "application/geo+json"
+        else:
+            data = boundaries.read_bytes()
+            content_type = "application/zip" if boundaries.suffix.lower() == ".zip" else "application/geo+json"
+        result = upload(region_id, data, content_type, operator, code_field, f"{boundaries.name} (tools.onboard)",
+                        pause=pause)
+        if result["status"] == "accepted":
+            summary["boundaries"] = (f"version {result['version']}: {result['summary']['features']} polygons, "
+                                     f"{result['summary']['vertices']} vertices ({result['summary']['projection']})")
+        else:
+            summary["boundaries"] = (f"REJECTED: {result['problems_total']} problems: "
+                                     + json.dumps(result["problems"][:20], ensure_ascii=False)[:4000])
     if staff is not None:
         with staff.open(encoding="utf-8-sig", newline="") as handle:
             rows = list(csv.DictReader(handle))
@@ -107,14 +119,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--code", required=True, help="Kemendagri code of the regency or city, e.g. 35.03")
     parser.add_argument("--region", required=True, help="the region id, e.g. trenggalek")
     parser.add_argument("--time-zone", choices=("WIB", "WITA", "WIT"), help="default: from the province")
-    parser.add_argument("--boundaries", type=Path, help="GeoJSON FeatureCollection, one polygon per desa/kelurahan")
+    parser.add_argument("--boundaries", type=Path,
+                        help="the official desa polygons: a .geojson (WGS84 or UTM) or a .zip holding a Shapefile")
+    parser.add_argument("--code-field", help="the attribute holding the desa code (default: KDEPUM and the usual ones)")
+    parser.add_argument("--reproject", action="store_true",
+                        help="reproject from any projection to WGS84 here first (pyproj), e.g. TM-3 or Web Mercator")
+    parser.add_argument("--repair", action="store_true", help="with --reproject: repair invalid rings (shapely)")
     parser.add_argument("--staff", type=Path, help="CSV: name,email,phone,role,agency,kelurahan_code")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--aws", action="store_true", help="use the AWS account in the environment")
     args = parser.parse_args(argv)
     if not args.aws:
         use_local_stack(args.port)
-    summary = onboard(args.code, args.region, args.boundaries, args.staff, args.time_zone)
+    summary = onboard(args.code, args.region, args.boundaries, args.staff, args.time_zone, args.code_field,
+                      args.reproject or args.repair, args.repair)
     for key, value in summary.items():
         print(f"{key}: {value}")
     return 1 if summary.get("staff_problems") or str(summary.get("boundaries", "")).startswith("REJECTED") else 0

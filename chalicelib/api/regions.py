@@ -6,6 +6,8 @@ from ..contract import regions as contract
 from ..domain import roles
 from ..services import onboarding, pilots, regions
 from ..services import usage as metering
+from ..services.boundaries import files as boundary_files
+from ..services.boundaries import uploads as boundary_uploads
 from .endpoint import JSON, Reply, route
 
 bp = Blueprint(__name__)
@@ -59,24 +61,48 @@ def areas(region_id):
     return onboarding.areas_view(regions.get_region(region_id))
 
 
-@route(bp, "/v1/regions/{region_id}/boundaries", summary="The region's kelurahan/desa polygons, for maps and pickers",
+@route(bp, "/v1/regions/{region_id}/boundaries",
+       summary="The region's kelurahan/desa polygons for maps and pickers, simplified for display, with links to "
+               "the full-precision file and every display level",
        returns=contract.Boundaries, reply_media=GEOJSON, errors={404: "Unknown region"},
        cache="public, max-age=300")
 def boundaries(region_id):
-    return onboarding.boundaries_view(regions.get_region(region_id))
+    # read fresh (one GetItem): the version a switch just put in force, not this process's cached one
+    return boundary_files.boundaries_view(regions.get_region(region_id, fresh=True))
 
 
 @route(bp, "/v1/regions/{region_id}/boundaries", "PUT",
-       summary="Replace the region's kelurahan/desa polygons (region admin); all or nothing",
-       description="Only the geometry (type and positions) and `properties.kelurahan_code` of each feature are "
-                   "read; the names come from the official area list. A file whose content is wrong (unknown or "
-                   "repeated codes, open rings, positions outside WGS84) is refused whole with 422 and "
-                   "`error.problems` listing every problem; the previous boundaries stay in force.",
+       summary="Replace the region's kelurahan/desa polygons with a small GeoJSON body (region admin); all or nothing",
+       description="For files of any size (and Shapefiles) use `POST …/boundaries/uploads`. Only the geometry and "
+                   "`properties.kelurahan_code` of each feature are read; the names come from the official area "
+                   "list. A file with any problem (unknown, repeated or missing codes, invalid or self-intersecting "
+                   "rings, overlaps, positions outside Indonesia) is refused whole with 422 and `error.problems` "
+                   "listing every problem; the previous boundaries stay in force.",
        body=contract.BoundaryUpload, body_media=(JSON, GEOJSON), returns=contract.BoundariesReplaced,
        auth="required", roles=roles.ADMINS,
        errors={404: "Unknown region", 422: "Rejected: `error.problems` lists every problem"})
 def replace_boundaries(region_id, actor, body):
-    return onboarding.replace_boundaries(region_id, body, actor)
+    return boundary_uploads.replace(region_id, body, actor)
+
+
+@route(bp, "/v1/regions/{region_id}/boundaries/uploads", "POST",
+       summary="Upload the region's official boundaries, any size (region admin): a presigned upload of a GeoJSON "
+               "or a zipped Shapefile, processed by a worker",
+       description="Send the file with the returned form, then follow `status_url`: the worker reads it (WGS84, or "
+                   "a UTM zone 46-54 N/S), checks every rule and either switches the region to the new version "
+                   "once it is whole, or lists every problem.",
+       body=contract.BoundaryUploadRequest, returns=contract.BoundaryUploadGranted, status=201, auth="required",
+       roles=roles.ADMINS, errors={404: "Unknown region"})
+def grant_boundary_upload(region_id, actor, body):
+    return boundary_uploads.grant(region_id, body, actor)
+
+
+@route(bp, "/v1/regions/{region_id}/boundaries/uploads/{upload_id}",
+       summary="A boundary upload's progress, then its outcome: accepted (the version it became) or rejected "
+               "(every problem)", returns=contract.BoundaryUploadStatus, auth="required", roles=roles.ADMINS,
+       errors={404: "Unknown region or upload"})
+def boundary_upload(region_id, upload_id, actor):
+    return boundary_uploads.status(region_id, upload_id, actor)
 
 
 @route(bp, "/v1/regions/{region_id}/usage",

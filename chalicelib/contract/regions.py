@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from msgspec import UNSET, Meta, Struct, UnsetType, field
 
 from .common import DateTime, I18nText, Query, Request
+from .reports import UploadForm
 
 TimeZone = Literal["WIB", "WITA", "WIT"]
 TeamCode = Literal["pink", "white", "orange", "yellow", "blue"]
@@ -142,8 +143,8 @@ class UploadedFeature(Struct, kw_only=True):
 
 class BoundaryUpload(Request):
     """A GeoJSON FeatureCollection (WGS84), one (Multi)Polygon per desa/kelurahan.  Besides GeoJSON's own
-    members, `region_id` and `version` (as `GET` returns them), `name` and `crs` (as GIS tools write them)
-    are accepted and ignored; any other member is refused."""
+    members, `region_id`, `version`, `tolerance_m` and `links` (as `GET` returns them) and `name` (as GIS tools
+    write it) are accepted and ignored, `crs` is read; any other member is refused."""
 
     type: Literal["FeatureCollection"]
     features: Annotated[list[UploadedFeature], Meta(min_length=1, max_length=MAX_BOUNDARY_FEATURES)]
@@ -151,7 +152,11 @@ class BoundaryUpload(Request):
     region_id: Annotated[str, Meta(max_length=64)] | None = None
     version: Annotated[int, Meta(ge=0, le=2**31)] | None = None
     name: Annotated[str, Meta(max_length=1000)] | None = None
-    crs: Annotated[dict[str, Any], Meta(description="Only WGS84 (CRS84 / EPSG:4326) is accepted.")] | None = None
+    crs: Annotated[dict[str, Any], Meta(description="WGS84 (CRS84 / EPSG:4326) when absent; a UTM zone of "
+                                                    "Indonesia (EPSG:32646-32654, 32746-32754) is reprojected; "
+                                                    "any other is refused.")] | None = None
+    tolerance_m: Annotated[int, Meta(ge=0, le=100_000)] | None = None
+    links: Annotated[dict[str, Any], Meta(description="As `GET` returns it: ignored.")] | None = None
 
 
 # --- replies --------------------------------------------------------------------
@@ -261,13 +266,102 @@ class BoundaryFeature(Struct, kw_only=True):
     geometry: Geometry
 
 
+class BoundaryFile(Struct, kw_only=True):
+    """One file of the active boundary version, served from S3/CloudFront (never through the API)."""
+
+    tolerance_m: Annotated[int | None, Meta(description="Simplification tolerance in metres; null: full precision.")]
+    url: Annotated[str, Meta(description="A link to fetch the GeoJSON (gzip-encoded); it may expire within an hour.")]
+    bytes: Annotated[int, Meta(description="Size as transferred (gzip).")]
+    vertices: int
+
+
+class BoundaryLinks(Struct, kw_only=True):
+    full: Annotated[BoundaryFile, Meta(description="Every vertex as uploaded (to 1e-7 degree).")]
+    display: Annotated[list[BoundaryFile], Meta(description="Simplified for maps, most detailed first; neighbouring "
+                                                            "desa keep one shared border (no gaps, no slivers).")]
+
+
 class Boundaries(Struct, kw_only=True):
-    """GeoJSON FeatureCollection (WGS84) of the region's desa/kelurahan polygons."""
+    """GeoJSON FeatureCollection (WGS84) of the region's desa/kelurahan polygons, simplified for display
+    (`tolerance_m`): the most detailed display level under 1.5 MB.  `links` names the full-precision file
+    and every display level."""
 
     type: Literal["FeatureCollection"]
     region_id: str
     version: Annotated[int, Meta(description="Grows with every accepted upload; 0: none yet.")]
+    tolerance_m: Annotated[int | None, Meta(description="The simplification tolerance of these features, in "
+                                                        "metres: no point of a border moved further.")] = None
+    links: BoundaryLinks | None = None
     features: list[BoundaryFeature]
+
+
+class BoundaryUploadRequest(Request):
+    """Ask to upload a region's official boundaries: a GeoJSON file (WGS84, or a UTM zone of Indonesia named by
+    its `crs`) or a zip holding one Shapefile (.shp, .shx, .dbf and .prj; WGS84 or WGS84/DGN95 UTM zones 46-54
+    north or south).  Any other projection: reproject with the onboarding command."""
+
+    content_type: Literal["application/geo+json", "application/zip"]
+    code_field: Annotated[str, Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_ .-]*$",
+                                    description="The attribute holding the Kemendagri desa code (`35.03.01.2001` "
+                                                "or `3503012001`); by default the first of kelurahan_code, "
+                                                "KDEPUM, KODE_DESA, KD_DESA, KDDESA, KODE_KEL, kode.")] | None = None
+    note: Annotated[str, Meta(min_length=1, max_length=500, description="Where the file comes from.")] | None = None
+    overlap_tolerance_m: Annotated[float, Meta(ge=0, le=100, description="Overlaps between desa up to this "
+                                                                         "depth are tolerated (default 5 m).")] | None = None
+
+
+class BoundaryUploadGranted(Struct, kw_only=True):
+    upload_id: str
+    status: Literal["waiting_for_file"]
+    form: UploadForm
+    max_bytes: int
+    expires_in: Annotated[int, Meta(description="Seconds the form stays valid.")]
+    status_url: str
+
+
+class BoundaryProblem(Struct, kw_only=True):
+    code: Annotated[str, Meta(description="file, projection, geometry, unknown_code, duplicate_code, missing, "
+                                          "overlap, outside or far.")]
+    message: Annotated[str, Meta(description="In English, for the GIS officer.")]
+    feature: Annotated[int | None, Meta(description="The feature's (record's) position in the file, from 0.")]
+    kelurahan_code: str | None
+
+
+class BoundaryProgress(Struct, kw_only=True):
+    step: Annotated[str, Meta(description="reading, checking, overlaps, simplifying, writing.")]
+    done: int
+    total: int
+
+
+class BoundarySummary(Struct, kw_only=True, omit_defaults=True):
+    bytes: int | None = None
+    projection: str | None = None
+    code_field: str | None = None
+    features: int | None = None
+    vertices: int | None = None
+    overlap_tolerance_m: float | None = None
+    seconds: dict[str, float] | None = None
+    files: Annotated[dict[str, int] | None, Meta(description="Bytes of each file written.")] = None
+    display_vertices: dict[str, int] | None = None
+    served_tolerance_m: int | None = None
+
+
+class BoundaryUploadStatus(Struct, kw_only=True):
+    upload_id: str
+    region_id: str
+    status: Literal["waiting_for_file", "processing", "accepted", "rejected"]
+    file_format: Literal["geojson", "shapefile"]
+    code_field: str | None
+    note: str | None
+    progress: BoundaryProgress | None
+    problems: Annotated[list[BoundaryProblem], Meta(description="The first 100 problems.")]
+    problems_total: int
+    problems_url: Annotated[str | None, Meta(description="Every problem (JSON), when there are more than 100.")]
+    version: Annotated[int | None, Meta(description="The boundary version it became, once accepted.")]
+    summary: BoundarySummary | None
+    created_at: DateTime
+    updated_at: DateTime
+    finished_at: DateTime | None
 
 
 class BoundariesReplaced(Struct, kw_only=True):

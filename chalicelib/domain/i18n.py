@@ -400,6 +400,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Berkas batas wilayah ditolak seluruhnya: {count} masalah. Batas lama tetap berlaku.",
         "en": "The boundary file was rejected as a whole: {count} problems. The previous boundaries stay in force.",
     },
+    "upload_not_found": {
+        "id": "Unggahan batas wilayah tidak ditemukan.",
+        "en": "Boundary upload not found.",
+    },
     "invalid_category_code": {
         "id": "Kode kategori '{category}' tidak sah atau ganda.",
         "en": "Category code '{category}' is invalid or repeated.",

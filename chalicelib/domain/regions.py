@@ -121,6 +121,8 @@ class RegionConfig:
     # kelurahan code -> (kelurahan name, kecamatan code, kecamatan name)
     kelurahan: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     boundaries_version: int = 0
+    # the active version's files: {"id": folder, "levels": [metres], "bytes": {...}}
+    boundaries_files: dict[str, Any] | None = None
     sla: SlaDays = field(default_factory=SlaDays)
     notify_topic_arn: str | None = None
     project_rules: Rules = field(default_factory=Rules)
@@ -146,6 +148,7 @@ class RegionConfig:
             agencies={a["code"]: Agency(**a) for a in record.get("agencies") or []},
             kelurahan=kelurahan,
             boundaries_version=int(record.get("boundaries_version") or 0),
+            boundaries_files=record.get("boundaries_files"),
             sla=SlaDays.from_record(record.get("sla")),
             notify_topic_arn=record.get("notify_topic_arn"),
             project_rules=Rules.from_record(record.get("project_rules")),

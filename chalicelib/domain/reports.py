@@ -9,7 +9,7 @@ from typing import Any
 
 from . import i18n, idempotency
 from .errors import InvalidInput, NotFound
-from .geometry import AreaIndex
+from .geo.index import AreaIndex
 from .lifecycle import STATUS_LABELS  # noqa: F401 - re-exported: a report's status labels
 from .regions import TEAMS, RegionConfig
 

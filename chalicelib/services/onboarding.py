@@ -18,10 +18,10 @@ from ..adapters import notify
 from ..auth.identity import Identity
 from ..contract import regions as contract
 from ..contract.common import I18nText
-from ..domain import areas, boundaries, pilot
+from ..domain import areas, pilot
 from ..domain import regions as rules_regions
 from ..domain import reports as rules
-from ..domain.errors import Conflict, InvalidInput, Unprocessable
+from ..domain.errors import Conflict, InvalidInput
 from ..domain.regions import DEFAULT_AGENCIES, TIME_ZONES, RegionConfig, default_categories
 from ..domain.sla import DEFAULT_DAYS
 from ..store import regions as region_store
@@ -121,27 +121,6 @@ def areas_view(region: RegionConfig) -> contract.Areas:
         kecamatan=[contract.Kecamatan(code=k["code"], name=k["name"], kelurahan=[
             contract.Kelurahan(code=v["code"], name=v["name"], type=v["type"]) for v in k["kelurahan"]])
             for k in record.get("areas") or []])
-
-
-def boundaries_view(region: RegionConfig) -> contract.Boundaries:
-    return contract.Boundaries(type="FeatureCollection", region_id=region.region_id,
-                               version=region.boundaries_version, features=regions.boundary_features(region))
-
-
-def replace_boundaries(region_id: str, collection: contract.BoundaryUpload,
-                       actor: Identity) -> contract.BoundariesReplaced:
-    region = regions.get_region(region_id, fresh=True)
-    guards.require_region_admin(actor, region.region_id)
-    checked = boundaries.check(collection, region)
-    if checked.problems:
-        error = Unprocessable("boundaries_rejected", count=len(checked.problems))
-        error.details = {"problems": checked.problems[:500], "missing_kelurahan_codes": checked.missing}
-        raise error
-    version = region.boundaries_version + 1
-    count = region_store.put_boundaries(region.region_id, version, checked.features, f"uploaded by {actor.sub}")
-    regions.clear_caches()
-    return contract.BoundariesReplaced(region_id=region.region_id, version=version, accepted=count,
-                                       missing_kelurahan_codes=checked.missing)
 
 
 def update_categories(region_id: str, body: contract.CategoriesRequest,

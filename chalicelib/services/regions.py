@@ -1,4 +1,4 @@
-"""Region configuration and boundaries, cached per process with a short,
+"""Region configuration, cached per process with a short,
 bounded lifetime: a warm Lambda does not re-read them on every request, and
 an edit still takes effect within ``ADUAN_CONFIG_TTL`` seconds (60 by
 default)."""
@@ -10,13 +10,9 @@ import threading
 import time
 from typing import Any, Callable, Generic, TypeVar, cast
 
-import msgspec
-
 from ..contract import regions as contract
 from ..contract.common import I18nText
-from ..domain.boundaries import canonical_geometry
 from ..domain.errors import NotFound
-from ..domain.geometry import AreaIndex
 from ..domain.regions import RegionConfig
 from ..store import regions as region_store
 
@@ -60,13 +56,10 @@ class TtlCache(Generic[T]):
 
 
 _regions: TtlCache[RegionConfig | None] = TtlCache()
-_boundaries: TtlCache[list[contract.BoundaryFeature]] = TtlCache()
-_indexes: TtlCache[AreaIndex] = TtlCache()
 
 
 def clear_caches() -> None:
-    for cache in (_regions, _boundaries, _indexes):
-        cache.clear()
+    _regions.clear()
 
 
 def _load(region_id: str) -> RegionConfig | None:
@@ -85,44 +78,6 @@ def get_region(region_id: str, fresh: bool = False) -> RegionConfig:
     if region is None:
         raise NotFound("region_not_found", region_id=region_id)
     return region
-
-
-def boundary_features(region: RegionConfig) -> list[contract.BoundaryFeature]:
-    """The region's polygons of its current version (one paged Query, then
-    this process's cache: a version never changes once written)."""
-    key = (region.region_id, region.boundaries_version)
-    return _boundaries.get(key, lambda: [_feature(item) for item in
-                                         region_store.boundaries(region.region_id, region.boundaries_version)])
-
-
-def _feature(stored: dict[str, Any]) -> contract.BoundaryFeature:
-    """A stored feature as served: the canonical geometry only (type and
-    numeric positions), whatever an older upload may have kept."""
-    geometry = stored["geometry"]
-    canonical = {"type": geometry.get("type"), "coordinates": _numeric(geometry.get("coordinates"))}
-    return contract.BoundaryFeature(type="Feature", properties=contract.BoundaryProperties(**stored["properties"]),
-                                    geometry=msgspec.convert(canonical, contract.Geometry))
-
-
-def _numeric(value: Any) -> Any:
-    """Nested lists whose innermost lists (positions) keep their leading numbers only."""
-    if isinstance(value, list) and value and not isinstance(value[0], list):
-        kept = []
-        for number in value[:3]:
-            if isinstance(number, bool) or not isinstance(number, (int, float)):
-                break
-            kept.append(number)
-        return kept
-    if isinstance(value, list):
-        return [_numeric(item) for item in value]
-    return value
-
-
-def area_index(region: RegionConfig) -> AreaIndex:
-    key = (region.region_id, region.boundaries_version)
-    return _indexes.get(key, lambda: AreaIndex.from_features(
-        {"properties": msgspec.structs.asdict(f.properties), "geometry": canonical_geometry(f.geometry)}
-        for f in boundary_features(region)))
 
 
 def categories_view(region: RegionConfig) -> list[contract.Category]:

@@ -21,6 +21,7 @@ from ..domain import reports as domain
 from ..domain import workflow
 from ..store import reports as store
 from . import notifications, regions, usage
+from .boundaries import files as boundary_files
 from .reports import enqueue_routing
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ def route_report(report_id: str) -> dict[str, Any]:
     region = regions.get_region(report.region_id, fresh=True)
     outcome = "already_routed"
     if report.routed_at is None:
-        decision = domain.route(region, regions.area_index(region), report.category,
+        decision = domain.route(region, boundary_files.area_index(region), report.category,
                                 float(report.lat), float(report.lon), report.kelurahan_hint)
         now = domain.iso_utc(domain.now_utc())
         if report.project_id:

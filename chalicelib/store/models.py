@@ -213,6 +213,8 @@ class RegionModel(Model):
     areas_source = UnicodeAttribute(null=True)
     boundaries_version = NumberAttribute(default=0)
     boundaries_note = UnicodeAttribute(null=True)
+    # the active version's files: {id (their folder), levels: [metres], bytes: {name: size}}
+    boundaries_files: MapAttribute[str, Any] = MapAttribute(null=True)
     # working days per SLA stage: {verify, respond, resolve}
     sla: MapAttribute[str, Any] = MapAttribute(null=True)
     # red-flag thresholds of public works projects (domain.projects.Rules)
@@ -232,16 +234,33 @@ class RegionModel(Model):
     updated_at = UnicodeAttribute()
 
 
-class BoundaryModel(Model):
-    class Meta(_Meta):
-        table_name = resources.BOUNDARIES.name
+class BoundaryUploadModel(Model):
+    """One boundary upload of a region: granted, processing, then accepted
+    (with the version it became) or rejected (with its problems: the first
+    ones here, every one in the bucket)."""
 
-    region_version = UnicodeAttribute(hash_key=True)
-    kelurahan_code = UnicodeAttribute(range_key=True)
-    kelurahan = UnicodeAttribute()
-    kecamatan_code = UnicodeAttribute()
-    kecamatan = UnicodeAttribute()
-    geometry = JSONAttribute()
+    class Meta(_Meta):
+        table_name = resources.BOUNDARY_UPLOADS.name
+
+    region_id = UnicodeAttribute(hash_key=True)
+    upload_id = UnicodeAttribute(range_key=True)
+    status = UnicodeAttribute()  # waiting_for_file | processing | accepted | rejected
+    file_format = UnicodeAttribute()  # geojson | shapefile
+    code_field = UnicodeAttribute(null=True)
+    note = UnicodeAttribute(null=True)
+    requested_by = UnicodeAttribute()
+    # {step, done, total} while processing
+    progress: MapAttribute[str, Any] = MapAttribute(null=True)
+    problems: ListAttribute[Any] = ListAttribute(default=list)
+    problems_total = NumberAttribute(default=0)
+    problems_key = UnicodeAttribute(null=True)
+    # what was read and made: features, vertices, projection, file sizes, seconds per step
+    summary: MapAttribute[str, Any] = MapAttribute(null=True)
+    version = NumberAttribute(null=True)
+    attempts = NumberAttribute(default=0)
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    finished_at = UnicodeAttribute(null=True)
 
 
 class CounterModel(Model):
@@ -408,7 +427,7 @@ class PrivacyRequestModel(Model):
 MODELS = {
     resources.REPORTS.logical: ReportModel,
     resources.REGIONS.logical: RegionModel,
-    resources.BOUNDARIES.logical: BoundaryModel,
+    resources.BOUNDARY_UPLOADS.logical: BoundaryUploadModel,
     resources.COUNTERS.logical: CounterModel,
     resources.PROJECTS.logical: ProjectModel,
     resources.BUDGET.logical: BudgetTotalModel,

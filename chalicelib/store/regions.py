@@ -1,19 +1,19 @@
-"""Reads and writes of regions and their boundary polygons."""
+"""Reads and writes of regions (their boundary files: ``store.boundaries``)."""
 from __future__ import annotations
 
 import uuid
-from typing import Any, Iterable
+from typing import Any
 
 from pynamodb.attributes import MapAttribute
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import size
 from pynamodb.transactions import TransactWrite
 
-from .models import BoundaryModel, EntryModel, RegionModel, transaction_connection
+from .models import EntryModel, RegionModel, transaction_connection
 from .reports import condition_failed
 
 REGION_FIELDS = ("region_id", "name", "kemendagri_code", "time_zone", "status", "categories",
-                 "agencies", "areas", "areas_source", "boundaries_version", "boundaries_note", "sla", "project_rules", "ocid_prefix", "notify_topic_arn",
+                 "agencies", "areas", "areas_source", "boundaries_version", "boundaries_note", "boundaries_files", "sla", "project_rules", "ocid_prefix", "notify_topic_arn",
                  "trial_started_at", "trial_ends_at", "activated_at", "reminders_sent", "audit",
                  "created_at", "updated_at")
 
@@ -38,6 +38,8 @@ def _record(item: RegionModel) -> dict[str, Any]:
     record = {name: getattr(item, name) for name in REGION_FIELDS}
     if isinstance(record["sla"], MapAttribute):
         record["sla"] = record["sla"].as_dict()
+    if isinstance(record["boundaries_files"], MapAttribute):
+        record["boundaries_files"] = record["boundaries_files"].as_dict()
     if isinstance(record["project_rules"], MapAttribute):
         record["project_rules"] = record["project_rules"].as_dict()
     return record
@@ -115,49 +117,17 @@ def trials_ending_before(cutoff: str) -> list[dict[str, Any]]:
     return [_record(item) for item in RegionModel.lifecycle.query("trial", RegionModel.trial_ends_at < cutoff)]
 
 
-def _partition(region_id: str, version: int) -> str:
-    return f"{region_id}#v{version}"
-
-
-def put_boundaries(region_id: str, version: int, features: Iterable[dict[str, Any]], note: str | None) -> int:
-    """Write a complete new version of a region's polygons, then point the
-    region at it: readers see the old version or the new one, never a mix."""
-    count = 0
-    with BoundaryModel.batch_write() as batch:
-        for feature in features:
-            props = feature["properties"]
-            batch.save(BoundaryModel(
-                region_version=_partition(region_id, version),
-                kelurahan_code=props["kelurahan_code"],
-                kelurahan=props["kelurahan"],
-                kecamatan_code=props["kecamatan_code"],
-                kecamatan=props["kecamatan"],
-                geometry=feature["geometry"],
-            ))
-            count += 1
-    RegionModel(region_id=region_id).update(actions=[
-        RegionModel.boundaries_version.set(version),
+def switch_boundaries(region_id: str, files: dict[str, Any], note: str | None) -> int:
+    """Point the region at a complete new version of its boundary files (one
+    conditional UpdateItem): readers see the old version or the new one,
+    never a mix.  The new version's number."""
+    item = RegionModel(region_id=region_id)
+    item.update(actions=[
+        RegionModel.boundaries_version.add(1),
+        RegionModel.boundaries_files.set(files),
         RegionModel.boundaries_note.set(note) if note is not None else RegionModel.boundaries_note.remove(),
     ], condition=RegionModel.region_id.exists())
-    return count
-
-
-def boundaries(region_id: str, version: int) -> list[dict[str, Any]]:
-    """The region's polygons of one version as GeoJSON features (one paged
-    Query)."""
-    return [
-        {
-            "type": "Feature",
-            "properties": {
-                "kelurahan_code": item.kelurahan_code,
-                "kelurahan": item.kelurahan,
-                "kecamatan_code": item.kecamatan_code,
-                "kecamatan": item.kecamatan,
-            },
-            "geometry": item.geometry,
-        }
-        for item in BoundaryModel.query(_partition(region_id, version))
-    ]
+    return int(item.boundaries_version)
 
 
 def set_topic(region_id: str, topic_arn: str) -> None:

@@ -47,5 +47,7 @@ def upload(report_id, photo_id, data, ext="jpg"):
 
 
 def bucket_keys():
+    """The bucket's keys, less the seeded region's published boundary files."""
     s3 = boto3.client("s3", region_name=REGION)
-    return sorted(o["Key"] for o in s3.list_objects_v2(Bucket=resources.PHOTOS_BUCKET.name).get("Contents", []))
+    return sorted(o["Key"] for o in s3.list_objects_v2(Bucket=resources.PHOTOS_BUCKET.name).get("Contents", [])
+                  if not o["Key"].startswith(resources.BOUNDARIES_PREFIX))

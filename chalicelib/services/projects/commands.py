@@ -29,6 +29,7 @@ from ...domain.regions import RegionConfig
 from ...store import projects as store
 from ...store.models import ProjectModel
 from .. import regions
+from ..boundaries import files as boundary_files
 from .clock import stamp, today
 from .queries import load
 
@@ -58,7 +59,7 @@ def register(region_id: str, body: contract.NewProject, actor: Identity,
     region = regions.get_region(region_id)
     key = idempotency.check_key(idempotency_key)
     draft = rules.admit_registration(body, actor, region)
-    area = regions.area_index(region).locate(*rules.representative_point(draft.location))
+    area = boundary_files.area_index(region).locate(*rules.representative_point(draft.location))
     registration = rules.plan_registration(
         rules.project_id_for(region.region_id, actor, key), draft, area.kelurahan_code if area else None, actor,
         region, today(region), stamp(), idempotency.fingerprint(msgspec.to_builtins(body)))

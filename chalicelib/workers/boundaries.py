@@ -1,0 +1,30 @@
+"""Boundaries worker: a region's boundary file uploaded to the bucket
+(S3 object-created notification through SQS) is read, checked, simplified
+and published by ``services.boundaries.uploads``.  Only this worker imports
+the Shapefile reader and the geometry rules it needs."""
+import logging
+from urllib.parse import unquote_plus
+
+from chalice import Blueprint
+
+from .. import resources
+from ..services.boundaries import uploads
+from . import batch
+
+bp = Blueprint(__name__)
+log = logging.getLogger(__name__)
+
+
+def _handle(record):
+    notification = batch.body(record)
+    if notification.get("Event") == "s3:TestEvent":
+        return  # S3 sends this once when the notification is configured
+    for entry in notification.get("Records", []):
+        key = unquote_plus(entry["s3"]["object"]["key"])  # S3 URL-encodes keys in notifications
+        outcome = uploads.process(key)
+        log.info("boundary upload: %s", outcome)
+
+
+@bp.on_sqs_message(queue=resources.BOUNDARIES_QUEUE.name, batch_size=resources.BOUNDARIES_QUEUE.batch_size)
+def process_boundaries(event):
+    return batch.process(event, _handle)
