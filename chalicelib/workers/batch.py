@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
+from urllib.parse import unquote_plus
 
 from .. import logs
 
@@ -35,3 +36,14 @@ def body(record: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ValueError("message body is not a JSON object")
     return value
+
+
+def s3_objects(record: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """The (bucket, key) of each object an S3 notification through SQS names,
+    keys decoded (S3 URL-encodes them, spaces as '+'); none for the test
+    event S3 sends once when the notification is configured."""
+    notification = body(record)
+    if notification.get("Event") == "s3:TestEvent":
+        return
+    for entry in notification.get("Records", []):
+        yield entry["s3"]["bucket"]["name"], unquote_plus(entry["s3"]["object"]["key"])

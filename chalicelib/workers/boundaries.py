@@ -3,7 +3,6 @@
 and published by ``services.boundaries.uploads``.  Only this worker imports
 the Shapefile reader and the geometry rules it needs."""
 import logging
-from urllib.parse import unquote_plus
 
 from chalice import Blueprint
 
@@ -16,11 +15,7 @@ log = logging.getLogger(__name__)
 
 
 def _handle(record):
-    notification = batch.body(record)
-    if notification.get("Event") == "s3:TestEvent":
-        return  # S3 sends this once when the notification is configured
-    for entry in notification.get("Records", []):
-        key = unquote_plus(entry["s3"]["object"]["key"])  # S3 URL-encodes keys in notifications
+    for _bucket, key in batch.s3_objects(record):
         outcome = uploads.process(key)
         log.info("boundary upload: %s", outcome)
 

@@ -13,20 +13,9 @@ log = logging.getLogger(__name__)
 
 
 def _handle(record):
-    notification = batch.body(record)
-    if notification.get("Event") == "s3:TestEvent":
-        return  # S3 sends this once when the notification is configured
-    for entry in notification.get("Records", []):
-        s3 = entry["s3"]
-        outcome = pipeline.process_upload(s3["bucket"]["name"], _unquote(s3["object"]["key"]))
-        log.info("upload %s: %s", s3["object"]["key"], outcome)
-
-
-def _unquote(key):
-    # S3 URL-encodes keys in notifications (spaces as '+').
-    from urllib.parse import unquote_plus
-
-    return unquote_plus(key)
+    for bucket, key in batch.s3_objects(record):
+        outcome = pipeline.process_upload(bucket, key)
+        log.info("upload %s: %s", key, outcome)
 
 
 @bp.on_sqs_message(queue=resources.PHOTOS_QUEUE.name, batch_size=resources.PHOTOS_QUEUE.batch_size)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from typing import Iterator, Sequence
+from typing import Iterable, Iterator, Sequence
 
 Position = Sequence[float]
 Ring = Sequence[Position]
@@ -394,26 +394,31 @@ class _Index:
     def _nearest_in(self, keys: Sequence[int], px: float, py: float, best: float) -> float:
         """The smaller of ``best`` and the squared distance to the segments of these cells."""
         cells = self.cells
-        x1, y1, x2, y2 = self.x1, self.y1, self.x2, self.y2
         for key in keys:
-            for i in cells.get(key, ()):
-                ax, ay = x1[i], y1[i]
-                dx, dy = x2[i] - ax, y2[i] - ay
-                qx, qy = px - ax, py - ay
-                t = qx * dx + qy * dy
-                if t > 0:
-                    length = dx * dx + dy * dy
-                    if t >= length:
-                        qx, qy = qx - dx, qy - dy
-                    else:
-                        cross = qx * dy - qy * dx
-                        d = cross * cross / length
-                        if d < best:
-                            best = d
-                        continue
-                d = qx * qx + qy * qy
-                if d < best:
-                    best = d
+            best = self._nearest_of(cells.get(key, ()), px, py, best)
+        return best
+
+    def _nearest_of(self, segments: Iterable[int], px: float, py: float, best: float) -> float:
+        """The smaller of ``best`` and the squared distance to these segments."""
+        x1, y1, x2, y2 = self.x1, self.y1, self.x2, self.y2
+        for i in segments:
+            ax, ay = x1[i], y1[i]
+            dx, dy = x2[i] - ax, y2[i] - ay
+            qx, qy = px - ax, py - ay
+            t = qx * dx + qy * dy
+            if t > 0:
+                length = dx * dx + dy * dy
+                if t >= length:
+                    qx, qy = qx - dx, qy - dy
+                else:
+                    cross = qx * dy - qy * dx
+                    d = cross * cross / length
+                    if d < best:
+                        best = d
+                    continue
+            d = qx * qx + qy * qy
+            if d < best:
+                best = d
         return best
 
     def near(self, px: float, py: float, radius: float) -> bool:
@@ -465,26 +470,7 @@ class _Index:
             if best <= (k * size) ** 2:
                 return math.sqrt(best)
             k += 1
-        x1, y1, x2, y2 = self.x1, self.y1, self.x2, self.y2
-        for i in range(len(x1)):
-            ax, ay = x1[i], y1[i]
-            dx, dy = x2[i] - ax, y2[i] - ay
-            qx, qy = px - ax, py - ay
-            t = qx * dx + qy * dy
-            if t > 0:
-                length = dx * dx + dy * dy
-                if t >= length:
-                    qx, qy = qx - dx, qy - dy
-                else:
-                    cross = qx * dy - qy * dx
-                    d = cross * cross / length
-                    if d < best:
-                        best = d
-                    continue
-            d = qx * qx + qy * qy
-            if d < best:
-                best = d
-        return math.sqrt(best)
+        return math.sqrt(self._nearest_of(range(len(self.x1)), px, py, best))
 
 
 def polygon_problems(polygon: Polygon) -> list[str]:
