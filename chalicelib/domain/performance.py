@@ -1,0 +1,201 @@
+"""Performance figures and fair rankings, as pure arithmetic over tallies.
+
+A *tally* is a flat map of counter name → integer for one unit (officer,
+kelurahan, kecamatan, agency, region) and one local day: every change of a
+report adds small integers to a few tallies (DynamoDB ``ADD``), so any range of
+days is the sum of its days' tallies and nothing is computed from reports at
+request time.  Durations are kept as histograms (``HISTOGRAM_EDGES``), so
+medians and percentiles need no list of values.
+
+Time is counted in **working days**: the part of each local calendar day that
+is a working day (Monday to Friday, not a public holiday of Indonesia), a
+whole working day counting 1.  A report taken on Friday at 16:00 and finished
+on Monday at 16:00 took 1.0 working day; one taken on Saturday and finished on
+Sunday took 0.
+
+The score of a unit (0 to 100) is documented in the README and repeated in
+every ranked row:
+
+- ``within_sla``: the share of the stages charged to the unit that ended
+  within their SLA (verify, take, finish);
+- ``timeliness``: per stage, 1 − elapsed / SLA days (0 at or after the
+  deadline), averaged: finishing in 1 of 10 allowed days scores 0.9, in 4 of
+  10 scores 0.6;
+- ``rating``: the citizens' average rating mapped to 0–1 ((avg − 1) / 4).
+
+Each is a Bayesian average, shrunk toward the region's mean for that
+component with the weight of ``PRIOR_WEIGHT`` stages (or ratings): a unit with
+few reports sits near the mean whatever its luck, one with many is judged on
+its own record.  The score is ``100 × (0.4 within_sla + 0.4 timeliness + 0.2
+rating)``.  A unit with fewer than ``MIN_VOLUME`` charged stages in the
+period is listed as not ranked ("too few reports").  Ties are ordered by more
+charged stages first, then by the unit's id, so the order is stable.
+"""
+from __future__ import annotations
+
+import bisect
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Callable, Iterable, Mapping
+
+import msgspec
+
+from .sla import is_working_day
+
+STAGES = ("verify", "take", "finish")
+# upper edges of the duration buckets, in working days (the last bucket is open)
+HISTOGRAM_EDGES = (1 / 24, 2 / 24, 4 / 24, 8 / 24, 12 / 24, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 7.0, 10.0, 14.0, 20.0,
+                   30.0, 60.0)
+TIMELINESS_SCALE = 1000  # timeliness is summed in thousandths, as an integer counter
+MIN_VOLUME = 5
+PRIOR_WEIGHT = 5
+WEIGHTS = {"within_sla": 0.4, "timeliness": 0.4, "rating": 0.2}
+LOW_RATING = 2  # ratings 1 and 2 are low
+
+Tally = dict[str, int]
+
+
+# --- time -----------------------------------------------------------------------
+
+def working_days_between(start: datetime, end: datetime, tz: tzinfo,
+                         working: Callable[[date], bool] = is_working_day) -> float:
+    """Working days from ``start`` to ``end`` in the time zone ``tz``: the
+    part of each local day that is a working day; 0 if ``end`` is not after
+    ``start``."""
+    if end <= start:
+        return 0.0
+    local_start, local_end = start.astimezone(tz), end.astimezone(tz)
+    day, total = local_start.date(), 0.0
+    while day <= local_end.date():
+        if working(day):
+            opens = datetime.combine(day, time(0), tzinfo=tz)
+            closes = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
+            overlap = min(closes, local_end) - max(opens, local_start)
+            total += max(overlap.total_seconds(), 0.0) / 86_400
+        day += timedelta(days=1)
+    return total
+
+
+def local_day(moment: datetime, tz: tzinfo) -> str:
+    """The tally day (YYYY-MM-DD) a moment belongs to, in the region's zone."""
+    return moment.astimezone(tz).date().isoformat()
+
+
+# --- what one stage adds --------------------------------------------------------
+
+def bucket(days: float) -> int:
+    """The histogram bucket of a duration in working days."""
+    return bisect.bisect_left(HISTOGRAM_EDGES, days)
+
+
+def stage_delta(stage: str, elapsed_days: float, sla_days: int) -> Tally:
+    """The counters a stage that ended adds to its holder's tally: one
+    stage, within the SLA or not, its timeliness and its duration's bucket."""
+    if stage not in STAGES:
+        raise ValueError(f"unknown stage {stage!r}")
+    within = elapsed_days <= sla_days
+    timeliness = max(0.0, 1.0 - elapsed_days / sla_days) if sla_days > 0 else float(within)
+    return {f"{stage}_n": 1, f"{stage}_within": int(within),
+            f"{stage}_timeliness": round(timeliness * TIMELINESS_SCALE),
+            f"{stage}_h{bucket(elapsed_days)}": 1}
+
+
+def rating_delta(stars: int) -> Tally:
+    if not 1 <= stars <= 5:
+        raise ValueError("a rating is 1 to 5 stars")
+    return {"ratings": 1, "rating_sum": stars, "ratings_low": int(stars <= LOW_RATING)}
+
+
+def combine(tallies: Iterable[Mapping[str, int]]) -> Tally:
+    """The tally of a range: the sum of its days' (or units') tallies."""
+    total: Tally = {}
+    for tally in tallies:
+        for name, value in tally.items():
+            total[name] = total.get(name, 0) + int(value)
+    return total
+
+
+# --- figures ----------------------------------------------------------------------
+
+def percentile(tally: Mapping[str, int], stage: str, q: float) -> float | None:
+    """The ``q`` quantile (0–1) of a stage's durations in working days,
+    interpolated linearly inside its histogram bucket (the open last bucket
+    answers its lower edge); None without any duration."""
+    counts = [int(tally.get(f"{stage}_h{i}", 0)) for i in range(len(HISTOGRAM_EDGES) + 1)]
+    total = sum(counts)
+    if total == 0:
+        return None
+    rank = q * total
+    seen = 0
+    for i, count in enumerate(counts):
+        if count and seen + count >= rank:
+            low = HISTOGRAM_EDGES[i - 1] if i > 0 else 0.0
+            if i == len(HISTOGRAM_EDGES):
+                return low
+            high = HISTOGRAM_EDGES[i]
+            return low + (high - low) * max(rank - seen, 0.0) / count
+        seen += count
+    return HISTOGRAM_EDGES[-1]
+
+
+class Components(msgspec.Struct, frozen=True):
+    """A unit's raw figures and their shrunk values (0–1)."""
+    stages: int
+    within_sla: float | None
+    timeliness: float | None
+    rating: float | None
+    ratings: int
+    within_sla_shrunk: float
+    timeliness_shrunk: float
+    rating_shrunk: float
+
+
+class Ranked(msgspec.Struct, frozen=True):
+    unit: str
+    rank: int | None  # None: not ranked
+    score: float | None
+    components: Components
+    reason: str | None = None  # why a unit is not ranked
+
+
+def _sums(tally: Mapping[str, int]) -> tuple[int, int, float, int, int]:
+    stages = sum(int(tally.get(f"{s}_n", 0)) for s in STAGES)
+    within = sum(int(tally.get(f"{s}_within", 0)) for s in STAGES)
+    timely = sum(int(tally.get(f"{s}_timeliness", 0)) for s in STAGES) / TIMELINESS_SCALE
+    return stages, within, timely, int(tally.get("ratings", 0)), int(tally.get("rating_sum", 0))
+
+
+def _shrunk(total: float, count: int, prior: float) -> float:
+    return (total + PRIOR_WEIGHT * prior) / (count + PRIOR_WEIGHT)
+
+
+def rank(tallies: Mapping[str, Mapping[str, int]]) -> list[Ranked]:
+    """Every unit's row, ranked ones first by score (ties: more stages, then
+    unit id), then the units with too few stages (by stages, then id).  The
+    region's means are those of all the units given."""
+    region_stages, region_within, region_timely, region_ratings, region_rating_sum = _sums(combine(tallies.values()))
+    prior_within = region_within / region_stages if region_stages else 1.0
+    prior_timely = region_timely / region_stages if region_stages else 1.0
+    prior_rating = (region_rating_sum / region_ratings - 1) / 4 if region_ratings else 0.5
+    rows = []
+    for unit, tally in tallies.items():
+        stages, within, timely, ratings, rating_sum = _sums(tally)
+        components = Components(
+            stages=stages, ratings=ratings,
+            within_sla=within / stages if stages else None,
+            timeliness=timely / stages if stages else None,
+            rating=(rating_sum / ratings - 1) / 4 if ratings else None,
+            within_sla_shrunk=_shrunk(within, stages, prior_within),
+            timeliness_shrunk=_shrunk(timely, stages, prior_timely),
+            rating_shrunk=_shrunk((rating_sum - ratings) / 4, ratings, prior_rating))
+        score = 100 * (WEIGHTS["within_sla"] * components.within_sla_shrunk
+                       + WEIGHTS["timeliness"] * components.timeliness_shrunk
+                       + WEIGHTS["rating"] * components.rating_shrunk)
+        rows.append((unit, components, round(score, 2)))
+    ranked = sorted((r for r in rows if r[1].stages >= MIN_VOLUME), key=lambda r: (-r[2], -r[1].stages, r[0]))
+    unranked = sorted((r for r in rows if r[1].stages < MIN_VOLUME), key=lambda r: (-r[1].stages, r[0]))
+    result = [Ranked(unit=unit, rank=position, score=score, components=components)
+              for position, (unit, components, score) in enumerate(ranked, start=1)]
+    result += [Ranked(unit=unit, rank=None, score=None, components=components, reason="too_few_reports")
+               for unit, components, _score in unranked]
+    return result
+

@@ -1,0 +1,119 @@
+"""The arithmetic of performance figures and rankings (issue 14's scenario,
+computed by hand)."""
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from chalicelib.domain import performance as perf
+
+WIB = timezone(timedelta(hours=7), "WIB")
+WITA = timezone(timedelta(hours=8), "WITA")
+
+
+def no_holidays(day: date) -> bool:
+    return day.weekday() < 5
+
+
+def at(text: str, tz=WIB) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=tz)
+
+
+def test_working_days_count_only_the_working_part_of_each_local_day():
+    friday_4pm, monday_4pm = at("2026-03-06T16:00"), at("2026-03-09T16:00")
+    assert perf.working_days_between(friday_4pm, monday_4pm, WIB, no_holidays) == pytest.approx(1.0)
+    assert perf.working_days_between(at("2026-03-07T09:00"), at("2026-03-08T18:00"), WIB, no_holidays) == 0.0
+    assert perf.working_days_between(monday_4pm, friday_4pm, WIB, no_holidays) == 0.0  # never negative
+    ten_minutes = perf.working_days_between(at("2026-03-09T10:00"), at("2026-03-09T10:10"), WIB, no_holidays)
+    assert ten_minutes == pytest.approx(10 / 1440)
+    # the same instants seen from another zone: Friday 23:00 WIB is Saturday 00:00 WITA
+    assert perf.working_days_between(at("2026-03-06T23:00"), at("2026-03-07T01:00"), WIB, no_holidays) \
+        == pytest.approx(1 / 24)
+    assert perf.working_days_between(at("2026-03-06T23:00"), at("2026-03-07T01:00"), WITA, no_holidays) == 0.0
+
+
+def test_public_holidays_are_not_working_days():
+    # 17 August 2026 (Independence Day) is a Monday
+    friday, tuesday = at("2026-08-14T12:00"), at("2026-08-18T12:00")
+    assert perf.working_days_between(friday, tuesday, WIB) == pytest.approx(1.0)
+
+
+def test_a_kupang_report_finished_at_2330_on_the_last_day_counts_in_that_month():
+    finished = at("2026-01-31T23:30", WITA)
+    assert perf.local_day(finished, WITA) == "2026-01-31"
+    assert perf.local_day(finished, WIB) == "2026-01-31"
+    assert perf.local_day(finished, timezone.utc) == "2026-01-31"
+    assert perf.local_day(at("2026-01-31T23:30", timezone(timedelta(hours=9))), WITA) == "2026-01-31"
+    assert perf.local_day(at("2026-02-01T00:30", WITA), WITA) == "2026-02-01"
+
+
+def test_histograms_answer_medians_and_percentiles_without_the_values():
+    tally = perf.combine(perf.stage_delta("finish", days, 10) for days in [0.5, 0.9, 1.2, 2.5, 2.6, 3.5, 6.0, 12.0])
+    assert tally["finish_n"] == 8 and tally["finish_within"] == 7
+    median = perf.percentile(tally, "finish", 0.5)
+    assert 2.0 <= median <= 3.0  # true median 2.55, inside its bucket (2, 3]
+    assert 10.0 <= perf.percentile(tally, "finish", 0.9) <= 14.0  # the 12-day report's bucket
+    assert perf.percentile(tally, "take", 0.5) is None
+    long = perf.combine([perf.stage_delta("verify", 100.0, 3)])
+    assert perf.percentile(long, "verify", 0.5) == perf.HISTOGRAM_EDGES[-1]  # the open bucket: its lower edge
+    assert perf.bucket(0.0) == 0 and perf.bucket(1 / 24) == 0 and perf.bucket(1.0001) == 6
+
+
+def test_deltas_are_small_integers_that_add_up():
+    delta = perf.stage_delta("take", 1.0, 5)
+    assert delta == {"take_n": 1, "take_within": 1, "take_timeliness": 800, "take_h5": 1}
+    assert perf.stage_delta("take", 7.0, 5)["take_timeliness"] == 0
+    assert perf.rating_delta(2) == {"ratings": 1, "rating_sum": 2, "ratings_low": 1}
+    with pytest.raises(ValueError):
+        perf.rating_delta(6)
+    with pytest.raises(ValueError):
+        perf.stage_delta("lunch", 1.0, 5)
+    days = [{"done": 2, "finish_n": 1}, {"done": 1}, {}]
+    assert perf.combine(days) == {"done": 3, "finish_n": 1}
+
+
+def scenario():
+    """Officer A finishes 6 reports one working day after taking each,
+    officer B 6 after four working days, officer C 1 in ten minutes."""
+    a = perf.combine(perf.stage_delta("finish", 1.0, 10) for _ in range(6))
+    b = perf.combine(perf.stage_delta("finish", 4.0, 10) for _ in range(6))
+    c = perf.combine([perf.stage_delta("finish", 10 / 1440, 10)])
+    return {"officer-a": a, "officer-b": b, "officer-c": c}
+
+
+def test_the_faster_officer_ranks_above_and_one_lucky_report_is_not_ranked():
+    rows = {row.unit: row for row in perf.rank(scenario())}
+    a, b, c = rows["officer-a"], rows["officer-b"], rows["officer-c"]
+    assert (a.rank, b.rank, c.rank) == (1, 2, None)
+    assert c.reason == "too_few_reports" and c.score is None
+    # by hand: 13 stages, all within; timeliness 6 x 0.9 + 6 x 0.6 + 0.993 = 9.993 -> mean 0.7687
+    prior = (6 * 0.9 + 6 * 0.6 + 1000 * (1 - (10 / 1440) / 10) / 1000) / 13
+    assert a.components.timeliness == pytest.approx(0.9) and b.components.timeliness == pytest.approx(0.6)
+    assert a.components.timeliness_shrunk == pytest.approx((5.4 + 5 * prior) / 11, abs=1e-3)
+    assert b.components.timeliness_shrunk == pytest.approx((3.6 + 5 * prior) / 11, abs=1e-3)
+    # no ratings anywhere: every unit gets the neutral 0.5
+    assert a.components.rating is None and a.components.rating_shrunk == 0.5
+    expected_a = 100 * (0.4 * 1.0 + 0.4 * (5.4 + 5 * prior) / 11 + 0.2 * 0.5)
+    assert a.score == pytest.approx(expected_a, abs=0.05)
+    assert a.score > b.score
+
+
+def test_shrinkage_keeps_small_units_near_the_mean_and_ties_are_stable():
+    tallies = {"x": perf.combine(perf.stage_delta("finish", 0.0, 10) for _ in range(5)),
+               "y": perf.combine(perf.stage_delta("finish", 9.0, 10) for _ in range(200))}
+    rows = {row.unit: row for row in perf.rank(tallies)}
+    # x is perfect on 5 stages, but shrunk halfway to a mean dominated by y
+    assert rows["x"].components.timeliness == 1.0
+    assert rows["x"].components.timeliness_shrunk < 0.6
+    same = perf.combine(perf.stage_delta("finish", 2.0, 10) for _ in range(5))
+    bigger = perf.combine(perf.stage_delta("finish", 2.0, 10) for _ in range(8))
+    order = [row.unit for row in perf.rank({"b": same, "a": same, "c": bigger})]
+    assert order == ["c", "a", "b"]  # same score: more stages first, then by id
+
+
+def test_ratings_count_with_their_own_weight():
+    good = perf.combine([perf.stage_delta("finish", 2.0, 10)] * 6 + [perf.rating_delta(5)] * 6)
+    poor = perf.combine([perf.stage_delta("finish", 2.0, 10)] * 6 + [perf.rating_delta(1)] * 6)
+    rows = {row.unit: row for row in perf.rank({"good": good, "poor": poor})}
+    assert rows["good"].rank == 1 and rows["poor"].rank == 2
+    assert rows["good"].components.rating == 1.0 and rows["poor"].components.rating == 0.0
+    assert 0.5 < rows["good"].components.rating_shrunk < 1.0
