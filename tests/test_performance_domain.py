@@ -117,3 +117,77 @@ def test_ratings_count_with_their_own_weight():
     assert rows["good"].rank == 1 and rows["poor"].rank == 2
     assert rows["good"].components.rating == 1.0 and rows["poor"].components.rating == 0.0
     assert 0.5 < rows["good"].components.rating_shrunk < 1.0
+
+
+SLA = {"verify": 3, "respond": 5, "resolve": 10}
+
+
+def report(**fields):
+    base = {"region_id": "trenggalek", "status": "waiting", "at": at("2026-03-02T08:00"),
+            "created_at": at("2026-03-02T08:00")}
+    return perf.Snapshot(**{**base, **fields})
+
+
+def by_unit(changes):
+    return {(c.level, c.unit): c.delta for c in changes}
+
+
+def test_a_report_life_charges_each_stage_to_its_holders():
+    created = report()
+    assert by_unit(perf.changes(None, created, WIB, SLA, no_holidays)) == {("region", "trenggalek"): {"received": 1}}
+    routed = report(agency="pupr", kelurahan_code="35.03.01.2001", kecamatan_code="35.03.01",
+                    at=at("2026-03-02T08:01"))
+    assert by_unit(perf.changes(created, routed, WIB, SLA, no_holidays)) == {
+        ("kecamatan", "35.03.01"): {"received": 1}, ("kelurahan", "35.03.01.2001"): {"received": 1},
+        ("agency", "pupr"): {"received": 1}}
+    verified = perf.Snapshot(**{**msgspec_dict(routed), "status": "verified", "at": at("2026-03-03T08:00"),
+                                "verified_at": at("2026-03-03T08:00"), "actor": "verifier-1"})
+    got = by_unit(perf.changes(routed, verified, WIB, SLA, no_holidays))
+    assert got[("region", "trenggalek")] == {"verified": 1, "verify_n": 1, "verify_within": 1,
+                                             "verify_timeliness": 667, "verify_h5": 1}
+    assert got[("agency", "pupr")] == {"verified": 1}  # verification is not the agency's time
+    taken = perf.Snapshot(**{**msgspec_dict(verified), "status": "in_process", "at": at("2026-03-04T08:00"),
+                             "taken_at": at("2026-03-04T08:00"), "assignee": "officer-a"})
+    got = by_unit(perf.changes(verified, taken, WIB, SLA, no_holidays))
+    assert set(got) == {("region", "trenggalek"), ("kecamatan", "35.03.01"), ("kelurahan", "35.03.01.2001"),
+                        ("agency", "pupr"), ("officer", "officer-a")}
+    assert got[("officer", "officer-a")]["take_n"] == 1 and got[("officer", "officer-a")]["taken"] == 1
+    done = perf.Snapshot(**{**msgspec_dict(taken), "status": "done", "at": at("2026-03-05T08:00")})
+    got = by_unit(perf.changes(taken, done, WIB, SLA, no_holidays))
+    assert got[("officer", "officer-a")] == {"done": 1, "finish_n": 1, "finish_within": 1,
+                                             "finish_timeliness": 900, "finish_h5": 1}
+    rated = perf.Snapshot(**{**msgspec_dict(done), "ratings": 1, "last_stars": 1, "at": at("2026-03-05T09:00")})
+    got = by_unit(perf.changes(done, rated, WIB, SLA, no_holidays))
+    assert got[("officer", "officer-a")] == {"ratings": 1, "rating_sum": 1, "ratings_low": 1}
+    # a write that changes nothing the figures count (a note) adds nothing
+    noted = perf.Snapshot(**{**msgspec_dict(rated), "at": at("2026-03-06T09:00"), "actor": "officer-a"})
+    assert perf.changes(rated, noted, WIB, SLA, no_holidays) == []
+
+
+def test_rejections_duplicates_and_emergencies_are_counted_but_charge_no_time():
+    waiting = report(agency="pupr")
+    rejected = perf.Snapshot(**{**msgspec_dict(waiting), "status": "rejected", "rejection_reason": "spam",
+                                "at": at("2026-03-09T08:00")})
+    got = by_unit(perf.changes(waiting, rejected, WIB, SLA, no_holidays))
+    assert got[("region", "trenggalek")] == {"rejected": 1, "rejected_spam": 1}
+    duplicate = perf.Snapshot(**{**msgspec_dict(waiting), "status": "duplicate", "at": at("2026-03-09T08:00")})
+    assert by_unit(perf.changes(waiting, duplicate, WIB, SLA, no_holidays))[("agency", "pupr")] == {"duplicates": 1}
+    emergency = report(status="verified", emergency=True, verified_at=at("2026-03-02T09:00"))
+    taken = perf.Snapshot(**{**msgspec_dict(emergency), "status": "in_process", "assignee": "responder",
+                             "at": at("2026-03-02T09:05")})
+    assert by_unit(perf.changes(emergency, taken, WIB, SLA, no_holidays)) == {
+        ("region", "trenggalek"): {"taken": 1}, ("officer", "responder"): {"taken": 1}}
+
+
+def test_a_change_counts_on_the_local_day_of_the_region():
+    taken = report(status="in_process", taken_at=at("2026-01-30T09:00", WITA), assignee="o",
+                   created_at=at("2026-01-29T09:00", WITA), at=at("2026-01-30T09:00", WITA))
+    done = perf.Snapshot(**{**msgspec_dict(taken), "status": "done", "at": at("2026-01-31T23:30", WITA)})
+    [change, *_] = perf.changes(taken, done, WITA, SLA, no_holidays)
+    assert change.day == "2026-01-31"  # 15:30 UTC, still the 31st in Kupang
+
+
+def msgspec_dict(snapshot):
+    import msgspec
+
+    return msgspec.structs.asdict(snapshot)

@@ -199,3 +199,110 @@ def rank(tallies: Mapping[str, Mapping[str, int]]) -> list[Ranked]:
                for unit, components, _score in unranked]
     return result
 
+
+
+# --- what one change of a report adds ---------------------------------------------
+
+LEVELS = ("region", "kota", "kecamatan", "kelurahan", "agency", "officer")
+
+
+class Snapshot(msgspec.Struct, frozen=True, kw_only=True):
+    """What the figures need of a report as one write left it (from the
+    reports table's stream images)."""
+    region_id: str
+    status: str
+    at: datetime  # when this write happened (updated_at)
+    created_at: datetime
+    verified_at: datetime | None = None
+    taken_at: datetime | None = None
+    agency: str | None = None
+    kelurahan_code: str | None = None
+    kecamatan_code: str | None = None
+    kota_code: str | None = None
+    assignee: str | None = None  # the officer holding it
+    actor: str | None = None  # who made this write (a staff sub, "reporter", "system")
+    rejection_reason: str | None = None
+    ratings: int = 0
+    last_stars: int | None = None
+    overdue_count: int = 0
+    reopen_count: int = 0
+    emergency: bool = False
+
+
+class Change(msgspec.Struct, frozen=True):
+    """Counters to add to one unit's tally of one local day."""
+    level: str
+    unit: str
+    day: str
+    delta: dict[str, int]
+
+
+def _area_units(report: Snapshot) -> list[tuple[str, str]]:
+    units = [("region", report.region_id)]
+    if report.kota_code:
+        units.append(("kota", report.kota_code))
+    if report.kecamatan_code:
+        units.append(("kecamatan", report.kecamatan_code))
+    if report.kelurahan_code:
+        units.append(("kelurahan", report.kelurahan_code))
+    if report.agency:
+        units.append(("agency", report.agency))
+    return units
+
+
+def _holders(report: Snapshot, officer: str | None) -> list[tuple[str, str]]:
+    return _area_units(report) + ([("officer", officer)] if officer else [])
+
+
+def changes(old: Snapshot | None, new: Snapshot, tz: tzinfo, sla_days: Mapping[str, int],
+            working: Callable[[date], bool] = is_working_day) -> list[Change]:
+    """The tally changes one write of a report makes (``old`` None: its
+    creation).  Stages are charged to the units holding the report during
+    that stage: verification to the region (its verifiers), taking to the
+    agency and area it was routed to and the officer who took it, finishing
+    to the same and the officer who finished.  Rejected and duplicate
+    reports, and emergencies, are counted but charged to no one's time.
+    ``sla_days``: verify, respond (to take), resolve (to finish, counted
+    from the take)."""
+    day = local_day(new.at, tz)
+    out: dict[tuple[str, str], Tally] = {}
+
+    def add(units: Iterable[tuple[str, str]], delta: Mapping[str, int]) -> None:
+        for unit in units:
+            tally = out.setdefault(unit, {})
+            for name, value in delta.items():
+                tally[name] = tally.get(name, 0) + value
+
+    def stage(name: str, start: datetime | None, budget: int, units: Iterable[tuple[str, str]]) -> None:
+        if start is None or new.emergency:
+            return
+        add(units, stage_delta(name, working_days_between(start, new.at, tz, working), budget))
+
+    if old is None:
+        add(_area_units(new), {"received": 1})
+    else:
+        routed_now = [u for u in _area_units(new) if u not in _area_units(old)]
+        if routed_now:  # routed (or re-routed by the verifier): it arrives there now
+            add(routed_now, {"received": 1})
+        if old.status != new.status:
+            transition = (old.status, new.status)
+            if transition == ("waiting", "verified"):
+                add(_area_units(new), {"verified": 1})
+                stage("verify", new.created_at, sla_days["verify"], [("region", new.region_id)])
+            elif transition == ("waiting", "rejected"):
+                add(_area_units(new), {"rejected": 1, f"rejected_{new.rejection_reason or 'other'}": 1})
+            elif transition == ("waiting", "duplicate"):
+                add(_area_units(new), {"duplicates": 1})
+            elif transition == ("verified", "in_process"):
+                add(_holders(new, new.assignee), {"taken": 1})
+                stage("take", new.verified_at, sla_days["respond"], _holders(new, new.assignee))
+            elif transition == ("in_process", "done"):
+                add(_holders(new, new.assignee), {"done": 1})
+                stage("finish", new.taken_at, sla_days["resolve"], _holders(new, new.assignee))
+            elif transition == ("done", "in_process"):
+                add(_holders(new, new.assignee), {"reopened": 1})
+        if new.ratings > old.ratings and new.last_stars is not None:
+            add(_holders(new, new.assignee), rating_delta(new.last_stars))
+        if new.overdue_count > old.overdue_count:
+            add(_holders(new, new.assignee), {"overdue": new.overdue_count - old.overdue_count})
+    return [Change(level, unit, day, delta) for (level, unit), delta in out.items() if delta]
