@@ -11,7 +11,8 @@ Physical names are ``aduan-<stage>-<logical name>``; the stage comes from the
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+
+import msgspec
 
 APP_NAME = "aduan"
 
@@ -24,15 +25,13 @@ def physical_name(logical: str) -> str:
     return f"{APP_NAME}-{stage()}-{logical}"
 
 
-@dataclass(frozen=True)
-class Index:
+class Index(msgspec.Struct, frozen=True):
     name: str
     hash_key: str
     range_key: str | None = None
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(msgspec.Struct, frozen=True):
     logical: str
     hash_key: str
     range_key: str | None = None
@@ -52,8 +51,7 @@ class Table:
         return list(dict.fromkeys(names))
 
 
-@dataclass(frozen=True)
-class Queue:
+class Queue(msgspec.Struct, frozen=True):
     logical: str
     # Lambda's function timeout for the consumer, in seconds; the queue's
     # visibility timeout is six times it, as AWS recommends for SQS sources.
@@ -78,19 +76,17 @@ class Queue:
         return 6 * self.consumer_timeout
 
 
-@dataclass(frozen=True)
-class Notification:
+class Notification(msgspec.Struct, frozen=True):
     """Object-created events under ``prefix`` go to the queue ``queue``."""
 
     prefix: str
     queue: str
 
 
-@dataclass(frozen=True)
-class Bucket:
+class Bucket(msgspec.Struct, frozen=True):
     logical: str
     notifications: tuple[Notification, ...]
-    layout: dict[str, str] = field(default_factory=dict)
+    layout: dict[str, str] = msgspec.field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -272,8 +268,7 @@ NONCURRENT_VERSION_DAYS = 30
 ROLES = ("citizen", "verifier", "officer", "agency_head", "region_admin", "platform_admin", "contractor", "finance")
 
 
-@dataclass(frozen=True)
-class UserPool:
+class UserPool(msgspec.Struct, frozen=True):
     logical: str
     groups: tuple[str, ...]
     custom_attributes: tuple[str, ...]

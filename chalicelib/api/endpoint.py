@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import msgspec
@@ -34,8 +33,7 @@ JSON = "application/json"
 ANY_BODY = [JSON, "text/plain", "application/x-www-form-urlencoded", "application/octet-stream"]
 
 
-@dataclass(frozen=True)
-class Header:
+class Header(msgspec.Struct, frozen=True):
     name: str
     description: str
     max_length: int = 128
@@ -47,8 +45,7 @@ IDEMPOTENCY_KEY = Header("Idempotency-Key", "Any unique string (e.g. a UUID) per
                          code="invalid_idempotency_key")
 
 
-@dataclass(frozen=True)
-class Operation:
+class Operation(msgspec.Struct, frozen=True):
     """What the document needs to know about one endpoint."""
 
     path: str
@@ -68,14 +65,13 @@ class Operation:
     roles: tuple[str, ...] | None
     errors: dict[int, str]
     headers: tuple[Header, ...]
-    reply_headers: dict[str, str] = field(default_factory=dict)
+    reply_headers: dict[str, str] = msgspec.field(default_factory=dict)
 
 
 OPERATIONS: list[Operation] = []
 
 
-@dataclass
-class Reply:
+class Reply(msgspec.Struct):
     """A reply with a status or headers other than the declared default."""
 
     body: Any

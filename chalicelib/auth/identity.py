@@ -1,16 +1,16 @@
 """The signed-in account, as its ID token describes it."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from ..domain import roles
 
 ALL_REGIONS = "*"
 
 
-@dataclass(frozen=True)
-class Identity:
+class Identity(msgspec.Struct, frozen=True):
     sub: str
     username: str
     role: str

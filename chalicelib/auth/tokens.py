@@ -20,8 +20,9 @@ import logging
 import math
 import re
 import time
-from dataclasses import dataclass
 from typing import Any, Mapping
+
+import msgspec
 
 log = logging.getLogger(__name__)
 
@@ -74,8 +75,7 @@ def b64url_decode(value: str, what: str = "value") -> bytes:
     return data
 
 
-@dataclass(frozen=True)
-class RsaKey:
+class RsaKey(msgspec.Struct, frozen=True):
     kid: str
     n: int
     e: int

@@ -12,10 +12,11 @@ import csv
 import gzip
 import io
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "areas" / "indonesia.csv.gz"
 SOURCE = "idn-area-data@4.0.1 (npm, ODbL 1.0)"
@@ -37,8 +38,7 @@ def time_zone_of(province_code: str) -> str:
     return "WIB"
 
 
-@dataclass(frozen=True)
-class Regency:
+class Regency(msgspec.Struct, frozen=True):
     code: str
     name: str
     province_code: str

@@ -13,8 +13,9 @@ official names are kept: whatever else the file carried is not.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
+
+import msgspec
 
 from .geo import projection, validity
 from .geo.index import Place
@@ -34,8 +35,7 @@ _DOTTED = re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$")
 _DIGITS = re.compile(r"^\d{10}$")
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(msgspec.Struct, frozen=True):
     code: str  # file | projection | geometry | unknown_code | duplicate_code | missing | overlap | outside | far
     message: str
     feature: int | None = None  # position in the file (0-based)
@@ -46,8 +46,7 @@ class Problem:
                 "kelurahan_code": self.kelurahan_code}
 
 
-@dataclass
-class Candidate:
+class Candidate(msgspec.Struct):
     """One feature as read: its position in the file, its code (normalised
     when it looks like a Kemendagri code) and its polygons in [lon, lat]."""
 
@@ -56,18 +55,16 @@ class Candidate:
     polygons: Geometry
 
 
-@dataclass
-class Read:
-    candidates: list[Candidate] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+class Read(msgspec.Struct):
+    candidates: list[Candidate] = msgspec.field(default_factory=list)
+    problems: list[Problem] = msgspec.field(default_factory=list)
     projection: str = "WGS84"
     code_field: str | None = None
 
 
-@dataclass
-class Checked:
-    features: list[tuple[Place, Geometry]] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+class Checked(msgspec.Struct):
+    features: list[tuple[Place, Geometry]] = msgspec.field(default_factory=list)
+    problems: list[Problem] = msgspec.field(default_factory=list)
 
     @property
     def ok(self) -> bool:

@@ -13,8 +13,9 @@ loser's condition fails: 409).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from .errors import AppError, InvalidInput
 
@@ -37,8 +38,7 @@ REJECT_REASON_LABELS = {
 FIELD_ROLES = ("officer", "agency_head")
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(msgspec.Struct, frozen=True):
     source: str
     target: str
     roles: tuple[str, ...]
@@ -81,8 +81,7 @@ def allowed_targets(current: str, role: str, review_pending: bool = False) -> li
             if r.source == current and role in r.roles and (review_pending or not r.needs_review)]
 
 
-@dataclass(frozen=True)
-class TransitionRequest:
+class TransitionRequest(msgspec.Struct, frozen=True):
     target: str
     note: str | None
     agency: str | None = None
@@ -116,8 +115,7 @@ def check_transition(request: Any) -> TransitionRequest:
                              duplicate_of=request.duplicate_of)
 
 
-@dataclass(frozen=True)
-class Rating:
+class Rating(msgspec.Struct, frozen=True):
     stars: int
     comment: str | None
 

@@ -2,12 +2,12 @@
 resent code): per address and per source, in fixed hourly windows."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
+import msgspec
 
-@dataclass(frozen=True)
-class Limit:
+
+class Limit(msgspec.Struct, frozen=True):
     name: str
     per_hour: int
 

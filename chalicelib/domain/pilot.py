@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import calendar
 import math
-from dataclasses import dataclass
 from datetime import datetime, time, timedelta, tzinfo
+
+import msgspec
 
 from .errors import Conflict, InvalidInput
 
@@ -43,8 +44,7 @@ def days_left(ends_at: datetime, now: datetime) -> int:
     return max(0, math.ceil((ends_at - now) / timedelta(days=1)))
 
 
-@dataclass(frozen=True)
-class LifecycleChange:
+class LifecycleChange(msgspec.Struct, frozen=True):
     action: str
     status: str
     trial_ends_at: datetime | None

@@ -17,10 +17,8 @@ applies it as one transaction (``chalicelib.store.projects``).
 """
 from __future__ import annotations
 
-import dataclasses
 import math
 import re
-from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -174,8 +172,7 @@ def representative_point(geometry: dict[str, Any]) -> tuple[float, float]:
 
 # --- registering a project ------------------------------------------------
 
-@dataclass(frozen=True)
-class NewProject:
+class NewProject(msgspec.Struct, frozen=True):
     title: str
     description: str | None
     agency: str
@@ -215,8 +212,7 @@ def check_new_project(request: contract.NewProject, agencies: set[str], keluraha
 
 # --- progress and money -----------------------------------------------------
 
-@dataclass(frozen=True)
-class Progress:
+class Progress(msgspec.Struct, frozen=True):
     percent_bp: int
     on: date
     note: str | None
@@ -251,8 +247,7 @@ def check_progress(request: contract.ProgressRequest, today: date, start: date, 
     return Progress(bp, on, request.note, tuple(photo_ids), reason)
 
 
-@dataclass(frozen=True)
-class Disbursement:
+class Disbursement(msgspec.Struct, frozen=True):
     amount: int
     on: date
     reference: str
@@ -270,8 +265,7 @@ def check_disbursement(request: contract.DisbursementRequest, today: date, value
 
 # --- figures and red flags --------------------------------------------------
 
-@dataclass(frozen=True)
-class Rules:
+class Rules(msgspec.Struct, frozen=True):
     """Region-set thresholds of the red flags."""
 
     money_ahead_points: int = 20
@@ -289,8 +283,7 @@ class Rules:
                 "behind_schedule_points": self.behind_schedule_points, "stale_days": self.stale_days}
 
 
-@dataclass(frozen=True)
-class Figures:
+class Figures(msgspec.Struct, frozen=True):
     """What a project page shows, as of ``today``."""
 
     value: int
@@ -331,10 +324,9 @@ class Figures:
         return max((self.today - since).days, 0)
 
 
-@dataclass(frozen=True)
-class Flag:
+class Flag(msgspec.Struct, frozen=True):
     code: str
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
 def red_flags(figures: Figures, rules: Rules) -> list[Flag]:
@@ -542,8 +534,7 @@ def history(action: str, actor: Actor | None, at: str, **detail: Any) -> dict[st
 
 # --- a change, as data ---------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Registration:
+class Registration(msgspec.Struct, frozen=True):
     """A new project: its fields as stored (the store adds its index keys),
     the totals it counts in and what it adds to each."""
 
@@ -553,8 +544,7 @@ class Registration:
     totals: dict[str, int]
 
 
-@dataclass(frozen=True)
-class AuditMark:
+class AuditMark(msgspec.Struct, frozen=True):
     """The citizen report whose audit state a change counts: its marker goes
     from ``counted`` to ``to`` (None: absent) in the same transaction, on
     the condition that it is still ``counted``."""
@@ -573,15 +563,13 @@ RECENT_ENTRIES = 20
 MAX_DISBURSEMENTS = 100
 
 
-@dataclass(frozen=True)
-class EntryMark:
+class EntryMark(msgspec.Struct, frozen=True):
     entry_id: str
     kind: str
     fingerprint: str
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(msgspec.Struct, frozen=True):
     """One change of a project as read at ``version``: the attributes it
     sets, the numbers it adds to, the entries it appends to its lists; the
     write's condition (still at ``version``; for a disbursement, ``disbursed``
@@ -591,11 +579,11 @@ class Change:
 
     version: int
     fields: dict[str, Any]
-    add: dict[str, int] = field(default_factory=dict)
-    append: dict[str, list[Any]] = field(default_factory=dict)
+    add: dict[str, int] = msgspec.field(default_factory=dict)
+    append: dict[str, list[Any]] = msgspec.field(default_factory=dict)
     disbursed_at_most: int | None = None
     scopes: tuple[str, ...] = ()
-    totals: dict[str, int] = field(default_factory=dict)
+    totals: dict[str, int] = msgspec.field(default_factory=dict)
     audit: AuditMark | None = None
     # a progress report's or a disbursement's id and request fingerprint,
     # written once (``EntryRecorded`` when that id exists: a retry)
@@ -610,7 +598,7 @@ def _change(project: Record, rules: Rules, today: date, at: str, moved: dict[str
     (``moved``: fields of ``Figures``): the red flags re-evaluated, the
     timestamp, and the totals' deltas."""
     before = figures_of(project, today)
-    after = dataclasses.replace(before, **moved)
+    after = msgspec.structs.replace(before, **moved)
     flags = [f.code for f in red_flags(after, rules)]
     return Change(
         version=int(project.version),

@@ -7,9 +7,10 @@ gets its own editable copy.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import timedelta, timezone
 from typing import Any
+
+import msgspec
 
 from .projects import Rules
 from .sla import SlaDays
@@ -92,8 +93,7 @@ def default_categories() -> list[dict[str, Any]]:
     ]
 
 
-@dataclass(frozen=True)
-class Category:
+class Category(msgspec.Struct, frozen=True):
     code: str
     name_id: str
     name_en: str
@@ -102,15 +102,13 @@ class Category:
     active: bool = True
 
 
-@dataclass(frozen=True)
-class Agency:
+class Agency(msgspec.Struct, frozen=True):
     code: str
     name_id: str
     name_en: str
 
 
-@dataclass(frozen=True)
-class RegionConfig:
+class RegionConfig(msgspec.Struct, frozen=True):
     region_id: str
     name: str
     kemendagri_code: str
@@ -119,13 +117,13 @@ class RegionConfig:
     categories: dict[str, Category]
     agencies: dict[str, Agency]
     # kelurahan code -> (kelurahan name, kecamatan code, kecamatan name)
-    kelurahan: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    kelurahan: dict[str, tuple[str, str, str]] = msgspec.field(default_factory=dict)
     boundaries_version: int = 0
     # the active version's files: {"id": folder, "levels": [metres], "bytes": {...}}
     boundaries_files: dict[str, Any] | None = None
-    sla: SlaDays = field(default_factory=SlaDays)
+    sla: SlaDays = msgspec.field(default_factory=SlaDays)
     notify_topic_arn: str | None = None
-    project_rules: Rules = field(default_factory=Rules)
+    project_rules: Rules = msgspec.field(default_factory=Rules)
     ocid_prefix: str | None = None
 
     @property

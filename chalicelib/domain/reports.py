@@ -3,9 +3,10 @@ how it is routed to an agency and a kelurahan/desa."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
+
+import msgspec
 
 from . import i18n, idempotency
 from .errors import InvalidInput, NotFound
@@ -37,8 +38,7 @@ def local_iso(value: str, region: RegionConfig) -> str:
     return parse_iso(value).astimezone(region.tz).isoformat(timespec="seconds")
 
 
-@dataclass(frozen=True)
-class NewReport:
+class NewReport(msgspec.Struct, frozen=True):
     category: str
     description: str
     lat: float
@@ -52,7 +52,7 @@ class NewReport:
     def fingerprint(self) -> str:
         """Identifies the request's content, to tell a genuine retry from a
         different report sent under the same idempotency key."""
-        return idempotency.fingerprint(self.__dict__)
+        return idempotency.fingerprint(msgspec.structs.asdict(self))
 
 
 COORDINATE_DECIMALS = 7  # about 1 cm; also keeps DynamoDB's number range (1e-200 would underflow)
@@ -102,8 +102,7 @@ def history_entry(status: str, at: str, note_code: str, actor: str = "system", *
     return {"status": status, "at": at, "actor": actor, "note_code": note_code, "note": i18n.both(note_code, **params)}
 
 
-@dataclass(frozen=True)
-class Routing:
+class Routing(msgspec.Struct, frozen=True):
     agency: str
     team: str
     kelurahan_code: str | None

@@ -10,10 +10,11 @@ due at the end of the following Wednesday, not in the small hours.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
 from typing import Any
+
+import msgspec
 
 DEFAULT_DAYS = {"verify": 3, "respond": 5, "resolve": 10}
 STAGES = tuple(DEFAULT_DAYS)
@@ -47,8 +48,7 @@ def add_working_days(start: datetime, days: int, tz: tzinfo) -> datetime:
     return end.astimezone(timezone.utc)
 
 
-@dataclass(frozen=True)
-class SlaDays:
+class SlaDays(msgspec.Struct, frozen=True):
     verify: int = DEFAULT_DAYS["verify"]
     respond: int = DEFAULT_DAYS["respond"]
     resolve: int = DEFAULT_DAYS["resolve"]

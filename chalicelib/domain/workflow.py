@@ -34,9 +34,10 @@ needs what it has not read (``chalicelib.resources.REPORTS``):
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
+
+import msgspec
 
 from . import i18n, lifecycle, roles, sla
 from . import reports as rules
@@ -94,8 +95,7 @@ def _region_of(actor: Actor) -> str | None:
     return None if actor.role == "platform_admin" else actor.region_id
 
 
-@dataclass(frozen=True)
-class Scope:
+class Scope(msgspec.Struct, frozen=True):
     """The reports of its region an actor may work on."""
 
     everything: bool = False
@@ -135,8 +135,7 @@ def in_scope(report: Any, actor: Actor, following: bool = False) -> bool:
 
 # --- a change, as data ---------------------------------------------------------
 
-@dataclass(frozen=True)
-class Copy:
+class Copy(msgspec.Struct, frozen=True):
     """The value another attribute of the same report holds (``default`` if
     it holds none)."""
 
@@ -144,27 +143,24 @@ class Copy:
     default: Any
 
 
-@dataclass(frozen=True)
-class IfAbsent:
+class IfAbsent(msgspec.Struct, frozen=True):
     """``value``, unless the attribute is already set."""
 
     value: Any
 
 
-@dataclass(frozen=True)
-class Add:
+class Add(msgspec.Struct, frozen=True):
     amount: int
 
 
-@dataclass(frozen=True)
-class Condition:
+class Condition(msgspec.Struct, frozen=True):
     """What the report must be for the change to apply.  Every field left at
     its default asks nothing."""
 
     region_id: str | None = None  # the report's region (None: any region)
     statuses: tuple[str, ...] = ()  # its current status is one of these (): any
     review_pending: bool | None = None
-    scope: Scope = field(default_factory=lambda: Scope(everything=True))
+    scope: Scope = msgspec.field(default_factory=lambda: Scope(everything=True))
     assignee: str | None = None  # taken by this account
     evidence: bool = False  # at least one evidence photo accepted
     routed: bool = False  # an agency proposed (its inbox key is stored)
@@ -179,8 +175,7 @@ class Condition:
         return not self.scope.empty
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(msgspec.Struct, frozen=True):
     """The attributes to set (``None`` removes one; ``Copy``, ``IfAbsent``,
     ``Add`` as named), the entries appended to the report's lists, the
     condition, and the event published once it is applied."""
@@ -321,7 +316,7 @@ def plan_transition(report_id: str, request: lifecycle.TransitionRequest, actor:
             note_params = _forwarded_to(region, request.agency)
         else:
             # the proposed agency: routed, its note prepared by the routing
-            condition = replace(condition, routed=True)
+            condition = msgspec.structs.replace(condition, routed=True)
         if request.kelurahan_code:
             place = region.kelurahan.get(request.kelurahan_code)
             if place is None:
@@ -354,7 +349,7 @@ def plan_transition(report_id: str, request: lifecycle.TransitionRequest, actor:
         due = Copy("resolve_due_at", fallback)
     elif rule.action == "reopened":
         fields.update(reopen_count=Add(1), review_pending=False)
-        condition = replace(condition, reopens_below=REOPEN_MAX)
+        condition = msgspec.structs.replace(condition, reopens_below=REOPEN_MAX)
         due = _iso(sla.deadline("in_process", now, region.sla, region.tz)[1])
     elif rule.action in ("done", "closure_confirmed"):
         fields["review_pending"] = False
@@ -414,8 +409,7 @@ def history_full(report: Any) -> bool:
     return len(report.history or []) >= HISTORY_MAX
 
 
-@dataclass(frozen=True)
-class Compaction:
+class Compaction(msgspec.Struct, frozen=True):
     """Move the oldest entries of a full history to their own items:
     ``archived`` (oldest first, numbered from ``first``) and the ``kept``
     entries that stay on the item.  Both are complete as read (each with its

@@ -15,8 +15,9 @@ stored and is never undone by a failed notification."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Any, Protocol
+
+import msgspec
 
 from ..adapters import notify
 from ..domain import lifecycle, phones
@@ -55,8 +56,7 @@ class Channel(Protocol):
     def send(self, report: ReportModel, text: str) -> None: ...
 
 
-@dataclass(frozen=True)
-class Topic:
+class Topic(msgspec.Struct, frozen=True):
     """The region's topic: the reporter's app filters on ``recipient``."""
 
     name: str = "topic"
@@ -75,8 +75,7 @@ def _phone(report: ReportModel) -> str | None:
     return phones.textable(contact.get("phone"))
 
 
-@dataclass(frozen=True)
-class Sms:
+class Sms(msgspec.Struct, frozen=True):
     """An SMS to the reporting account's verified phone (an Indonesian
     mobile number: ``domain.phones``); nothing else is ever texted."""
 

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, cast
+
+import msgspec
 
 from .. import resources
 from ..adapters import aws
@@ -25,8 +26,7 @@ from .uploads.reports import REPORT_PHOTOS
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Created:
+class Created(msgspec.Struct, frozen=True):
     report: ReportModel
     replayed: bool
 

@@ -12,10 +12,11 @@ Every step is idempotent, because SQS delivers at least once:
 """
 from __future__ import annotations
 
-import dataclasses
 import logging
 from datetime import timedelta
 from typing import Any
+
+import msgspec
 
 from ..domain import reports as domain
 from ..domain import workflow
@@ -48,7 +49,7 @@ def route_report(report_id: str) -> dict[str, Any]:
 
             project = project_store.get(report.project_id)
             if project is not None:
-                decision = dataclasses.replace(decision, agency=project.agency)
+                decision = msgspec.structs.replace(decision, agency=project.agency)
         fields = {
             "agency": decision.agency or None,
             "team": decision.team or None,

@@ -27,8 +27,9 @@ import struct
 import sys
 import zlib
 from array import array
-from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
+
+import msgspec
 
 MAGIC = b"ADB1"
 SCALE = 10_000_000  # units per degree: 1e-7 degree is about 1.1 cm
@@ -45,8 +46,7 @@ class IndexFileError(ValueError):
     """The bytes are not an index file this code can read."""
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(msgspec.Struct, frozen=True):
     """What routing records of the area a point is in."""
 
     kelurahan_code: str
@@ -55,8 +55,7 @@ class Place:
     kecamatan: str
 
 
-@dataclass
-class _Ring:
+class _Ring(msgspec.Struct):
     start: int  # index of its first vertex in the coordinate array
     count: int  # vertices, the closing one included
     box: tuple[int, int, int, int]
@@ -65,8 +64,7 @@ class _Ring:
     band_height: float = 1.0
 
 
-@dataclass
-class _Area:
+class _Area(msgspec.Struct):
     place: Place
     box: tuple[int, int, int, int]
     polygons: list[list[_Ring]]  # outer ring first, then holes

@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from typing import Iterator, Sequence
+
+import msgspec
 
 __all__ = [
     "Crs", "ProjectionError", "WGS84", "DGN95", "identify", "by_epsg", "inverse_utm", "project_polygons",
@@ -45,8 +46,7 @@ FALSE_NORTHING_SOUTH = 10000000.0
 INDONESIA_ZONES = range(46, 55)  # 46 (Aceh) to 54 (Papua)
 
 
-@dataclass(frozen=True)
-class Crs:
+class Crs(msgspec.Struct, frozen=True):
     """A coordinate reference system this module can turn into WGS 84
     longitude/latitude.  ``zone`` is None for geographic systems.
 

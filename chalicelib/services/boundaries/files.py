@@ -17,7 +17,6 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 import msgspec
@@ -43,8 +42,7 @@ INDEXES_KEPT = 8
 Geometry = Sequence[Sequence[Sequence[Sequence[float]]]]
 
 
-@dataclass(frozen=True)
-class Published:
+class Published(msgspec.Struct, frozen=True):
     version: int
     files: dict[str, Any]
     seconds: dict[str, float]

@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 import random
 import time
-from dataclasses import dataclass
 from typing import Callable
 
 import msgspec
@@ -40,8 +39,7 @@ ATTEMPTS = 4
 Decide = Callable[[ProjectModel, RegionConfig], rules.Change | None]
 
 
-@dataclass(frozen=True)
-class Changed:
+class Changed(msgspec.Struct, frozen=True):
     """A project as a change left it (or as it was, when there was nothing
     to apply: a retried request, flags as stored), with its region."""
 

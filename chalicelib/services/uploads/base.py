@@ -3,9 +3,11 @@ to) with its ``Kind`` (what the bytes must be), where its keys are
 (``Layout``), and the outcomes it records."""
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import dataclass, field
 from typing import Any, Mapping, Protocol
+
+import msgspec
 
 from ... import resources
 
@@ -20,8 +22,7 @@ class Rejected(Exception):
         self.params = params
 
 
-@dataclass(frozen=True)
-class File:
+class File(msgspec.Struct, frozen=True):
     """One object the pipeline writes."""
 
     key: str
@@ -30,8 +31,7 @@ class File:
     disposition: str | None = None
 
 
-@dataclass(frozen=True)
-class Cleaned:
+class Cleaned(msgspec.Struct, frozen=True):
     """What a kind made of the bytes: the objects to keep and the fields
     recorded about them (``key``, ``content_type``, ``bytes``, and for a
     photo ``thumb_key``, ``width``, ``height``)."""
@@ -76,20 +76,17 @@ class Kind(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class Layout:
+class Layout(msgspec.Struct, frozen=True):
     """Where a channel's raw uploads are: ``uploads/<folder>/<owner>/<sub><upload>.<ext>``."""
 
     folder: str
     extensions: tuple[str, ...]
     sub: str = ""
-    pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        exts = "|".join(re.escape(e) for e in self.extensions)
-        object.__setattr__(self, "pattern", re.compile(
-            "^" + re.escape(f"{resources.UPLOAD_PREFIX}{self.folder}/") + r"(?P<owner>[0-9a-f]{32})/"
-            + re.escape(self.sub) + rf"(?P<upload>[0-9a-f]{{32}})\.(?P<ext>{exts})$"))
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """Matches this layout's keys (compiled on first use, then cached)."""
+        return _key_pattern(self.folder, self.extensions, self.sub)
 
     def key(self, owner_id: str, upload_id: str, extension: str) -> str:
         return f"{resources.UPLOAD_PREFIX}{self.folder}/{owner_id}/{self.sub}{upload_id}.{extension}"
@@ -100,8 +97,15 @@ class Layout:
         return (match["owner"], match["upload"], match["ext"]) if match else None
 
 
-@dataclass(frozen=True)
-class Attached:
+@functools.lru_cache(maxsize=None)
+def _key_pattern(folder: str, extensions: tuple[str, ...], sub: str) -> re.Pattern[str]:
+    exts = "|".join(re.escape(e) for e in extensions)
+    return re.compile(
+        "^" + re.escape(f"{resources.UPLOAD_PREFIX}{folder}/") + r"(?P<owner>[0-9a-f]{32})/"
+        + re.escape(sub) + rf"(?P<upload>[0-9a-f]{{32}})\.(?P<ext>{exts})$")
+
+
+class Attached(msgspec.Struct, frozen=True):
     """What an upload is attached to, as read: its region, whether this
     upload was handled already, and what was granted for it (who asked, a
     document's title and type, whether a photo is evidence)."""
@@ -111,8 +115,7 @@ class Attached:
     grant: Mapping[str, Any]
 
 
-@dataclass(frozen=True)
-class Accepted:
+class Accepted(msgspec.Struct, frozen=True):
     """A clean copy kept: the record (``id``, ``at`` and the kind's
     fields) and how many bytes were stored."""
 
@@ -120,8 +123,7 @@ class Accepted:
     stored_bytes: int
 
 
-@dataclass(frozen=True)
-class Refused:
+class Refused(msgspec.Struct, frozen=True):
     """An upload refused: the reason code and the record shown (``id``,
     ``reason_code``, ``reason``, ``bytes``, ``at``)."""
 

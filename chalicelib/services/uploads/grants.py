@@ -5,8 +5,9 @@ policy).  The caller has checked who may upload."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from typing import Any, Mapping
+
+import msgspec
 
 from ... import resources
 from ...adapters import aws
@@ -14,8 +15,7 @@ from ...contract.reports import UploadForm
 from .base import Channel
 
 
-@dataclass(frozen=True)
-class Granted:
+class Granted(msgspec.Struct, frozen=True):
     upload_id: str
     form: UploadForm
     content_type: str

@@ -10,8 +10,9 @@ if its bytes really are a PDF.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
 from typing import Mapping
+
+import msgspec
 
 from ... import resources
 from ...domain import projects as project_rules
@@ -111,12 +112,11 @@ def check_pdf(data: bytes) -> None:
         raise Rejected("document_not_pdf")
 
 
-@dataclass(frozen=True)
-class Photo:
+class Photo(msgspec.Struct, frozen=True):
     folder: str = "photos"
     max_bytes: int = resources.PHOTO_MAX_BYTES
     too_large: str = "photo_too_large"
-    extensions: Mapping[str, str] = field(default_factory=lambda: dict(resources.PHOTO_CONTENT_TYPES))
+    extensions: Mapping[str, str] = msgspec.field(default_factory=lambda: dict(resources.PHOTO_CONTENT_TYPES))
 
     def extension(self, content_type: str) -> str:
         extension = self.extensions.get(content_type)
@@ -133,12 +133,11 @@ class Photo:
                                         "width": width, "height": height, "bytes": len(image)})
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(msgspec.Struct, frozen=True):
     folder: str = "documents"
     max_bytes: int = project_rules.DOCUMENT_MAX_BYTES
     too_large: str = "document_too_large"
-    extensions: Mapping[str, str] = field(default_factory=lambda: dict(project_rules.DOCUMENT_CONTENT_TYPES))
+    extensions: Mapping[str, str] = msgspec.field(default_factory=lambda: dict(project_rules.DOCUMENT_CONTENT_TYPES))
 
     def extension(self, content_type: str) -> str:
         extension = self.extensions.get(content_type)

@@ -5,8 +5,9 @@ upload the project granted is processed; each outcome, refusals included,
 enters the project's history under who asked for the upload."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Mapping
+
+import msgspec
 
 from ... import resources
 from ...domain.errors import Conflict
@@ -15,8 +16,7 @@ from .base import Accepted, Attached, Kind, Layout, Refused
 from .kinds import DOCUMENT, PHOTO
 
 
-@dataclass(frozen=True)
-class ProjectFiles:
+class ProjectFiles(msgspec.Struct, frozen=True):
     name: str
     kind: Kind
     layout: Layout

@@ -3,8 +3,9 @@ staff's evidence of the work), ``uploads/reports/<report>/<photo>.<ext>``.
 An accepted photo counts in the region's usage."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Mapping
+
+import msgspec
 
 from ... import resources
 from ...domain.errors import Conflict, NotFound
@@ -15,12 +16,11 @@ from .base import Accepted, Attached, Kind, Layout, Refused
 from .kinds import PHOTO
 
 
-@dataclass(frozen=True)
-class ReportPhotos:
+class ReportPhotos(msgspec.Struct, frozen=True):
     name: str = "report photo"
     folder: str = "reports"
     kind: Kind = PHOTO
-    layout: Layout = field(default_factory=lambda: Layout("reports", tuple(PHOTO.extensions.values())))
+    layout: Layout = msgspec.field(default_factory=lambda: Layout("reports", tuple(PHOTO.extensions.values())))
     unknown: str = "no_report"
 
     def reserve(self, owner_id: str, upload_id: str, details: Mapping[str, Any]) -> None:
