@@ -37,6 +37,8 @@ class Table(msgspec.Struct, frozen=True):
     range_key: str | None = None
     indexes: tuple[Index, ...] = ()
     ttl_attribute: str | None = None
+    # a DynamoDB stream of every write, with the item before and after (NEW_AND_OLD_IMAGES)
+    stream: bool = False
     # Every key attribute is a string: ids, composite keys and ISO-8601 UTC
     # timestamps (which sort lexicographically in time order).
 
@@ -98,6 +100,7 @@ class Bucket(msgspec.Struct, frozen=True):
 REPORTS = Table(
     logical="reports",
     hash_key="id",
+    stream=True,
     indexes=(
         # Sparse: only reports not yet routed carry ``unrouted_shard``; the
         # sweep queries each shard for reports older than N minutes.  Spread
@@ -204,8 +207,25 @@ STAFF = Table(logical="staff", hash_key="region_id", range_key="username",
 # keyed hash of their account id.
 PRIVACY = Table(logical="privacy", hash_key="region_id", range_key="request_key")
 
+# Performance tallies (``chalicelib.store.stats``): per region, level and
+# month, the units' month and creation-day tallies, sharded for busy units;
+# the status gauges; and the markers that make each stream record count once
+# (they expire after three days).
+STATS = Table(logical="stats", hash_key="pk", range_key="sk", ttl_attribute="expires_at")
+
 TABLES: tuple[Table, ...] = (REPORTS, REGIONS, BOUNDARY_UPLOADS, COUNTERS, PROJECTS, BUDGET, CONTRACTORS, ENTRIES, STAFF,
-                             PRIVACY)
+                             PRIVACY, STATS)
+
+# The reports table's stream feeds the performance tallies.  Chalice needs an
+# ARN when the app is imported: the deployment replaces this one with the
+# table's real stream (infra/stack.py), the local stack and the tests read the
+# stream by table name.
+REPORTS_STREAM_ARN = (f"arn:aws:dynamodb:ap-southeast-3:123456789012:table/{physical_name('reports')}"
+                      "/stream/replaced-at-deployment")
+REPORTS_STREAM_BATCH = 100
+# where a stream batch that still fails after its retries is recorded (its position, kept 14 days)
+def stream_failures_queue() -> str:
+    return physical_name("stream-failures")
 
 # --- queues ---------------------------------------------------------------
 

@@ -46,6 +46,17 @@ def sqs_event(bodies: list[str], queue_arn: str, region: str) -> dict[str, Any]:
     return {"Records": records}
 
 
+def stream_record(record: dict[str, Any], stream_arn: str, region: str) -> dict[str, Any]:
+    """One Lambda DynamoDB-stream record from a GetRecords result."""
+    change = dict(record["dynamodb"])
+    created = change.get("ApproximateCreationDateTime")
+    if isinstance(created, datetime):
+        change["ApproximateCreationDateTime"] = created.timestamp()
+    return {"eventID": record.get("eventID", ""), "eventName": record.get("eventName", ""),
+            "eventVersion": record.get("eventVersion", "1.1"), "eventSource": "aws:dynamodb", "awsRegion": region,
+            "dynamodb": change, "eventSourceARN": stream_arn}
+
+
 def scheduled_event(rule_arn: str, region: str) -> dict[str, Any]:
     return {
         "version": "0",

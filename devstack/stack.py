@@ -8,6 +8,8 @@
   queue, calls the *same handler object Lambda calls* with Lambda's batch
   event, deletes what succeeded and leaves ``batchItemFailures`` for SQS to
   redeliver (and, after ``maxReceiveCount`` receives, to dead-letter).
+* Streams: the ``@on_dynamodb_record`` handler reads the reports table's
+  stream, batch by batch and in order, as Lambda's event source mapping does.
 * Schedules: every ``@schedule`` handler is called on a timer.
 """
 from __future__ import annotations
@@ -152,6 +154,76 @@ class SqsPoller:
                 stop.wait(1)
 
 
+class StreamPoller:
+    """Drives one DynamoDB-stream handler the way Lambda's event source
+    mapping does: batches of records in order per shard, the position kept
+    after the batch, and from the first ``batchItemFailures`` record on a
+    failure (ReportBatchItemFailures)."""
+
+    def __init__(self, name: str, handler: Callable[[dict[str, Any], Any], Any], session: Any, table_name: str,
+                 batch_size: int, start: str = "TRIM_HORIZON") -> None:
+        self.name, self.handler, self.batch_size = name, handler, batch_size
+        from botocore.config import Config
+
+        # botocore 1.44 addresses streams at <account>.streams-ddb.<region>, which moto 5.2 does not serve
+        self.streams = session.client("dynamodbstreams", region_name=REGION,
+                                      config=Config(account_id_endpoint_mode="disabled"))
+        dynamodb = session.client("dynamodb", region_name=REGION)
+        self.arn = dynamodb.describe_table(TableName=table_name)["Table"]["LatestStreamArn"]
+        self.start = start
+        self.iterators: dict[str, str | None] = {}
+        self.handled = self.failed = 0
+        self.errors: list[str] = []
+        self._shards()  # the starting position is taken now (LATEST: the writes after this)
+
+    def _shards(self) -> None:
+        for shard in self.streams.describe_stream(StreamArn=self.arn)["StreamDescription"]["Shards"]:
+            if shard["ShardId"] not in self.iterators:
+                self.iterators[shard["ShardId"]] = self.streams.get_shard_iterator(
+                    StreamArn=self.arn, ShardId=shard["ShardId"], ShardIteratorType=self.start)["ShardIterator"]
+
+    def poll_once(self) -> int:
+        self._shards()
+        moved = 0
+        for shard_id, iterator in list(self.iterators.items()):
+            if iterator is None:
+                continue
+            page = self.streams.get_records(ShardIterator=iterator, Limit=self.batch_size)
+            records = page.get("Records", [])
+            if not records:
+                self.iterators[shard_id] = page.get("NextShardIterator")
+                continue
+            event = {"Records": [lambda_events.stream_record(r, self.arn, REGION) for r in records]}
+            try:
+                result = self.handler(event, lambda_events.LambdaContext(self.name))
+                failures = [f["itemIdentifier"] for f in (result or {}).get("batchItemFailures", [])]
+            except Exception as error:  # Lambda would retry the whole batch
+                log.exception("%s: the whole batch failed", self.name)
+                self.errors.append(repr(error))
+                failures = [records[0]["dynamodb"]["SequenceNumber"]]
+            if failures:
+                done = [r for r in records if int(r["dynamodb"]["SequenceNumber"]) < int(failures[0])]
+                self.failed += len(records) - len(done)
+                self.iterators[shard_id] = self.streams.get_shard_iterator(
+                    StreamArn=self.arn, ShardId=shard_id, ShardIteratorType="AT_SEQUENCE_NUMBER",
+                    SequenceNumber=failures[0])["ShardIterator"]
+            else:
+                done = records
+                self.iterators[shard_id] = page.get("NextShardIterator")
+            self.handled += len(done)
+            moved += len(done)
+        return moved
+
+    def run(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            try:
+                if not self.poll_once():
+                    stop.wait(0.5)
+            except Exception:  # keep polling; the local server may be restarting
+                log.exception("%s: polling failed", self.name)
+                stop.wait(1)
+
+
 @dataclass
 class Schedule:
     name: str
@@ -185,6 +257,7 @@ class LocalStack:
         self.threads: list[threading.Thread] = []
         self.pollers: dict[str, SqsPoller] = {}
         self.schedules: dict[str, Schedule] = {}
+        self.streams: dict[str, StreamPoller] = {}
         self.queue_urls: dict[str, str] = {}
         self.seeded: dict[str, int] = {}
         self.app: Any = None
@@ -216,9 +289,10 @@ class LocalStack:
         os.environ["ADUAN_USER_POOL_CLIENT_ID"] = self.client_id
 
         # Only now: the app reads its settings from the environment.
-        from chalice.app import ScheduledEventConfig, SQSEventConfig
+        from chalice.app import DynamoDBEventConfig, ScheduledEventConfig, SQSEventConfig
 
         import app as app_module
+        from chalicelib import resources
         from chalicelib.resources import QUEUES
 
         self.app = app_module.app
@@ -244,9 +318,14 @@ class LocalStack:
             elif isinstance(source, ScheduledEventConfig):
                 self.schedules[source.name] = Schedule(source.name, self.app.handler_map[source.name],
                                                        self.schedule_seconds)
+            elif isinstance(source, DynamoDBEventConfig):
+                self.streams[source.name] = StreamPoller(source.name, self.app.handler_map[source.name], session,
+                                                         resources.REPORTS.name, source.batch_size)
         self._start_api()
         for poller in self.pollers.values():
             self._spawn(poller.run, f"poller-{poller.name}")
+        for stream in self.streams.values():
+            self._spawn(stream.run, f"stream-{stream.name}")
         for schedule in self.schedules.values():
             self._spawn(schedule.run, f"schedule-{schedule.name}")
         return self

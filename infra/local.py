@@ -32,6 +32,8 @@ def table_definition(table: resources.Table) -> dict[str, Any]:
              "Projection": {"ProjectionType": "ALL"}}
             for index in table.indexes
         ]
+    if table.stream:
+        definition["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
     return definition
 
 

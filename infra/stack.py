@@ -106,6 +106,7 @@ class AduanStack(cdk.Stack):
                     point_in_time_recovery_enabled=True),
                 deletion_protection=stage.production, removal_policy=removal,
                 time_to_live_attribute=decl.ttl_attribute,
+                stream=ddb.StreamViewType.NEW_AND_OLD_IMAGES if decl.stream else None,
                 encryption=ddb.TableEncryption.AWS_MANAGED)
             for index in decl.indexes:
                 table.add_global_secondary_index(index_name=index.name, partition_key=_attr(index.hash_key),
@@ -238,6 +239,12 @@ class AduanStack(cdk.Stack):
                                                    arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME) + ":*"]))
         for table in self.tables.values():
             table.grant_read_write_data(role)
+        self.tables[resources.REPORTS.logical].grant_stream_read(role)
+        # stream records that still fail after the retries: their position, kept 14 days
+        self.stream_failures = sqs.Queue(self, "StreamFailures", queue_name=resources.stream_failures_queue(),
+                                         retention_period=cdk.Duration.days(14),
+                                         encryption=sqs.QueueEncryption.SQS_MANAGED, enforce_ssl=True)
+        self.stream_failures.grant_send_messages(role)
         for queue in self.queues.values():
             queue.grant_send_messages(role)
             queue.grant_consume_messages(role)
@@ -310,6 +317,17 @@ class AduanStack(cdk.Stack):
             function.node.add_dependency(log_group)
             function.add_property_override("ReservedConcurrentExecutions", None)
             for event_id, event in (props.get("Events") or {}).items():
+                if event["Type"] == "DynamoDB":  # the reports stream (chalicelib/workers/stats.py)
+                    base = f"Events.{event_id}.Properties"
+                    function.add_property_override(f"{base}.Stream",
+                                                   self.tables[resources.REPORTS.logical].table_stream_arn)
+                    function.add_property_override(f"{base}.FunctionResponseTypes", ["ReportBatchItemFailures"])
+                    function.add_property_override(f"{base}.MaximumRetryAttempts", 10)
+                    function.add_property_override(f"{base}.BisectBatchOnFunctionError", True)
+                    function.add_property_override(f"{base}.DestinationConfig", {
+                        "OnFailure": {"Type": "SQS", "Destination": self.stream_failures.queue_arn}})
+                    function.add_property_override("Timeout", 120)
+                    continue
                 if event["Type"] != "SQS":
                     continue
                 queue_name = _queue_name(event["Properties"]["Queue"])

@@ -172,15 +172,16 @@ def api(client, tokens):
 
 
 class Pipeline:
-    """The app's SQS handlers driven by the same pollers the local stack uses,
-    against the in-memory queues: messages really travel through SQS."""
+    """The app's SQS and stream handlers driven by the same pollers the local
+    stack uses, against the in-memory queues and the reports table's stream:
+    messages really travel through SQS, changes through the stream."""
 
     def __init__(self, urls):
-        from chalice.app import SQSEventConfig
+        from chalice.app import DynamoDBEventConfig, SQSEventConfig
 
         from app import app
-        from chalicelib.resources import QUEUES
-        from devstack.stack import SqsPoller
+        from chalicelib.resources import QUEUES, REPORTS
+        from devstack.stack import SqsPoller, StreamPoller
 
         sqs = boto3.client("sqs", region_name=REGION)
         by_name = {q.name: q for q in QUEUES}
@@ -193,6 +194,9 @@ class Pipeline:
                 self.pollers[queue.logical] = SqsPoller(
                     name=source.name, handler=app.handler_map[source.name], sqs=sqs, queue_url=urls[queue.logical],
                     queue_arn=arn, batch_size=source.batch_size, retry_delay=0, wait_seconds=0)
+            elif isinstance(source, DynamoDBEventConfig):  # this test's writes on: the records after now
+                self.pollers["stream"] = StreamPoller(source.name, app.handler_map[source.name], boto3, REPORTS.name,
+                                                      source.batch_size, start="LATEST")
 
     def run(self, max_rounds: int = 20) -> int:
         """Poll every queue until all are empty; returns messages handled."""

@@ -81,7 +81,8 @@ def test_every_queue_has_its_dlq(synth, declared):
     template = synth["template"]
     queues = of_type(template, "AWS::SQS::Queue")
     named = {r["Properties"]["QueueName"]: (lid, r["Properties"]) for lid, r in queues.items()}
-    assert set(named) == {q.name for q in resources.QUEUES} | {q.dlq_name for q in resources.QUEUES}
+    assert set(named) == {q.name for q in resources.QUEUES} | {q.dlq_name for q in resources.QUEUES} | {
+        resources.stream_failures_queue()}
     for decl in resources.QUEUES:
         _, props = named[decl.name]
         local_attrs = local.queue_attributes(decl, "arn")
@@ -115,6 +116,24 @@ def test_sqs_event_sources_report_batch_item_failures(synth, declared):
     for mapping in of_type(template, "AWS::Lambda::EventSourceMapping").values():
         assert mapping["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     assert consumed == {q.name for q in resources.QUEUES}
+
+
+def test_the_reports_stream_feeds_the_tallies(synth, declared):
+    """The placeholder ARN Chalice needs is replaced by the table's stream; a
+    batch that keeps failing is bisected, retried 10 times, then recorded."""
+    resources, _ = declared
+    template = synth["template"]
+    tables = {r["Properties"]["TableName"]: (lid, r) for lid, r in of_type(template, "AWS::DynamoDB::Table").items()}
+    reports_id, reports = tables[resources.REPORTS.name]
+    assert reports["Properties"]["StreamSpecification"] == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
+    streams = [event for function in of_type(template, "AWS::Serverless::Function").values()
+               for event in (function["Properties"].get("Events") or {}).values() if event["Type"] == "DynamoDB"]
+    [event] = streams
+    props = event["Properties"]
+    assert props["Stream"] == {"Fn::GetAtt": [reports_id, "StreamArn"]}
+    assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"] and props["BisectBatchOnFunctionError"]
+    assert props["MaximumRetryAttempts"] == 10 and props["StartingPosition"] == "TRIM_HORIZON"
+    assert ref_id(props["DestinationConfig"]["OnFailure"]["Destination"]) in of_type(template, "AWS::SQS::Queue")
 
 
 def test_function_environment_names_queues_and_pool(synth, declared):

@@ -342,13 +342,14 @@ def plan_transition(report_id: str, request: lifecycle.TransitionRequest, actor:
         fields["duplicate_of"] = original
         note_params = {"original": original[:8]}
     elif rule.action == "taken":
-        fields.update(assignee=actor.sub, assignee_name=actor.name or actor.username)
+        # taken_at starts the finishing clock of the performance figures
+        fields.update(assignee=actor.sub, assignee_name=actor.name or actor.username, taken_at=at)
         # due 10 working days after verification: fixed then, stored, copied here
         # (now only for a report verified before the deadline was stored)
         fallback = _iso(sla.deadline("in_process", now, region.sla, region.tz)[1])
         due = Copy("resolve_due_at", fallback)
     elif rule.action == "reopened":
-        fields.update(reopen_count=Add(1), review_pending=False)
+        fields.update(reopen_count=Add(1), review_pending=False, taken_at=at)
         condition = msgspec.structs.replace(condition, reopens_below=REOPEN_MAX)
         due = _iso(sla.deadline("in_process", now, region.sla, region.tz)[1])
     elif rule.action in ("done", "closure_confirmed"):

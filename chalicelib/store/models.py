@@ -160,6 +160,7 @@ class ReportModel(Model):
     audits = _index(resources.REPORTS, "audits")
     # workflow
     verified_at = UnicodeAttribute(null=True)
+    taken_at = UnicodeAttribute(null=True)  # taken, or reopened: the finishing clock's start
     rejection_reason = UnicodeAttribute(null=True)
     duplicate_of = UnicodeAttribute(null=True)
     reopen_count = NumberAttribute(default=0)
@@ -424,6 +425,17 @@ class PrivacyRequestModel(Model):
     detail: MapAttribute[str, Any] = MapAttribute(null=True)
 
 
+class StatsModel(Model):
+    """The keys of the performance tallies; their counters are top-level
+    numbers named by ``chalicelib.domain.performance`` and written by
+    ``chalicelib.store.stats`` with ``ADD`` (names a model cannot declare)."""
+    class Meta(_Meta):
+        table_name = resources.STATS.name
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+
 MODELS = {
     resources.REPORTS.logical: ReportModel,
     resources.REGIONS.logical: RegionModel,
@@ -435,4 +447,5 @@ MODELS = {
     resources.ENTRIES.logical: EntryModel,
     resources.STAFF.logical: StaffModel,
     resources.PRIVACY.logical: PrivacyRequestModel,
+    resources.STATS.logical: StatsModel,
 }
