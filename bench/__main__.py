@@ -21,6 +21,7 @@ import sys
 import time
 import uuid
 from collections import Counter
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -156,6 +157,30 @@ def public_works(call: Any, recorder: CallRecorder, count: int) -> None:
         print(f"  {name:<19} {sum(counter.values()) / runs:>4g} AWS calls: {per}")
 
 
+def performance_stream(app: Any, recorder: CallRecorder) -> None:
+    """What the performance tallies cost: every write above replayed from the
+    reports table's stream through the stream handler, as Lambda would."""
+    import boto3
+
+    from chalicelib.resources import REPORTS, REPORTS_STREAM_BATCH
+    from devstack.stack import StreamPoller
+
+    poller = StreamPoller("count_report_changes", app.handler_map["count_report_changes"], boto3, REPORTS.name,
+                          REPORTS_STREAM_BATCH)
+    recorder.take()
+    start = time.perf_counter()
+    while poller.poll_once():
+        pass
+    elapsed = time.perf_counter() - start
+    calls = recorder.take()
+    writes = [params for service, operation, params in calls if operation == "TransactWriteItems"]
+    items = sum(len(params.get("TransactItems", [])) for params in writes)
+    print(f"\nperformance tallies (the reports stream above, {poller.handled} records): {len(writes)} "
+          f"TransactWriteItems, {items / max(len(writes), 1):.1f} items each (marker included), "
+          f"{elapsed / max(poller.handled, 1) * 1000:.2f} ms a record; {len(calls) - len(writes)} other AWS calls "
+          f"(region reads, stream reads)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--requests", type=int, default=200)
@@ -263,6 +288,8 @@ def main() -> int:
                  query: dict[str, str] | None = None) -> Any:
             event = api_event(method, path, resource, params, body, {"authorization": tokens[role]})
             event["queryStringParameters"] = query
+            # Chalice reads the multi-value form (as API Gateway's proxy integration sends both)
+            event["multiValueQueryStringParameters"] = {k: [v] for k, v in query.items()} if query else None
             response = app(event, context)
             assert response["statusCode"] < 300, response
             return json.loads(response["body"])
@@ -303,7 +330,21 @@ def main() -> int:
             ("escalations", lambda: call("agency_head", "GET", "/v1/me/inbox", "/v1/me/inbox", {},
                                          query={"overdue": "true"})),
             ("my reports", lambda: call("citizen", "GET", "/v1/me/reports", "/v1/me/reports", {})),
+            ("rankings (agency)", lambda: call("citizen", "GET", "/v1/regions/trenggalek/rankings",
+                                               "/v1/regions/{region_id}/rankings", {"region_id": "trenggalek"},
+                                               query={"level": "agency"})),
+            ("rankings (officer)", lambda: call("region_admin", "GET", "/v1/regions/trenggalek/rankings",
+                                                "/v1/regions/{region_id}/rankings", {"region_id": "trenggalek"},
+                                                query={"level": "officer"})),
+            ("stats, this month", lambda: call("verifier", "GET", "/v1/regions/trenggalek/stats",
+                                               "/v1/regions/{region_id}/stats", {"region_id": "trenggalek"},
+                                               query={"group_by": "agency"})),
+            ("stats, two months", lambda: call("verifier", "GET", "/v1/regions/trenggalek/stats",
+                                               "/v1/regions/{region_id}/stats", {"region_id": "trenggalek"},
+                                               query={"group_by": "kelurahan", "from": two_months_ago})),
         ]
+        two_months_ago = (datetime.now(timezone(timedelta(hours=7))).date().replace(day=1) - timedelta(days=1)).replace(
+            day=1).isoformat()
         print(f"\nworkflow ({args.workflow} reports each; median handler time):")
         for name, reports, step in steps:
             operations = Counter()
@@ -323,6 +364,7 @@ def main() -> int:
                 operations.update(f"{s}.{o}" for s, o, _ in recorder.take())
             per = ", ".join(f"{op} x{n / 10:g}" for op, n in sorted(operations.items()))
             print(f"  {name:<19} {sum(operations.values()) / 10:>4g} AWS calls: {per}")
+        performance_stream(app, recorder)
         public_works(call, recorder, args.workflow)
     finally:
         moto.stop()

@@ -1,5 +1,6 @@
 """End to end: the real local stack (``python -m devstack run``, what
 ``make run`` starts) driven over HTTP as the mobile app drives it."""
+import datetime
 import io
 import json
 import os
@@ -173,6 +174,17 @@ def test_verify_work_rate_reopen_finish(stack):
     assert move("verifier", to="in_process")["reopen_count"] == 1
     final = move("officer", to="done")
     assert [h["status"] for h in final["history"]][-1] == "done"
+    # the reports table's stream reached the figures: the officer's month shows the two finishes and the reopen
+    wib = datetime.timezone(datetime.timedelta(hours=7))
+    month = datetime.datetime.fromisoformat(final["updated_at"]).astimezone(wib).strftime("%Y-%m")
+
+    def officer_row():
+        rows = http.get(f"{base}/v1/regions/trenggalek/rankings?level=officer&month={month}",
+                        headers=token("region_admin")).json()["rows"]
+        return next((r for r in rows if r["name"] == "Petugas PUPR Demo" and r["volume"]["done"] >= 2), None)
+
+    row = wait_until(officer_row)
+    assert row["volume"]["reopened"] >= 1 and row["components"]["ratings"] >= 1
     # the reporter was told, by SMS through the embedded SNS, and the console says so without the number
     wait_until(lambda: stack["console"].read_text().count(f"report {report_id} notified: topic sent, sms sent") >= 5)
     assert not [line for line in stack["console"].read_text().splitlines()

@@ -129,29 +129,50 @@ def report(**fields):
 
 
 def by_unit(changes):
-    return {(c.level, c.unit): c.delta for c in changes}
+    """The tallies changed, the status gauges and moves (``gauges``, ``moves``) aside."""
+    found = {(c.level, c.unit): {k: v for k, v in c.delta.items() if not k.startswith("now_")}
+             for c in changes if c.level != "status"}
+    return {unit: delta for unit, delta in found.items() if delta}
+
+
+def moves(changes, level="region"):
+    return {k: v for c in changes if c.level == level for k, v in c.delta.items() if k.startswith("now_")}
+
+
+def gauges(changes):
+    return {c.unit: c.delta["count"] for c in changes if c.level == "status" and c.day == perf.NOW}
 
 
 def test_a_report_life_charges_each_stage_to_its_holders():
-    created = report()
-    assert by_unit(perf.changes(None, created, WIB, SLA, no_holidays)) == {("region", "trenggalek"): {"received": 1}}
-    routed = report(agency="pupr", kelurahan_code="35.03.01.2001", kecamatan_code="35.03.01",
+    created = report(category="jalan_rusak", channel="app")
+    first = perf.changes(None, created, WIB, SLA, no_holidays)
+    assert by_unit(first) == {("region", "trenggalek"): {"received": 1}, ("category", "jalan_rusak"): {"received": 1},
+                              ("channel", "app"): {"received": 1}}
+    assert gauges(first) == {"waiting": 1} and moves(first) == {"now_waiting": 1}
+    assert {c.cohort for c in first} == {"2026-03-02", "now"}
+    routed = report(category="jalan_rusak", channel="app", agency="pupr", kelurahan_code="35.03.01.2001", kecamatan_code="35.03.01",
                     at=at("2026-03-02T08:01"))
-    assert by_unit(perf.changes(created, routed, WIB, SLA, no_holidays)) == {
-        ("kecamatan", "35.03.01"): {"received": 1}, ("kelurahan", "35.03.01.2001"): {"received": 1},
-        ("agency", "pupr"): {"received": 1}}
+    # the routing only proposes an agency and a place: nothing is counted there until verification
+    assert perf.changes(created, routed, WIB, SLA, no_holidays) == []
     verified = perf.Snapshot(**{**msgspec_dict(routed), "status": "verified", "at": at("2026-03-03T08:00"),
                                 "verified_at": at("2026-03-03T08:00"), "actor": "verifier-1"})
+    assert gauges(perf.changes(routed, verified, WIB, SLA, no_holidays)) == {"verified": 1, "waiting": -1}
+    assert moves(perf.changes(routed, verified, WIB, SLA, no_holidays), "agency") == {"now_verified": 1}
+    assert moves(perf.changes(routed, verified, WIB, SLA, no_holidays)) == {"now_waiting": -1, "now_verified": 1}
+    assert by_unit(perf.changes(routed, verified, WIB, SLA, no_holidays))[("agency", "pupr")] == {"received": 1,
+                                                                                                 "verified": 1}
     got = by_unit(perf.changes(routed, verified, WIB, SLA, no_holidays))
     assert got[("region", "trenggalek")] == {"verified": 1, "verify_n": 1, "verify_within": 1,
                                              "verify_timeliness": 667, "verify_h5": 1}
-    assert got[("agency", "pupr")] == {"verified": 1}  # verification is not the agency's time
+    assert got[("agency", "pupr")] == {"received": 1, "verified": 1}  # verification is not the agency's time
     taken = perf.Snapshot(**{**msgspec_dict(verified), "status": "in_process", "at": at("2026-03-04T08:00"),
                              "taken_at": at("2026-03-04T08:00"), "assignee": "officer-a"})
     got = by_unit(perf.changes(verified, taken, WIB, SLA, no_holidays))
     assert set(got) == {("region", "trenggalek"), ("kecamatan", "35.03.01"), ("kelurahan", "35.03.01.2001"),
-                        ("agency", "pupr"), ("officer", "officer-a")}
+                        ("agency", "pupr"), ("officer", "officer-a"), ("category", "jalan_rusak"), ("channel", "app")}
     assert got[("officer", "officer-a")]["take_n"] == 1 and got[("officer", "officer-a")]["taken"] == 1
+    officer = [c for c in perf.changes(verified, taken, WIB, SLA, no_holidays) if c.level == "officer"][0]
+    assert officer.agency == "pupr" and officer.day == "2026-03-04" and officer.cohort == "2026-03-02"
     done = perf.Snapshot(**{**msgspec_dict(taken), "status": "done", "at": at("2026-03-05T08:00")})
     got = by_unit(perf.changes(taken, done, WIB, SLA, no_holidays))
     assert got[("officer", "officer-a")] == {"done": 1, "finish_n": 1, "finish_within": 1,
@@ -171,7 +192,8 @@ def test_rejections_duplicates_and_emergencies_are_counted_but_charge_no_time():
     got = by_unit(perf.changes(waiting, rejected, WIB, SLA, no_holidays))
     assert got[("region", "trenggalek")] == {"rejected": 1, "rejected_spam": 1}
     duplicate = perf.Snapshot(**{**msgspec_dict(waiting), "status": "duplicate", "at": at("2026-03-09T08:00")})
-    assert by_unit(perf.changes(waiting, duplicate, WIB, SLA, no_holidays))[("agency", "pupr")] == {"duplicates": 1}
+    got = by_unit(perf.changes(waiting, duplicate, WIB, SLA, no_holidays))
+    assert got[("region", "trenggalek")] == {"duplicates": 1} and ("agency", "pupr") not in got  # nobody's
     emergency = report(status="verified", emergency=True, verified_at=at("2026-03-02T09:00"))
     taken = perf.Snapshot(**{**msgspec_dict(emergency), "status": "in_process", "assignee": "responder",
                              "at": at("2026-03-02T09:05")})
@@ -183,8 +205,8 @@ def test_a_change_counts_on_the_local_day_of_the_region():
     taken = report(status="in_process", taken_at=at("2026-01-30T09:00", WITA), assignee="o",
                    created_at=at("2026-01-29T09:00", WITA), at=at("2026-01-30T09:00", WITA))
     done = perf.Snapshot(**{**msgspec_dict(taken), "status": "done", "at": at("2026-01-31T23:30", WITA)})
-    [change, *_] = perf.changes(taken, done, WITA, SLA, no_holidays)
-    assert change.day == "2026-01-31"  # 15:30 UTC, still the 31st in Kupang
+    days = {c.day for c in perf.changes(taken, done, WITA, SLA, no_holidays) if c.level != "status"}
+    assert days == {"2026-01-31"}  # 15:30 UTC, still the 31st in Kupang
 
 
 def msgspec_dict(snapshot):

@@ -404,6 +404,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Unggahan batas wilayah tidak ditemukan.",
         "en": "Boundary upload not found.",
     },
+    "invalid_range": {
+        "id": "Tanggal '{field}' harus sama dengan atau setelah tanggal awal.",
+        "en": "The date '{field}' must be on or after the first date.",
+    },
+    "range_too_long": {
+        "id": "Rentang tanggal paling lama {days} hari.",
+        "en": "A date range covers at most {days} days.",
+    },
     "invalid_category_code": {
         "id": "Kode kategori '{category}' tidak sah atau ganda.",
         "en": "Category code '{category}' is invalid or repeated.",

@@ -203,7 +203,9 @@ def rank(tallies: Mapping[str, Mapping[str, int]]) -> list[Ranked]:
 
 # --- what one change of a report adds ---------------------------------------------
 
-LEVELS = ("region", "kota", "kecamatan", "kelurahan", "agency", "officer")
+LEVELS = ("region", "kota", "kecamatan", "kelurahan", "agency", "officer", "category", "channel")
+RANKED_LEVELS = ("officer", "kelurahan", "kecamatan", "kota", "agency")
+NOW = "now"  # the day of the status gauges: how many reports are in each status now
 
 
 class Snapshot(msgspec.Struct, frozen=True, kw_only=True):
@@ -212,6 +214,8 @@ class Snapshot(msgspec.Struct, frozen=True, kw_only=True):
     region_id: str
     status: str
     at: datetime  # when this write happened (updated_at)
+    category: str | None = None
+    channel: str | None = None
     created_at: datetime
     verified_at: datetime | None = None
     taken_at: datetime | None = None
@@ -220,6 +224,7 @@ class Snapshot(msgspec.Struct, frozen=True, kw_only=True):
     kecamatan_code: str | None = None
     kota_code: str | None = None
     assignee: str | None = None  # the officer holding it
+    assignee_name: str | None = None
     actor: str | None = None  # who made this write (a staff sub, "reporter", "system")
     rejection_reason: str | None = None
     ratings: int = 0
@@ -230,15 +235,36 @@ class Snapshot(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Change(msgspec.Struct, frozen=True):
-    """Counters to add to one unit's tally of one local day."""
+    """Counters to add to one unit's tallies: of the local ``day`` the write
+    happened (rankings: a month is what was done in it) and of the ``cohort``,
+    the local day the report was created (stats: what became of the reports
+    of a range).  ``now_<status>`` counters move a report between statuses
+    in its cohort.  ``label``: a display name stored with the tally (an
+    officer's), ``agency``: the agency an officer worked for."""
     level: str
     unit: str
     day: str
+    cohort: str
     delta: dict[str, int]
+    label: str | None = None
+    agency: str | None = None
+
+
+HELD = ("verified", "in_process", "done")  # statuses in which an agency and an area hold a report
 
 
 def _area_units(report: Snapshot) -> list[tuple[str, str]]:
+    """The units a report counts in: the region, its category and channel
+    always; its agency, kelurahan, kecamatan (and kota) once verified — the
+    routing only proposes them to the verifier, who may change them, and a
+    rejected or duplicate report is nobody's."""
     units = [("region", report.region_id)]
+    if report.category:
+        units.append(("category", report.category))
+    if report.channel:
+        units.append(("channel", report.channel))
+    if report.status not in HELD:
+        return units
     if report.kota_code:
         units.append(("kota", report.kota_code))
     if report.kecamatan_code:
@@ -279,20 +305,21 @@ def changes(old: Snapshot | None, new: Snapshot, tz: tzinfo, sla_days: Mapping[s
         add(units, stage_delta(name, working_days_between(start, new.at, tz, working), budget))
 
     if old is None:
-        add(_area_units(new), {"received": 1})
+        add(_area_units(new), {"received": 1, f"now_{new.status}": 1})
     else:
-        routed_now = [u for u in _area_units(new) if u not in _area_units(old)]
-        if routed_now:  # routed (or re-routed by the verifier): it arrives there now
-            add(routed_now, {"received": 1})
+        before, after = _area_units(old), _area_units(new)
+        add([u for u in before if u not in after], {f"now_{old.status}": -1})  # re-routed away
+        add([u for u in after if u not in before], {"received": 1, f"now_{new.status}": 1})  # arrives here now
         if old.status != new.status:
+            add([u for u in after if u in before], {f"now_{old.status}": -1, f"now_{new.status}": 1})
             transition = (old.status, new.status)
             if transition == ("waiting", "verified"):
-                add(_area_units(new), {"verified": 1})
+                add(after, {"verified": 1})
                 stage("verify", new.created_at, sla_days["verify"], [("region", new.region_id)])
             elif transition == ("waiting", "rejected"):
-                add(_area_units(new), {"rejected": 1, f"rejected_{new.rejection_reason or 'other'}": 1})
+                add(after, {"rejected": 1, f"rejected_{new.rejection_reason or 'other'}": 1})
             elif transition == ("waiting", "duplicate"):
-                add(_area_units(new), {"duplicates": 1})
+                add(after, {"duplicates": 1})
             elif transition == ("verified", "in_process"):
                 add(_holders(new, new.assignee), {"taken": 1})
                 stage("take", new.verified_at, sla_days["respond"], _holders(new, new.assignee))
@@ -305,4 +332,64 @@ def changes(old: Snapshot | None, new: Snapshot, tz: tzinfo, sla_days: Mapping[s
             add(_holders(new, new.assignee), rating_delta(new.last_stars))
         if new.overdue_count > old.overdue_count:
             add(_holders(new, new.assignee), {"overdue": new.overdue_count - old.overdue_count})
-    return [Change(level, unit, day, delta) for (level, unit), delta in out.items() if delta]
+    cohort = local_day(new.created_at, tz)
+    result = []
+    for (level, unit), delta in out.items():
+        delta = {name: value for name, value in delta.items() if value}
+        if delta:
+            officer = level == "officer"
+            result.append(Change(level, unit, day, cohort, delta, label=new.assignee_name if officer else None,
+                                 agency=new.agency if officer else None))
+    if old is None or old.status != new.status:  # the gauges: one report more in its new status, one less in the old
+        result.append(Change("status", new.status, NOW, NOW, {"count": 1}))
+        if old is not None:
+            result.append(Change("status", old.status, NOW, NOW, {"count": -1}))
+    return result
+
+
+def replay(report: Mapping[str, object], history: Iterable[Mapping[str, object]],
+           parse: Callable[[object], datetime | None]) -> list[Snapshot]:
+    """The snapshots of a report's counted writes, rebuilt from what it keeps:
+    its creation, each change of status in its whole history (a verification
+    sets ``verified_at``, a take or reopen ``taken_at``), each overdue
+    marking, each rating (from ``report["ratings"]``, in order).  The rebuild
+    command feeds them to ``changes`` as the stream fed the writes; the
+    fields a report keeps from its verification on (agency and places,
+    assignee) are its final ones, which no later write changes."""
+    def text(name: str) -> str | None:
+        value = report.get(name)
+        return str(value) if value is not None else None
+
+    created = parse(report["created_at"])
+    if created is None:
+        raise ValueError("a report has a creation time")
+    current = Snapshot(
+        region_id=str(report["region_id"]), status="waiting", at=created, created_at=created,
+        category=text("category"), channel=text("channel") or "app", agency=text("agency"),
+        kelurahan_code=text("kelurahan_code"), kecamatan_code=text("kecamatan_code"), assignee=text("assignee"),
+        assignee_name=text("assignee_name"), rejection_reason=text("rejection_reason"),
+        emergency=bool(report.get("emergency")))
+    out = [current]
+    ratings = [r for r in report.get("ratings") or [] if isinstance(r, Mapping)]  # type: ignore[attr-defined]
+    rated = 0
+    for entry in history:
+        at = parse(entry.get("at"))
+        if at is None:
+            continue
+        status, code = entry.get("status"), entry.get("note_code")
+        fields: dict[str, object] = {"at": at}
+        if isinstance(status, str) and status != current.status:
+            fields["status"] = status
+            if status == "verified":
+                fields["verified_at"] = at
+            elif status == "in_process":
+                fields["taken_at"] = at
+        if code == "history_overdue":
+            fields["overdue_count"] = current.overdue_count + 1
+        if code in ("history_rated", "history_rated_low") and rated < len(ratings):
+            fields["ratings"], fields["last_stars"] = rated + 1, int(ratings[rated].get("stars"))  # type: ignore[arg-type]
+            rated += 1
+        if len(fields) > 1:
+            current = msgspec.structs.replace(current, **fields)
+            out.append(current)
+    return out

@@ -453,3 +453,9 @@ def set_photo_hidden(report_id: str, photo_id: str, hidden: bool, region_id: str
             raise ConditionFailed(report_id) from error
         raise
     return report
+
+
+def every_report_of(region_id: str) -> Iterator[ReportModel]:
+    """Every report of a region, for offline tools (the performance rebuild):
+    a Scan, never on a request path."""
+    yield from ReportModel.scan(ReportModel.region_id == region_id)

@@ -1,0 +1,27 @@
+"""Performance: monthly rankings and the region's figures over a range."""
+from chalice import Blueprint
+
+from ..contract import performance as contract
+from ..services import performance
+from .endpoint import route
+
+bp = Blueprint(__name__)
+
+
+@route(bp, "/v1/regions/{region_id}/rankings",
+       summary="One month's ranking of officers, kelurahan/desa, kecamatan or agencies, with each row's score, "
+               "components and volume",
+       description=contract.SCORE_DOCUMENTATION, query=contract.RankingQuery, returns=contract.Rankings,
+       auth="optional", errors={403: "The officer level is for region admins and agency heads",
+                                404: "Unknown region"}, cache="private, max-age=60")
+def rankings(region_id, actor, query):
+    return performance.rankings(region_id, query.level, query.month, actor)
+
+
+@route(bp, "/v1/regions/{region_id}/stats",
+       summary="The reports created in a range of days, grouped; SLA shares, medians and the 90th percentile for "
+               "the region's staff; and the region's waiting / in process / done now",
+       query=contract.StatsQuery, returns=contract.Stats, auth="optional",
+       errors={400: "Invalid range", 404: "Unknown region"}, cache="private, max-age=60")
+def stats(region_id, actor, query):
+    return performance.stats(region_id, query, actor)

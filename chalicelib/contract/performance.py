@@ -1,0 +1,116 @@
+"""Performance: rankings of officers, kelurahan/desa, kecamatan and agencies,
+and the region's figures over a range of days."""
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from msgspec import Meta, Struct, field
+
+from .common import Query
+
+MONTH_PATTERN = "^20[0-9]{2}-(0[1-9]|1[0-2])$"
+DATE_PATTERN = "^20[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+RankedLevel = Literal["officer", "kelurahan", "kecamatan", "agency"]
+GroupBy = Literal["status", "category", "agency", "kecamatan", "kelurahan", "channel", "month"]
+
+SCORE_DOCUMENTATION = (
+    "score = 100 × (0.4 × within_sla + 0.4 × timeliness + 0.2 × rating), each component a Bayesian average "
+    "shrunk toward the region's mean with the weight of 5 stages (or ratings). within_sla: the share of the "
+    "stages charged to the unit (verify, take, finish) that ended within their SLA in working days; "
+    "timeliness: per stage 1 − elapsed/SLA days (0 at or past the deadline), averaged; rating: (average stars "
+    "− 1) / 4. A stage is charged to the unit holding the report during it: verification to the region, "
+    "taking and finishing to the agency and area it was routed to and the officer who took it. Rejected, "
+    "duplicate and emergency reports charge no one. Units with fewer than 5 charged stages are listed, not "
+    "ranked. Ties: more stages first, then the unit's code.")
+
+
+class RankingQuery(Query, kw_only=True):
+    level: Annotated[RankedLevel, Meta(description=(
+        "officer: the agency head (their agency's officers) and region admins only; the other levels are "
+        "public."))]
+    month: Annotated[str, Meta(pattern=MONTH_PATTERN, examples=["2026-11"], description=(
+        "Default: the current month in the region's time zone. A report counts in the month its stage ended, "
+        "in the region's time zone."))] | None = None
+
+
+class Components(Struct, kw_only=True):
+    stages: int
+    within_sla: float | None
+    timeliness: float | None
+    rating: float | None
+    ratings: int
+    within_sla_shrunk: float
+    timeliness_shrunk: float
+    rating_shrunk: float
+
+
+class RankingRow(Struct, kw_only=True):
+    rank: int | None
+    unit: str
+    name: str | None
+    score: float | None
+    components: Components
+    volume: dict[str, int]
+    median_days: dict[str, float | None]
+    not_ranked_reason: str | None = None
+
+
+class Rankings(Struct, kw_only=True):
+    region_id: str
+    level: str
+    month: str
+    score: str
+    min_volume: int
+    prior_weight: int
+    rows: list[RankingRow]
+
+
+class StatsQuery(Query, kw_only=True):
+    from_: Annotated[str, Meta(pattern=DATE_PATTERN, examples=["2026-11-01"], description=(
+        "First day of creation (the region's time zone). Default: the first day of the current month."))] | None = \
+        field(default=None, name="from")
+    to: Annotated[str, Meta(pattern=DATE_PATTERN, examples=["2026-11-30"], description=(
+        "Last day of creation, at most 366 days after `from`. Default: today. A range inside one calendar month "
+        "is read in one Query, across two months in two: one per month."))] | None = None
+    group_by: GroupBy = "status"
+
+
+class StatsGroup(Struct, kw_only=True):
+    """One group of the range's reports.  ``count``: with ``group_by=status``
+    the reports of the range now in that status, otherwise those received.
+    The other counters are events of the group's reports (0 in status rows)."""
+    key: str
+    name: str | None
+    count: int
+    received: int = 0
+    verified: int = 0
+    rejected: int = 0
+    duplicates: int = 0
+    taken: int = 0
+    done: int = 0
+    reopened: int = 0
+    open: int = 0
+    sla: dict[str, float | None] | None = None  # staff: share within SLA per stage
+    median_days: dict[str, float | None] | None = None  # staff
+    p90_days: dict[str, float | None] | None = None  # staff
+    response_rate: float | None = None  # staff
+    rating: float | None = None
+    ratings: int = 0
+
+
+class Now(Struct, kw_only=True):
+    """The regent's three numbers, as of now."""
+    waiting: int
+    in_process: int
+    done: int
+
+
+class Stats(Struct, kw_only=True):
+    region_id: str
+    from_: str = field(name="from")
+    to: str
+    group_by: str
+    now: Now
+    total: StatsGroup
+    groups: list[StatsGroup]
+    queries: int

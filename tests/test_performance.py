@@ -1,0 +1,136 @@
+"""Performance figures end to end: reports move through the API, the reports
+table's stream reaches the tallies (through the same poller the local stack
+runs), and the rankings and stats endpoints read them."""
+import pytest
+
+from chalicelib import resources
+from support.data import new_report
+from support.images import jpeg_with_gps, upload
+
+
+def create(api, **overrides):
+    response = api.post("/v1/regions/trenggalek/reports", new_report(**overrides))
+    assert response.status_code == 201, response.json_body
+    return response.json_body["id"]
+
+
+def move(api, report_id, as_, **body):
+    response = api.post(f"/v1/reports/{report_id}/transitions", body, as_=as_)
+    assert response.status_code == 200, response.json_body
+    return response.json_body
+
+
+def finish(api, pipeline, report_id):
+    move(api, report_id, "verifier", to="verified")
+    move(api, report_id, "officer", to="in_process")
+    grant = api.post(f"/v1/reports/{report_id}/photos", {"content_type": "image/jpeg", "kind": "evidence"},
+                     as_="officer")
+    upload(report_id, grant.json_body["photo_id"], jpeg_with_gps())
+    pipeline.run()
+    move(api, report_id, "officer", to="done")
+
+
+def stats(api, as_=None, **query):
+    params = "&".join(f"{k}={v}" for k, v in {"group_by": "status", **query}.items())
+    response = api.get(f"/v1/regions/trenggalek/stats?{params}", as_=as_)
+    assert response.status_code == 200, response.json_body
+    return response.json_body
+
+
+def test_every_change_reaches_the_figures_once(api, pipeline):
+    done_id, rejected_id, _waiting = create(api), create(api), create(api)
+    pipeline.run()
+    finish(api, pipeline, done_id)
+    move(api, rejected_id, "verifier", to="rejected", reason="spam")
+    pipeline.run()
+    assert api.post(f"/v1/reports/{done_id}/rating", {"stars": 4}).status_code == 201
+    pipeline.run()
+
+    public = stats(api)
+    assert public["now"] == {"waiting": 1, "in_process": 0, "done": 1}
+    by_status = {g["key"]: g["count"] for g in public["groups"]}
+    assert by_status == {"waiting": 1, "verified": 0, "in_process": 0, "done": 1, "rejected": 1, "duplicate": 0}
+    assert public["total"]["received"] == 3 and public["total"]["rejected"] == 1 and public["total"]["done"] == 1
+    assert public["total"]["sla"] is None and public["queries"] == 2  # counts only, for everyone
+    staff = stats(api, as_="verifier", group_by="agency")
+    [pupr] = [g for g in staff["groups"] if g["key"] == "dpupr"]
+    # the agency counts what was verified into it: not the rejected report, not the waiting one
+    assert pupr["name"] and pupr["received"] == 1 and pupr["done"] == 1 and pupr["rating"] == 4.0
+    assert pupr["sla"]["take"] == 1.0 and pupr["response_rate"] == 1.0
+    assert pupr["median_days"]["finish"] is not None
+
+    agencies = api.get("/v1/regions/trenggalek/rankings?level=agency").json_body
+    [row] = [r for r in agencies["rows"] if r["unit"] == "dpupr"]
+    assert row["rank"] is None and row["not_ranked_reason"] == "too_few_reports"  # 2 charged stages < 5
+    assert row["components"]["stages"] == 2 and row["volume"]["done"] == 1 and "Bayesian" in agencies["score"]
+
+    # a redelivered stream batch changes nothing
+    before = stats(api, as_="verifier")
+    stream = pipeline.pollers["stream"]
+    streams = stream.streams
+    shard = streams.describe_stream(StreamArn=stream.arn)["StreamDescription"]["Shards"][0]["ShardId"]
+    iterator = streams.get_shard_iterator(StreamArn=stream.arn, ShardId=shard,
+                                          ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+    stream.iterators = {shard: iterator}
+    assert pipeline.run() > 0
+    assert stats(api, as_="verifier") == before
+
+
+def test_the_officer_ranking_is_for_admins_and_agency_heads(api, pipeline):
+    report_id = create(api)
+    pipeline.run()
+    finish(api, pipeline, report_id)
+    pipeline.run()
+    for who in (None, "citizen", "officer", "verifier"):
+        response = api.get("/v1/regions/trenggalek/rankings?level=officer", as_=who)
+        assert response.status_code in (401, 403), (who, response.status_code)
+    head = api.get("/v1/regions/trenggalek/rankings?level=officer", as_="agency_head").json_body
+    assert [r["name"] for r in head["rows"]] == ["Petugas PUPR Demo"]
+    assert api.get("/v1/regions/trenggalek/rankings?level=officer", as_="region_admin").json_body["rows"]
+    assert api.get("/v1/regions/kupang/rankings?level=officer", as_="agency_head").status_code in (403, 404)
+
+
+@pytest.mark.parametrize("query", ["level=mayor", "level=agency&month=2026-13", "level=agency&month=x" * 50])
+def test_hostile_ranking_queries_are_400(api, query):
+    response = api.get(f"/v1/regions/trenggalek/rankings?{query}")
+    assert response.status_code == 400 and response.json_body["error"]["code"]
+
+
+@pytest.mark.parametrize("query", ["from=2026-02-30", "from=2026-05-01&to=2026-04-01", "from=2025-01-01&to=2026-06-01",
+                                   "group_by=reporter", "to=2026-1-1"])
+def test_hostile_stats_queries_are_400(api, query):
+    response = api.get(f"/v1/regions/trenggalek/stats?{query}")
+    assert response.status_code == 400 and response.json_body["error"]["code"], query
+
+
+def test_the_stats_table_is_declared(aws):
+    assert resources.STATS in resources.TABLES and resources.REPORTS.stream
+
+
+def test_a_rebuild_from_the_reports_equals_what_the_stream_produced(api, pipeline, monkeypatch):
+    from chalicelib.services import performance
+    from chalicelib.store import stats as store
+
+    ids = [create(api) for _ in range(5)]
+    pipeline.run()
+    finish(api, pipeline, ids[0])
+    finish(api, pipeline, ids[1])
+    move(api, ids[2], "verifier", to="rejected", reason="not_actionable")
+    move(api, ids[3], "verifier", to="duplicate", duplicate_of=ids[0])
+    pipeline.run()
+    assert api.post(f"/v1/reports/{ids[1]}/rating", {"stars": 1}).status_code == 201
+    move(api, ids[1], "verifier", to="in_process", note="Dicek ulang")  # reopened after a low rating
+    for number in range(3):  # notes: writes that count nothing
+        assert api.post(f"/v1/reports/{ids[1]}/notes", {"note": f"catatan {number}"}, as_="officer").status_code == 201
+    move(api, ids[1], "officer", to="done")
+    assert api.post(f"/v1/reports/{ids[1]}/rating", {"stars": 5}).status_code == 201
+    pipeline.run()
+
+    monkeypatch.undo()  # the rebuild is an offline command: it may Scan (the request paths may not)
+    from_stream = store.region_items("trenggalek")
+    assert from_stream and any(sk.startswith("m#") for _pk, sk in from_stream)
+    summary = performance.rebuild("trenggalek")
+    assert summary["reports"] >= 5 and summary["items_removed"] == len(from_stream)
+    assert store.region_items("trenggalek") == from_stream
+    officer = api.get("/v1/regions/trenggalek/rankings?level=officer", as_="region_admin").json_body["rows"]
+    assert officer[0]["volume"]["done"] == 3 and officer[0]["volume"]["reopened"] == 1
