@@ -2,9 +2,11 @@
 table's stream reaches the tallies (through the same poller the local stack
 runs), and the rankings and stats endpoints read them."""
 import pytest
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.sns.models import sns_backends
 
 from chalicelib import resources
-from support.data import new_report
+from support.data import REGION, new_report
 from support.images import jpeg_with_gps, upload
 
 
@@ -63,6 +65,13 @@ def test_every_change_reaches_the_figures_once(api, pipeline):
     [row] = [r for r in agencies["rows"] if r["unit"] == "dpupr"]
     assert row["rank"] is None and row["not_ranked_reason"] == "too_few_reports"  # 2 charged stages < 5
     assert row["components"]["stages"] == 2 and row["volume"]["done"] == 1 and "Bayesian" in agencies["score"]
+
+    # the platform admin sees every region's month side by side; nobody else does
+    platform = api.get("/v1/platform/rankings", as_="platform_admin").json_body
+    [mine] = [r for r in platform["rows"] if r["unit"] == "trenggalek"]
+    assert mine["name"] == "Kabupaten Trenggalek" and mine["volume"]["done"] == 1 and mine["volume"]["received"] == 3
+    assert api.get("/v1/platform/rankings", as_="region_admin").status_code == 403
+    assert api.get("/v1/platform/rankings").status_code == 401
 
     # a redelivered stream batch changes nothing
     before = stats(api, as_="verifier")
@@ -134,3 +143,58 @@ def test_a_rebuild_from_the_reports_equals_what_the_stream_produced(api, pipelin
     assert store.region_items("trenggalek") == from_stream
     officer = api.get("/v1/regions/trenggalek/rankings?level=officer", as_="region_admin").json_body["rows"]
     assert officer[0]["volume"]["done"] == 3 and officer[0]["volume"]["reopened"] == 1
+
+
+def handoff(api, report_id, as_, **body):
+    return api.post(f"/v1/reports/{report_id}/handoff", {"reason": "Bukan kewenangan kami", **body}, as_=as_)
+
+
+def test_a_desa_passes_a_report_to_an_agency_and_is_not_charged(api, pipeline, monkeypatch):
+    """Kelurahan X (the demo desa 35.03.01.2001) passes a verified report to
+    the environment agency: it leaves X's work, the agency's clock starts,
+    the history and the reporter say so; X's figures carry no stage of it."""
+    from chalicelib.services import performance
+    from chalicelib.store import stats as store
+
+    report_id = create(api)
+    pipeline.run()
+    move(api, report_id, "verifier", to="verified", kelurahan_code="35.03.01.2001")
+    pipeline.run()
+    # who may pass it: not the citizen, not another agency's officer while it is not theirs
+    assert handoff(api, report_id, "citizen", agency="dlh").status_code == 403
+    assert handoff(api, report_id, "kelurahan_officer", agency="nope").status_code == 400
+    assert handoff(api, report_id, "kelurahan_officer").status_code == 400  # no target
+    assert handoff(api, report_id, "kelurahan_officer", agency="dpupr").status_code == 400  # already there
+    passed = handoff(api, report_id, "kelurahan_officer", agency="dlh")
+    assert passed.status_code == 200, passed.json_body
+    view = passed.json_body
+    assert view["status"] == "verified" and view["agency"] == "dlh" and view["due_at"]
+    assert view["history"][-1]["note"]["id"].startswith("Dialihkan ke Dinas Lingkungan Hidup")
+    assert handoff(api, report_id, "officer", agency="dpupr").status_code == 403  # no longer PUPR's
+    pipeline.run()
+    backend = sns_backends[DEFAULT_ACCOUNT_ID][REGION]  # the reporter is told, by SMS
+    assert any("Dialihkan ke Dinas Lingkungan Hidup" in m[1] for m in backend.sms_messages.values())
+    assert [h["status"] for h in api.get(f"/v1/reports/{report_id}", as_="citizen").json_body["history"]][-1] \
+        == "verified"
+    # the desk finishes it for the agency (the demo has no DLH officer): a verifier passes it back to PUPR
+    assert handoff(api, report_id, "verifier", agency="dpupr").status_code == 200
+    move(api, report_id, "officer", to="in_process")
+    grant = api.post(f"/v1/reports/{report_id}/photos", {"content_type": "image/jpeg", "kind": "evidence"},
+                     as_="officer")
+    upload(report_id, grant.json_body["photo_id"], jpeg_with_gps())
+    pipeline.run()
+    move(api, report_id, "officer", to="done")
+    pipeline.run()
+
+    desa = api.get("/v1/regions/trenggalek/rankings?level=kelurahan").json_body["rows"]
+    assert [r for r in desa if r["unit"] == "35.03.01.2001"][0]["components"]["stages"] == 0  # not charged
+    agencies = {r["unit"]: r for r in api.get("/v1/regions/trenggalek/rankings?level=agency").json_body["rows"]}
+    assert agencies["dpupr"]["components"]["stages"] == 2
+    assert agencies["dlh"]["components"]["stages"] == 0 and agencies["dlh"]["volume"]["received"] == 1
+    by_agency = {g["key"]: g for g in stats(api, as_="verifier", group_by="agency")["groups"]}
+    assert by_agency["dpupr"]["done"] == 1 and by_agency["dlh"]["open"] == 0
+
+    monkeypatch.undo()  # the rebuild (an offline command) may Scan
+    from_stream = store.region_items("trenggalek")
+    performance.rebuild("trenggalek")
+    assert store.region_items("trenggalek") == from_stream

@@ -166,10 +166,11 @@ def test_a_report_life_charges_each_stage_to_its_holders():
                                              "verify_timeliness": 667, "verify_h5": 1}
     assert got[("agency", "pupr")] == {"received": 1, "verified": 1}  # verification is not the agency's time
     taken = perf.Snapshot(**{**msgspec_dict(verified), "status": "in_process", "at": at("2026-03-04T08:00"),
-                             "taken_at": at("2026-03-04T08:00"), "assignee": "officer-a"})
+                             "taken_at": at("2026-03-04T08:00"), "assignee": "officer-a", "assignee_agency": "pupr"})
     got = by_unit(perf.changes(verified, taken, WIB, SLA, no_holidays))
-    assert set(got) == {("region", "trenggalek"), ("kecamatan", "35.03.01"), ("kelurahan", "35.03.01.2001"),
-                        ("agency", "pupr"), ("officer", "officer-a"), ("category", "jalan_rusak"), ("channel", "app")}
+    # an agency's officer took it: the agency is charged, not the desa where it happened
+    assert set(got) == {("region", "trenggalek"), ("agency", "pupr"), ("officer", "officer-a"),
+                        ("category", "jalan_rusak"), ("channel", "app")}
     assert got[("officer", "officer-a")]["take_n"] == 1 and got[("officer", "officer-a")]["taken"] == 1
     officer = [c for c in perf.changes(verified, taken, WIB, SLA, no_holidays) if c.level == "officer"][0]
     assert officer.agency == "pupr" and officer.day == "2026-03-04" and officer.cohort == "2026-03-02"
@@ -213,3 +214,27 @@ def msgspec_dict(snapshot):
     import msgspec
 
     return msgspec.structs.asdict(snapshot)
+
+
+def test_a_desa_that_passes_a_report_to_an_agency_is_not_charged_for_its_work():
+    verified = report(status="verified", agency="pupr", kelurahan_code="35.03.01.2001", kecamatan_code="35.03.01",
+                      verified_at=at("2026-03-02T09:00"), at=at("2026-03-02T09:00"))
+    passed = perf.Snapshot(**{**msgspec_dict(verified), "agency": "dlh", "held_since": at("2026-03-05T09:00"),
+                              "at": at("2026-03-05T09:00"), "actor": "desa-officer"})
+    got = perf.changes(verified, passed, WIB, SLA, no_holidays)
+    assert by_unit(got) == {("agency", "pupr"): {"handed_off": 1}, ("agency", "dlh"): {"received": 1}}
+    assert {c.unit: c.delta for c in got if c.level == "agency"} == {
+        "pupr": {"now_verified": -1, "handed_off": 1}, "dlh": {"received": 1, "now_verified": 1}}
+    # the new holder's clock starts at the hand-off: taken one working day later
+    taken = perf.Snapshot(**{**msgspec_dict(passed), "status": "in_process", "taken_at": at("2026-03-06T09:00"),
+                             "at": at("2026-03-06T09:00"), "assignee": "dlh-officer", "assignee_agency": "dlh"})
+    charged = by_unit(perf.changes(passed, taken, WIB, SLA, no_holidays))
+    assert charged[("agency", "dlh")]["take_n"] == 1 and charged[("agency", "dlh")]["take_timeliness"] == 800
+    assert ("kelurahan", "35.03.01.2001") not in charged and ("agency", "pupr") not in charged
+    # a desa officer's own work is the desa's (and its kecamatan's), not the agency's
+    desa = perf.Snapshot(**{**msgspec_dict(verified), "status": "in_process", "assignee": "desa-officer",
+                            "assignee_kelurahan": "35.03.01.2001", "taken_at": at("2026-03-03T09:00"),
+                            "at": at("2026-03-03T09:00")})
+    charged = by_unit(perf.changes(verified, desa, WIB, SLA, no_holidays))
+    assert {("kelurahan", "35.03.01.2001"), ("kecamatan", "35.03.01")} <= set(charged)
+    assert ("agency", "pupr") not in charged

@@ -25,3 +25,11 @@ def rankings(region_id, actor, query):
        errors={400: "Invalid range", 404: "Unknown region"}, cache="private, max-age=60")
 def stats(region_id, actor, query):
     return performance.stats(region_id, query, actor)
+
+
+@route(bp, "/v1/platform/rankings",
+       summary="Every region's month side by side, ranked by the same score (platform admin)",
+       description=contract.SCORE_DOCUMENTATION, query=contract.PlatformRankingQuery, returns=contract.Rankings,
+       auth="required", roles=("platform_admin",), cache="private, max-age=60")
+def platform_rankings(actor, query):
+    return performance.platform_rankings(query.month, actor)

@@ -21,6 +21,20 @@ def transition(report_id, actor, body):
     return reports.report_view(report, region, actor)
 
 
+@route(bp, "/v1/reports/{report_id}/handoff", "POST",
+       summary="Pass a verified or in-process report to another agency or kelurahan/desa of the region (disposisi)",
+       description="The report waits to be taken by the new holder, whose SLA clocks start now; the reason is in "
+                   "the history and the reporter is told. Officers pass verified reports of their agency or "
+                   "kelurahan, or one they took; agency heads and verifiers any report in their scope. The "
+                   "performance figures charge each stage to the holder of that moment.",
+       body=contract.HandoffRequest, returns=contract.Report, auth="required", roles=roles.REPORT_STAFF,
+       errors={400: "Unknown agency or kelurahan, or the same holder", 403: "Not your report",
+               404: "Unknown report (or another region's)", 409: "Not verified or in process, or changed meanwhile"})
+def handoff(report_id, actor, body):
+    report, region = workflow.handoff(report_id, body, actor)
+    return reports.report_view(report, region, actor)
+
+
 @route(bp, "/v1/reports/{report_id}/notes", "POST", summary="Add a staff note to the history",
        body=contract.NoteRequest, returns=contract.Report, status=201, auth="required", roles=roles.REPORT_STAFF,
        errors={404: "Unknown report", 409: "Changed concurrently; retry"})

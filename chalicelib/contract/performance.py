@@ -33,6 +33,11 @@ class RankingQuery(Query, kw_only=True):
         "in the region's time zone."))] | None = None
 
 
+class PlatformRankingQuery(Query, kw_only=True):
+    month: Annotated[str, Meta(pattern=MONTH_PATTERN, examples=["2026-11"], description=(
+        "Default: the current month (WIB)."))] | None = None
+
+
 class Components(Struct, kw_only=True):
     stages: int
     within_sla: float | None

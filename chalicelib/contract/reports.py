@@ -54,6 +54,16 @@ class TransitionRequest(Request):
     duplicate_of: Annotated[str, Meta(max_length=64, description="required with to=duplicate")] | None = None
 
 
+class HandoffRequest(Request):
+    """Pass a verified or in-process report to another agency and/or
+    kelurahan/desa of the region (*disposisi*), with the reason.  It waits to
+    be taken there; the new holder's clocks start now."""
+
+    reason: Annotated[str, Meta(min_length=3, max_length=NOTE_MAX, description="why (in the history, for staff)")]
+    agency: Annotated[str, Meta(max_length=64, description="the agency that takes it over")] | None = None
+    kelurahan_code: Annotated[str, Meta(max_length=32, description="the kelurahan/desa that takes it over")] | None = None
+
+
 class NoteRequest(Request):
     note: Annotated[str, Meta(min_length=1, max_length=NOTE_MAX)]
 

@@ -336,6 +336,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The e-mail address is not valid.",
     },
     # history notes of the workflow
+    "history_handed_off": {
+        "id": "Dialihkan ke {holder}.",
+        "en": "Handed over to {holder_en}.",
+    },
+    "handoff_not_open": {
+        "id": "Hanya laporan yang terverifikasi atau sedang diproses yang dapat dialihkan.",
+        "en": "Only a verified or in-process report can be handed over.",
+    },
+    "handoff_needs_target": {
+        "id": "Sebutkan dinas atau kelurahan/desa tujuan pengalihan.",
+        "en": "Name the agency or kelurahan/desa that takes the report over.",
+    },
+    "handoff_same_holder": {
+        "id": "Laporan ini sudah ditangani oleh tujuan tersebut.",
+        "en": "The report is already with that agency and kelurahan/desa.",
+    },
     "history_verified": {
         "id": "Diverifikasi dan diteruskan ke {agency}.",
         "en": "Verified and forwarded to {agency_en}.",

@@ -218,6 +218,7 @@ class Snapshot(msgspec.Struct, frozen=True, kw_only=True):
     channel: str | None = None
     created_at: datetime
     verified_at: datetime | None = None
+    held_since: datetime | None = None  # handed over (disposisi): the new holder's taking clock
     taken_at: datetime | None = None
     agency: str | None = None
     kelurahan_code: str | None = None
@@ -225,6 +226,8 @@ class Snapshot(msgspec.Struct, frozen=True, kw_only=True):
     kota_code: str | None = None
     assignee: str | None = None  # the officer holding it
     assignee_name: str | None = None
+    assignee_agency: str | None = None  # the taking officer's agency, or
+    assignee_kelurahan: str | None = None  # desa
     actor: str | None = None  # who made this write (a staff sub, "reporter", "system")
     rejection_reason: str | None = None
     ratings: int = 0
@@ -277,7 +280,20 @@ def _area_units(report: Snapshot) -> list[tuple[str, str]]:
 
 
 def _holders(report: Snapshot, officer: str | None) -> list[tuple[str, str]]:
-    return _area_units(report) + ([("officer", officer)] if officer else [])
+    """Who is charged for taking and finishing: the region, the officer, and
+    the agency or the desa (with its kecamatan) whose officer works it — so
+    a desa that passes a report to an agency is not charged for the
+    agency's work, nor the agency for a desa's."""
+    units = [u for u in _area_units(report) if u[0] not in ("agency", "kelurahan", "kecamatan", "kota")]
+    if report.assignee_agency and report.assignee_agency == report.agency:
+        units.append(("agency", report.agency))
+    if report.assignee_kelurahan and report.assignee_kelurahan == report.kelurahan_code:
+        units.append(("kelurahan", report.assignee_kelurahan))
+        if report.kecamatan_code:
+            units.append(("kecamatan", report.kecamatan_code))
+        if report.kota_code:
+            units.append(("kota", report.kota_code))
+    return units + ([("officer", officer)] if officer else [])
 
 
 def changes(old: Snapshot | None, new: Snapshot, tz: tzinfo, sla_days: Mapping[str, int],
@@ -308,7 +324,8 @@ def changes(old: Snapshot | None, new: Snapshot, tz: tzinfo, sla_days: Mapping[s
         add(_area_units(new), {"received": 1, f"now_{new.status}": 1})
     else:
         before, after = _area_units(old), _area_units(new)
-        add([u for u in before if u not in after], {f"now_{old.status}": -1})  # re-routed away
+        left = [u for u in before if u not in after]  # handed over (or corrected at verification)
+        add(left, {f"now_{old.status}": -1, **({"handed_off": 1} if old.status in HELD else {})})
         add([u for u in after if u not in before], {"received": 1, f"now_{new.status}": 1})  # arrives here now
         if old.status != new.status:
             add([u for u in after if u in before], {f"now_{old.status}": -1, f"now_{new.status}": 1})
@@ -322,7 +339,7 @@ def changes(old: Snapshot | None, new: Snapshot, tz: tzinfo, sla_days: Mapping[s
                 add(after, {"duplicates": 1})
             elif transition == ("verified", "in_process"):
                 add(_holders(new, new.assignee), {"taken": 1})
-                stage("take", new.verified_at, sla_days["respond"], _holders(new, new.assignee))
+                stage("take", new.held_since or new.verified_at, sla_days["respond"], _holders(new, new.assignee))
             elif transition == ("in_process", "done"):
                 add(_holders(new, new.assignee), {"done": 1})
                 stage("finish", new.taken_at, sla_days["resolve"], _holders(new, new.assignee))
@@ -363,16 +380,23 @@ def replay(report: Mapping[str, object], history: Iterable[Mapping[str, object]]
     created = parse(report["created_at"])
     if created is None:
         raise ValueError("a report has a creation time")
+    entries = list(history)
+    handoffs: list[Mapping[str, Mapping[str, str | None]]] = [
+        e["handoff"] for e in entries if isinstance(e.get("handoff"), Mapping)]  # type: ignore[misc]
+    first_holder = handoffs[0]["from"] if handoffs else {}
+    names = {str(h["from"].get("assignee")): h["from"].get("assignee_name") for h in handoffs}
+    names[str(report.get("assignee"))] = text("assignee_name")
     current = Snapshot(
         region_id=str(report["region_id"]), status="waiting", at=created, created_at=created,
-        category=text("category"), channel=text("channel") or "app", agency=text("agency"),
-        kelurahan_code=text("kelurahan_code"), kecamatan_code=text("kecamatan_code"), assignee=text("assignee"),
-        assignee_name=text("assignee_name"), rejection_reason=text("rejection_reason"),
-        emergency=bool(report.get("emergency")))
+        category=text("category"), channel=text("channel") or "app",
+        agency=first_holder.get("agency") if handoffs else text("agency"),
+        kelurahan_code=first_holder.get("kelurahan_code") if handoffs else text("kelurahan_code"),
+        kecamatan_code=first_holder.get("kecamatan_code") if handoffs else text("kecamatan_code"),
+        rejection_reason=text("rejection_reason"), emergency=bool(report.get("emergency")))
     out = [current]
     ratings = [r for r in report.get("ratings") or [] if isinstance(r, Mapping)]  # type: ignore[attr-defined]
     rated = 0
-    for entry in history:
+    for entry in entries:
         at = parse(entry.get("at"))
         if at is None:
             continue
@@ -384,6 +408,19 @@ def replay(report: Mapping[str, object], history: Iterable[Mapping[str, object]]
                 fields["verified_at"] = at
             elif status == "in_process":
                 fields["taken_at"] = at
+                if current.status == "verified":  # taken: by the entry's author, of an agency or a desa
+                    found = entry.get("by")
+                    by: Mapping[str, object] = found if isinstance(found, Mapping) else {}
+                    fields["assignee"] = str(entry.get("actor"))
+                    fields["assignee_name"] = names.get(str(entry.get("actor")))
+                    fields["assignee_agency"] = by.get("agency")
+                    fields["assignee_kelurahan"] = by.get("kelurahan_code")
+        handoff = entry.get("handoff")
+        if isinstance(handoff, Mapping):
+            to = handoff["to"]
+            fields.update(agency=to.get("agency"), kelurahan_code=to.get("kelurahan_code"),
+                          kecamatan_code=to.get("kecamatan_code"), held_since=at, taken_at=None,
+                          assignee=None, assignee_name=None, assignee_agency=None, assignee_kelurahan=None)
         if code == "history_overdue":
             fields["overdue_count"] = current.overdue_count + 1
         if code in ("history_rated", "history_rated_low") and rated < len(ratings):

@@ -343,7 +343,8 @@ def plan_transition(report_id: str, request: lifecycle.TransitionRequest, actor:
         note_params = {"original": original[:8]}
     elif rule.action == "taken":
         # taken_at starts the finishing clock of the performance figures
-        fields.update(assignee=actor.sub, assignee_name=actor.name or actor.username, taken_at=at)
+        fields.update(assignee=actor.sub, assignee_name=actor.name or actor.username, taken_at=at,
+                      assignee_agency=actor.agency, assignee_kelurahan=actor.kelurahan_code)
         # due 10 working days after verification: fixed then, stored, copied here
         # (now only for a report verified before the deadline was stored)
         fallback = _iso(sla.deadline("in_process", now, region.sla, region.tz)[1])
@@ -359,6 +360,69 @@ def plan_transition(report_id: str, request: lifecycle.TransitionRequest, actor:
     entry = _entry(target, at, actor, f"history_{rule.action}", request.note, **note_params)
     if rule.action == "verified" and not request.agency:
         del entry["note"]  # the routing entry's prepared note (``prepared_notes``)
+    if rule.action == "taken":  # whose work it is, for the figures (an agency's officers, or a desa's)
+        entry["by"] = {"agency": actor.agency, "kelurahan_code": actor.kelurahan_code}
+    return Change(fields, {"history": [entry]}, condition, event="status_changed")
+
+
+class Handoff(msgspec.Struct, frozen=True):
+    """A hand-off as asked (``contract.HandoffRequest``)."""
+    agency: str | None
+    kelurahan_code: str | None
+    reason: str
+
+
+def plan_handoff(report: Any, request: Handoff, actor: Actor, region: RegionConfig, now: datetime) -> Change:
+    """Pass a verified or in-process report to another agency and/or
+    kelurahan of its region (*disposisi*).  Decided on the report as read (a
+    hand-off is rare, and its history entry names the holder it leaves:
+    the figures charge each stage to the holder of the moment), applied on
+    the condition that the report is still at that version.  It waits to be
+    taken by the new holder, whose clocks start now; the officer who had
+    taken it is released.  Officers pass what is verified in their scope, or
+    what they took; agency heads and the desk anything in their scope."""
+    if _hidden(report, actor) or report.region_id != region.region_id:
+        raise NotFound("report_not_found", report_id=str(getattr(report, "id", ""))[:64])
+    if not in_scope(report, actor):
+        raise Forbidden("not_your_report")
+    if report.status not in ("verified", "in_process"):
+        raise Conflict("handoff_not_open")
+    if actor.role == "officer" and report.status == "in_process" and report.assignee != actor.sub:
+        raise Forbidden("not_assignee")
+    if not request.agency and not request.kelurahan_code:
+        raise InvalidInput("handoff_needs_target")
+    agency = request.agency or report.agency
+    if agency not in region.agencies:
+        raise InvalidInput("unknown_agency", agency=str(request.agency)[:64])
+    kelurahan_code = request.kelurahan_code or report.kelurahan_code
+    place = region.kelurahan.get(kelurahan_code or "") if kelurahan_code else None
+    if request.kelurahan_code and place is None:
+        raise InvalidInput("unknown_kelurahan", kelurahan_code=request.kelurahan_code[:32])
+    if agency == report.agency and kelurahan_code == report.kelurahan_code:
+        raise InvalidInput("handoff_same_holder")
+    at = rules.iso_utc(now)
+    fields: dict[str, Any] = {
+        "status": "verified", "updated_at": at, "held_since": at, "assignee": None, "assignee_name": None,
+        "assignee_agency": None, "assignee_kelurahan": None, "taken_at": None, "agency": agency, "agency_key": agency_key(region.region_id, agency)}
+    if place is not None and kelurahan_code:
+        fields.update(kelurahan_code=kelurahan_code, kelurahan=place[0], kecamatan_code=place[1], kecamatan=place[2],
+                      out_of_area=False, kelurahan_key=kelurahan_key(region.region_id, kelurahan_code))
+    due = _iso(sla.deadline("verified", now, region.sla, region.tz)[1])
+    resolve = _iso(sla.deadline("in_process", now, region.sla, region.tz)[1])
+    fields.update(resolve_due_at=resolve, resolve_inbox_at=inbox_at("in_process", resolve) if resolve else None)
+    fields.update(_clock(report.id, "verified", due, at))
+    agency_id, agency_en = region.agency_names(agency)
+    holder, holder_en = agency_id, agency_en
+    if request.kelurahan_code and place is not None:
+        holder, holder_en = f"{agency_id} ({place[0]})", f"{agency_en} ({place[0]})"
+    entry = _entry("verified", at, actor, "history_handed_off", request.reason, holder=holder, holder_en=holder_en)
+    entry["handoff"] = {
+        "from": {"agency": report.agency, "kelurahan_code": report.kelurahan_code,
+                 "kecamatan_code": report.kecamatan_code, "status": report.status,
+                 "assignee": report.assignee, "assignee_name": report.assignee_name},
+        "to": {"agency": agency, "kelurahan_code": kelurahan_code,
+               "kecamatan_code": place[1] if place else report.kecamatan_code}}
+    condition = Condition(region_id=region.region_id, version=int(report.version))
     return Change(fields, {"history": [entry]}, condition, event="status_changed")
 
 

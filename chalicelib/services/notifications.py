@@ -31,6 +31,11 @@ log = logging.getLogger(__name__)
 
 def status_text(report: ReportModel, region_name: str) -> str:
     label = lifecycle.STATUS_LABELS.get(report.status, {"id": report.status})["id"]
+    last = report.history[-1] if report.history else {}
+    if last.get("note_code") == "history_handed_off":  # passed to another agency or desa (disposisi)
+        note = last.get("note") or {}
+        moved = note.get("id") if isinstance(note, dict) else None
+        return f"[{region_name}] Laporan Anda #{report.id[:8]}: {moved or 'dialihkan.'}"
     text = f"[{region_name}] Laporan Anda #{report.id[:8]} kini berstatus: {label}."
     if report.status == "done":
         text += " Mohon beri penilaian atas penanganannya."

@@ -17,9 +17,9 @@ from ..auth.identity import Identity
 from ..contract import performance as contract
 from ..domain import lifecycle, roles
 from ..domain import performance as rules
-from ..domain.errors import Forbidden, InvalidInput
+from ..domain.errors import AppError, Forbidden, InvalidInput
 from ..domain.performance import Tally
-from ..domain.regions import RegionConfig
+from ..domain.regions import TIME_ZONES, RegionConfig
 from ..domain.reports import now_utc
 from ..store import reports as report_store
 from ..store import stats as store
@@ -48,10 +48,11 @@ def snapshot(image: dict[str, Any]) -> rules.Snapshot:
         at=_time(image.get("updated_at")) or _time(image["created_at"]),  # type: ignore[arg-type]
         created_at=_time(image["created_at"]),  # type: ignore[arg-type]
         category=image.get("category"), channel=image.get("channel") or "app",
-        verified_at=_time(image.get("verified_at")), taken_at=taken_at,
+        verified_at=_time(image.get("verified_at")), held_since=_time(image.get("held_since")), taken_at=taken_at,
         agency=image.get("agency"), kelurahan_code=image.get("kelurahan_code"),
         kecamatan_code=image.get("kecamatan_code"), assignee=image.get("assignee"),
-        assignee_name=image.get("assignee_name"),
+        assignee_name=image.get("assignee_name"), assignee_agency=image.get("assignee_agency"),
+        assignee_kelurahan=image.get("assignee_kelurahan"),
         actor=last.get("actor"), rejection_reason=image.get("rejection_reason"),
         ratings=len(ratings), last_stars=int(stars) if stars is not None else None,
         overdue_count=int(image.get("overdue_count") or 0), reopen_count=int(image.get("reopen_count") or 0),
@@ -118,17 +119,38 @@ def rankings(region_id: str, level: str, month: str | None, actor: Identity | No
     tallies = store.month_tallies(region.region_id, level, month)
     units = {unit: tally for unit, tally in tallies.items()
              if agency_only is None or tallies.about.get(unit, {}).get("agency") == agency_only}
-    rows = []
-    for row in rules.rank(units):
-        tally = units[row.unit]
-        rows.append(contract.RankingRow(
-            rank=row.rank, unit=row.unit, name=_name(region, level, row.unit, tallies.about.get(row.unit, {})),
-            score=row.score, components=contract.Components(**msgspec.structs.asdict(row.components)),
-            volume={name: int(tally.get(name, 0)) for name in ("received", "verified", "taken", "done", "reopened")},
-            median_days={stage: _round(rules.percentile(tally, stage, 0.5)) for stage in rules.STAGES},
-            not_ranked_reason=row.reason))
+    rows = [_row(row, units[row.unit], _name(region, level, row.unit, tallies.about.get(row.unit, {})))
+            for row in rules.rank(units)]
     return contract.Rankings(region_id=region.region_id, level=level, month=month, score=contract.SCORE_DOCUMENTATION,
                              min_volume=rules.MIN_VOLUME, prior_weight=rules.PRIOR_WEIGHT, rows=rows)
+
+
+def platform_rankings(month: str | None, actor: Identity) -> contract.Rankings:
+    """Every region's month side by side (platform admin; one Query)."""
+    if actor.role != "platform_admin":
+        raise Forbidden("forbidden")
+    month = month or now_utc().astimezone(TIME_ZONES["WIB"]).strftime("%Y-%m")  # the platform's clock: WIB
+    tallies = store.platform_tallies(month)
+    rows = []
+    for row in rules.rank(dict(tallies)):
+        tally = tallies[row.unit]
+        name = None
+        try:
+            name = regions.get_region(row.unit).name
+        except AppError:
+            pass  # a region removed since
+        rows.append(_row(row, tally, name))
+    return contract.Rankings(region_id="*", level="region", month=month, score=contract.SCORE_DOCUMENTATION,
+                             min_volume=rules.MIN_VOLUME, prior_weight=rules.PRIOR_WEIGHT, rows=rows)
+
+
+def _row(row: rules.Ranked, tally: Tally, name: str | None) -> contract.RankingRow:
+    return contract.RankingRow(
+        rank=row.rank, unit=row.unit, name=name, score=row.score,
+        components=contract.Components(**msgspec.structs.asdict(row.components)),
+        volume={key: int(tally.get(key, 0)) for key in ("received", "verified", "taken", "done", "reopened")},
+        median_days={stage: _round(rules.percentile(tally, stage, 0.5)) for stage in rules.STAGES},
+        not_ranked_reason=row.reason)
 
 
 def _round(value: float | None, digits: int = 2) -> float | None:

@@ -25,7 +25,7 @@ from ..contract.common import PageQuery
 from ..domain import lifecycle
 from ..domain import reports as rules
 from ..domain import workflow as plans
-from ..domain.errors import AppError, Forbidden, InvalidInput, Unprocessable
+from ..domain.errors import AppError, Conflict, Forbidden, InvalidInput, NotFound, Unprocessable
 from ..domain.regions import RegionConfig
 from ..store import reports as store
 from ..store.models import ReportModel
@@ -87,6 +87,28 @@ def transition(report_id: str, body: contract.TransitionRequest, actor: Identity
     if change is not None and change.event:
         publish_event(report, change.event, actor)
     return report, region or regions.get_region(report.region_id)
+
+
+def handoff(report_id: str, body: contract.HandoffRequest, actor: Identity) -> tuple[ReportModel, RegionConfig]:
+    """Pass a report to another agency or kelurahan (one read, one
+    conditional write, one message)."""
+    rules.check_report_id(report_id)
+    report = store.get(report_id)
+    if report is None:
+        raise NotFound("report_not_found", report_id=report_id)
+    region = regions.get_region(report.region_id)
+    request = plans.Handoff(agency=body.agency, kelurahan_code=body.kelurahan_code, reason=body.reason)
+    change = plans.plan_handoff(report, request, actor, region, rules.now_utc())
+    if plans.history_full(report):
+        store.compact_history(report, plans.compaction(report))
+        report = store.get(report_id) or report
+        change = plans.plan_handoff(report, request, actor, region, rules.now_utc())
+    try:
+        updated = store.apply(report_id, change)
+    except store.ConditionFailed:
+        raise Conflict("concurrent_update") from None
+    publish_event(updated, "status_changed", actor)
+    return updated, region
 
 
 def _check_original(duplicate_of: str, region_id: str) -> None:

@@ -161,6 +161,10 @@ class ReportModel(Model):
     # workflow
     verified_at = UnicodeAttribute(null=True)
     taken_at = UnicodeAttribute(null=True)  # taken, or reopened: the finishing clock's start
+    held_since = UnicodeAttribute(null=True)  # handed over (disposisi): the new holder's taking clock's start
+    # the agency or desa of the officer who took it: whose work the figures charge
+    assignee_agency = UnicodeAttribute(null=True)
+    assignee_kelurahan = UnicodeAttribute(null=True)
     rejection_reason = UnicodeAttribute(null=True)
     duplicate_of = UnicodeAttribute(null=True)
     reopen_count = NumberAttribute(default=0)

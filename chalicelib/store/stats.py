@@ -7,6 +7,7 @@ top-level number attribute (``ADD`` needs top-level attributes):
 - a unit's cohort (the reports created on a day, and what became of them):
   ``pk = <region>#<level>#<YYYY-MM>``, ``sk = c#<YYYY-MM-DD>#<unit>#<shard>``
 - status gauges:  ``pk = <region>#status#now``,        ``sk = <status>#<shard>`` (``count``)
+- every region's month, for the platform admin: ``pk = *#region#<YYYY-MM>``, ``sk = m#<region>#<shard>``
 - applied marker: ``pk = applied#<report id>``,        ``sk = <stream sequence number>`` (expires)
 
 So a month's ranking of one level is one Query (``begins_with(sk, "m#")``),
@@ -63,12 +64,18 @@ def shard(level: str, report_id: str) -> int:
     return int.from_bytes(hashlib.blake2b(report_id.encode(), digest_size=2).digest(), "big") % count
 
 
+PLATFORM = "*"  # the platform admin's partition: every region's month, side by side
+
+
 def _keys(region_id: str, change: Change, shard_no: int) -> list[dict[str, Any]]:
     if change.day == NOW:
         return [{"pk": {"S": f"{region_id}#{change.level}#now"}, "sk": {"S": f"{change.unit}#{shard_no}"}}]
-    return [{"pk": {"S": f"{region_id}#{change.level}#{change.day[:7]}"}, "sk": {"S": f"m#{change.unit}#{shard_no}"}},
+    keys = [{"pk": {"S": f"{region_id}#{change.level}#{change.day[:7]}"}, "sk": {"S": f"m#{change.unit}#{shard_no}"}},
             {"pk": {"S": f"{region_id}#{change.level}#{change.cohort[:7]}"},
              "sk": {"S": f"c#{change.cohort}#{change.unit}#{shard_no}"}}]
+    if change.level == "region":
+        keys.append({"pk": {"S": f"{PLATFORM}#region#{change.day[:7]}"}, "sk": {"S": f"m#{change.unit}#{shard_no}"}})
+    return keys
 
 
 def _update(key: dict[str, Any], change: Change) -> dict[str, Any]:
@@ -151,6 +158,11 @@ def month_tallies(region_id: str, level: str, month: str) -> Labelled:
             if name in item:
                 about[name] = item[name]["S"]
     return result
+
+
+def platform_tallies(month: str) -> Labelled:
+    """Every region's tally of a month, side by side (one Query)."""
+    return month_tallies(PLATFORM, "region", month)
 
 
 def cohort_tallies(region_id: str, level: str, first: str, last: str) -> dict[str, Tally]:
