@@ -135,6 +135,10 @@ REPORTS = Table(
         # The inspectorate's audit inbox: ``<region>#<watching agency>``,
         # every citizen audit of the region's projects, newest first.
         Index("audits", hash_key="audit_key", range_key="created_at"),
+        # The public map: ``map_key`` (the region) is set when a report is
+        # verified, so rejected and duplicate reports never show; by
+        # creation time, newest first (one Query a page).
+        Index("map", hash_key="map_key", range_key="created_at"),
     ),
 )
 

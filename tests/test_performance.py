@@ -198,3 +198,40 @@ def test_a_desa_passes_a_report_to_an_agency_and_is_not_charged(api, pipeline, m
     from_stream = store.region_items("trenggalek")
     performance.rebuild("trenggalek")
     assert store.region_items("trenggalek") == from_stream
+
+
+def test_the_public_map_shows_verified_reports_and_nothing_personal(api, pipeline):
+    named = create(api, address="Jl. Soekarno-Hatta 12")
+    hidden = create(api, address="Rumah saya, Jl. Melati 3", anonymous=True)
+    rejected = create(api, address="Jl. Mawar 1")
+    waiting = create(api)
+    pipeline.run()
+    move(api, named, "verifier", to="verified")
+    move(api, hidden, "verifier", to="verified")
+    move(api, rejected, "verifier", to="rejected", reason="spam")
+    response = api.get("/v1/regions/trenggalek/reports/map")
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("application/geo+json")
+    page = response.json_body
+    features = {f["properties"]["id"]: f for f in page["features"]}
+    assert set(features) == {named, hidden}  # never the rejected or the waiting one
+    assert features[named]["properties"]["address"] == "Jl. Soekarno-Hatta 12"
+    assert features[hidden]["properties"]["address"] is None  # anonymous: no free text
+    body = response.body.decode()
+    for secret in ("Melati", "6281200000001", "Warga Demo", "description", "reporter", waiting):
+        assert secret not in body
+    assert features[named]["geometry"]["type"] == "Point" and page["choropleth_url"].startswith(
+        "/v1/regions/trenggalek/stats?group_by=kelurahan")
+    # filters and paging
+    assert api.get("/v1/regions/trenggalek/reports/map?bbox=100,-1,101,0").json_body["features"] == []
+    assert len(api.get("/v1/regions/trenggalek/reports/map?bbox=111.6,-8.2,111.8,-8.0").json_body["features"]) == 2
+    assert api.get("/v1/regions/trenggalek/reports/map?status=done").json_body["features"] == []
+    first = api.get("/v1/regions/trenggalek/reports/map?limit=1").json_body
+    second = api.get(f"/v1/regions/trenggalek/reports/map?limit=1&cursor={first['next_cursor']}").json_body
+    assert {f["properties"]["id"] for f in first["features"] + second["features"]} == {named, hidden}
+
+
+@pytest.mark.parametrize("query", ["bbox=1,2,3", "bbox=200,0,201,1", "bbox=10,5,9,6", "cursor=AAAA",
+                                   "status=rejected", "limit=0", "limit=101", "from=2026-13-01"])
+def test_hostile_map_queries_are_400(api, query):
+    response = api.get(f"/v1/regions/trenggalek/reports/map?{query}")
+    assert response.status_code == 400 and response.json_body["error"]["code"], query

@@ -33,3 +33,11 @@ def stats(region_id, actor, query):
        auth="required", roles=("platform_admin",), cache="private, max-age=60")
 def platform_rankings(actor, query):
     return performance.platform_rankings(query.month, actor)
+
+
+@route(bp, "/v1/regions/{region_id}/reports/map",
+       summary="The region's verified reports as GeoJSON points for maps (public; paged, one Query a page)",
+       query=contract.MapQuery, returns=contract.ReportsMap, reply_media="application/geo+json",
+       errors={400: "Invalid filter or cursor", 404: "Unknown region"}, cache="public, max-age=60")
+def reports_map(region_id, query):
+    return performance.reports_map(region_id, query)

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from msgspec import Meta, Struct, field
 
-from .common import Query
+from .common import Cursor, I18nText, Limit, Query
 
 MONTH_PATTERN = "^20[0-9]{2}-(0[1-9]|1[0-2])$"
 DATE_PATTERN = "^20[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
@@ -119,3 +119,56 @@ class Stats(Struct, kw_only=True):
     total: StatsGroup
     groups: list[StatsGroup]
     queries: int
+
+
+# --- the public map ------------------------------------------------------------------
+
+BBOX_PATTERN = r"^-?[0-9]{1,3}(\.[0-9]{1,8})?(,-?[0-9]{1,3}(\.[0-9]{1,8})?){3}$"
+
+
+class MapQuery(Query, kw_only=True):
+    bbox: Annotated[str, Meta(pattern=BBOX_PATTERN, examples=["111.6,-8.2,111.8,-8.0"], description=(
+        "west,south,east,north in WGS84 degrees: only reports inside."))] | None = None
+    status: Literal["verified", "in_process", "done"] | None = None
+    category: Annotated[str, Meta(max_length=64)] | None = None
+    from_: Annotated[str, Meta(pattern=DATE_PATTERN, description=(
+        "First day of creation (the region's time zone). Default: 90 days ago."))] | None = field(default=None,
+                                                                                                   name="from")
+    to: Annotated[str, Meta(pattern=DATE_PATTERN, description="Last day of creation. Default: today.")] | None = None
+    limit: Limit = 100
+    cursor: Cursor | None = None
+
+
+class MapProperties(Struct, kw_only=True):
+    id: str
+    status: str
+    status_label: I18nText
+    category: str
+    category_name: str | None
+    created_at: str
+    kelurahan_code: str | None
+    kelurahan: str | None
+    kecamatan: str | None
+    address: str | None  # only when the reporter did not ask for anonymity
+
+
+class Point(Struct, kw_only=True):
+    type: Literal["Point"]
+    coordinates: list[float]
+
+
+class MapFeature(Struct, kw_only=True):
+    type: Literal["Feature"]
+    geometry: Point
+    properties: MapProperties
+
+
+class ReportsMap(Struct, kw_only=True):
+    """One page of the region's verified reports as GeoJSON.  Each page is
+    one Query of up to ``limit`` reports; the filters (bbox, status,
+    category) apply to that page, so a page may hold fewer than ``limit``
+    features and still have a ``next_cursor``."""
+    type: Literal["FeatureCollection"]
+    features: list[MapFeature]
+    next_cursor: str | None
+    choropleth_url: str  # counts per kelurahan/desa over the same days: the stats reply

@@ -308,7 +308,7 @@ def plan_transition(report_id: str, request: lifecycle.TransitionRequest, actor:
     due: str | Copy | None = None
 
     if rule.action == "verified":
-        fields.update(verified_at=at, routed_at=IfAbsent(at), unrouted_shard=None)
+        fields.update(verified_at=at, routed_at=IfAbsent(at), unrouted_shard=None, map_key=region.region_id)
         if request.agency:
             if request.agency not in region.agencies:
                 raise InvalidInput("unknown_agency", agency=request.agency)

@@ -15,12 +15,13 @@ import msgspec
 
 from ..auth.identity import Identity
 from ..contract import performance as contract
+from ..contract.common import I18nText
 from ..domain import lifecycle, roles
 from ..domain import performance as rules
 from ..domain.errors import AppError, Forbidden, InvalidInput
 from ..domain.performance import Tally
 from ..domain.regions import TIME_ZONES, RegionConfig
-from ..domain.reports import now_utc
+from ..domain.reports import iso_utc, local_iso, now_utc
 from ..store import reports as report_store
 from ..store import stats as store
 from . import regions
@@ -263,3 +264,55 @@ def rebuild(region_id: str) -> dict[str, int]:
             previous = current
         reports += 1
     return {"reports": reports, "items_written": items, "items_removed": removed}
+
+
+# --- the public map ---------------------------------------------------------------
+
+MAP_DAYS = 90
+
+
+def reports_map(region_id: str, query: contract.MapQuery) -> contract.ReportsMap:
+    """A page of the region's verified reports for maps (one Query), with
+    only what is public: no reporter, no contact, no description; the free
+    text address only when the reporter did not ask for anonymity."""
+    region = regions.get_region(region_id)
+    today = now_utc().astimezone(region.tz).date()
+    last = _date(query.to, "to") if query.to else today
+    first = _date(query.from_, "from") if query.from_ else last - timedelta(days=MAP_DAYS)
+    if last < first:
+        raise InvalidInput("invalid_range", field="to")
+    box = None
+    if query.bbox:
+        west, south, east, north = (float(v) for v in query.bbox.split(","))
+        if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+            raise InvalidInput("invalid_pattern", field="bbox")
+        box = (west, south, east, north)
+    start = datetime.combine(first, datetime.min.time(), tzinfo=region.tz)
+    end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=region.tz)
+    try:
+        items, cursor = report_store.on_map(region.region_id, iso_utc(start), iso_utc(end), query.limit, query.cursor)
+    except report_store.BadCursor:
+        raise InvalidInput("invalid_cursor") from None
+    features = []
+    for report in items:
+        lon, lat = float(report.lon), float(report.lat)
+        if box and not (box[0] <= lon <= box[2] and box[1] <= lat <= box[3]):
+            continue
+        if (query.status and report.status != query.status) or (query.category and report.category != query.category):
+            continue
+        category = region.categories.get(report.category)
+        features.append(contract.MapFeature(type="Feature", geometry=contract.Point(type="Point", coordinates=[lon, lat]),
+                                            properties=contract.MapProperties(
+            id=report.id, status=report.status, status_label=_status_label(report.status), category=report.category,
+            category_name=category.name_id if category else None, created_at=local_iso(report.created_at, region),
+            kelurahan_code=report.kelurahan_code, kelurahan=report.kelurahan, kecamatan=report.kecamatan,
+            address=None if report.anonymous else report.address)))
+    choropleth = (f"/v1/regions/{region.region_id}/stats?group_by=kelurahan&from={first.isoformat()}"
+                  f"&to={last.isoformat()}")
+    return contract.ReportsMap(type="FeatureCollection", features=features, next_cursor=cursor,
+                               choropleth_url=choropleth)
+
+
+def _status_label(status: str) -> I18nText:
+    label = lifecycle.STATUS_LABELS[status]
+    return I18nText(id=label["id"], en=label["en"])

@@ -158,6 +158,8 @@ class ReportModel(Model):
     audit_key = UnicodeAttribute(null=True)
     by_project = _index(resources.REPORTS, "project")
     audits = _index(resources.REPORTS, "audits")
+    map_key = UnicodeAttribute(null=True)  # the region, once verified: on the public map
+    on_map = _index(resources.REPORTS, "map")
     # workflow
     verified_at = UnicodeAttribute(null=True)
     taken_at = UnicodeAttribute(null=True)  # taken, or reopened: the finishing clock's start

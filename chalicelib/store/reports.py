@@ -459,3 +459,10 @@ def every_report_of(region_id: str) -> Iterator[ReportModel]:
     """Every report of a region, for offline tools (the performance rebuild):
     a Scan, never on a request path."""
     yield from ReportModel.scan(ReportModel.region_id == region_id)
+
+
+def on_map(region_id: str, first: str, last: str, limit: int, cursor: str | None) -> Page:
+    """A page of the region's verified reports created between ``first``
+    and ``last`` (ISO UTC), newest first: one Query."""
+    return page(ReportModel.on_map, region_id, limit, cursor, newest_first=True,
+                range_condition=ReportModel.created_at.between(first, last))
