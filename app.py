@@ -9,7 +9,7 @@ from chalicelib import resources
 from chalicelib.api import accounts, docs, health, performance, privacy, projects, regions, reports, workflow
 from chalicelib.api.endpoint import error_shape_middleware
 from chalicelib.logs import configure_logging
-from chalicelib.workers import boundaries, dispatch, photos, pilots, project_flags, routing, sla, stats, sweep
+from chalicelib.workers import boundaries, dispatch, exports, photos, pilots, project_flags, routing, sla, stats, sweep
 
 configure_logging()
 
@@ -21,5 +21,5 @@ for blueprint in (health.bp, docs.bp, regions.bp, reports.bp, workflow.bp, accou
     app.register_blueprint(blueprint)
 
 for worker in (routing.bp, dispatch.bp, photos.bp, boundaries.bp, sweep.bp, sla.bp, pilots.bp, project_flags.bp,
-               stats.bp):
+               stats.bp, exports.bp):
     app.register_blueprint(worker)

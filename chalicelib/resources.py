@@ -139,6 +139,8 @@ REPORTS = Table(
         # verified, so rejected and duplicate reports never show; by
         # creation time, newest first (one Query a page).
         Index("map", hash_key="map_key", range_key="created_at"),
+        # Every report of a region by creation time: the staff's CSV export.
+        Index("created", hash_key="region_id", range_key="created_at"),
     ),
 )
 
@@ -227,9 +229,13 @@ TABLES: tuple[Table, ...] = (REPORTS, REGIONS, BOUNDARY_UPLOADS, COUNTERS, PROJE
 REPORTS_STREAM_ARN = (f"arn:aws:dynamodb:ap-southeast-3:123456789012:table/{physical_name('reports')}"
                       "/stream/replaced-at-deployment")
 REPORTS_STREAM_BATCH = 100
-# where a stream batch that still fails after its retries is recorded (its position, kept 14 days)
+
+
 def stream_failures_queue() -> str:
+    """Where a stream batch that still fails after its retries is recorded
+    (its position, kept 14 days)."""
     return physical_name("stream-failures")
+
 
 # --- queues ---------------------------------------------------------------
 
@@ -247,7 +253,11 @@ DISPATCH_QUEUE = Queue(logical="dispatch")
 BOUNDARIES_QUEUE = Queue(logical="boundaries", consumer_timeout=900, batch_size=1, max_receive_count=2,
                          consumer_memory=3008)
 
-QUEUES: tuple[Queue, ...] = (ROUTING_QUEUE, PHOTOS_QUEUE, DISPATCH_QUEUE, BOUNDARIES_QUEUE)
+# A CSV export of reports too large to answer at once, written to the bucket.
+EXPORTS_QUEUE = Queue(logical="exports", consumer_timeout=900, batch_size=1, max_receive_count=2,
+                      consumer_memory=1024)
+
+QUEUES: tuple[Queue, ...] = (ROUTING_QUEUE, PHOTOS_QUEUE, DISPATCH_QUEUE, BOUNDARIES_QUEUE, EXPORTS_QUEUE)
 
 # --- bucket ---------------------------------------------------------------
 
@@ -273,6 +283,8 @@ PHOTOS_BUCKET = Bucket(
         "boundaries/<region_id>/<upload_id>/full.geojson": "the full-precision polygons (WGS84), for download",
         "boundaries/<region_id>/<upload_id>/display-<metres>m.geojson": "simplified for maps, shared borders kept",
         "boundaries/<region_id>/<upload_id>/problems.json": "every problem of a refused upload",
+        "exports/reports/<region_id>/<job_id>.csv": "a staff CSV export of reports, written in the background "
+                                                     "(kept EXPORT_DAYS)",
     },
 )
 

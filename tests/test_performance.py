@@ -235,3 +235,45 @@ def test_the_public_map_shows_verified_reports_and_nothing_personal(api, pipelin
 def test_hostile_map_queries_are_400(api, query):
     response = api.get(f"/v1/regions/trenggalek/reports/map?{query}")
     assert response.status_code == 400 and response.json_body["error"]["code"], query
+
+
+def test_the_csv_export_matches_the_staff_stats_and_holds_nothing_personal(api, pipeline, monkeypatch):
+    import csv
+    import io
+
+    import requests
+
+    from chalicelib.services import exports
+
+    done_id, rejected_id = create(api, address="Jl. Melati 3"), create(api)
+    create(api)
+    pipeline.run()
+    finish(api, pipeline, done_id)
+    move(api, rejected_id, "verifier", to="rejected", reason="spam")
+    pipeline.run()
+    for who, status in ((None, 401), ("citizen", 403), ("contractor", 403)):
+        assert api.get("/v1/regions/trenggalek/exports/reports.csv", as_=who).status_code == status, who
+    response = api.get("/v1/regions/trenggalek/exports/reports.csv", as_="agency_head")
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/csv")
+    text = response.body.decode()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert "Melati" not in text and "Warga" not in text and "description" not in rows[0]
+    staff = stats(api, as_="verifier")["total"]
+    assert len(rows) == staff["received"] == 3
+    assert sum(r["status"] == "done" for r in rows) == staff["done"] == 1
+    assert sum(r["status"] == "rejected" for r in rows) == staff["rejected"] == 1
+    [done] = [r for r in rows if r["id"] == done_id]
+    assert done["taken_at"] and done["done_at"] and float(done["finish_days"]) >= 0 and done["verify_days"]
+
+    # a range larger than the synchronous limit is written in the background, then linked
+    monkeypatch.setattr(exports, "SYNC_ROWS", 1)
+    started = api.get("/v1/regions/trenggalek/exports/reports.csv", as_="agency_head")
+    assert started.status_code == 200 and started.json_body["status"] == "processing", started.body
+    status_url = started.json_body["status_url"]
+    assert api.get(status_url, as_="agency_head").json_body["status"] == "processing"
+    pipeline.run()
+    ready = api.get(status_url, as_="agency_head").json_body
+    assert ready["status"] == "ready"
+    assert requests.get(ready["url"], timeout=10).content.decode() == text
+    assert api.get(status_url, as_="citizen").status_code == 403
+    assert api.get("/v1/regions/trenggalek/exports/" + "z" * 32, as_="agency_head").status_code == 404

@@ -1,9 +1,12 @@
 """Performance: monthly rankings and the region's figures over a range."""
-from chalice import Blueprint
+from chalice import Blueprint, Response
 
 from ..contract import performance as contract
-from ..services import performance
+from ..domain import roles
+from ..services import exports, performance
 from .endpoint import route
+
+CSV = "text/csv"
 
 bp = Blueprint(__name__)
 
@@ -41,3 +44,29 @@ def platform_rankings(actor, query):
        errors={400: "Invalid filter or cursor", 404: "Unknown region"}, cache="public, max-age=60")
 def reports_map(region_id, query):
     return performance.reports_map(region_id, query)
+
+
+@route(bp, "/v1/regions/{region_id}/exports/reports.csv",
+       summary="The reports created in a range as CSV, with their stage times in working days (the region's staff)",
+       description="Columns: " + ", ".join(exports.COLUMNS) + ". No reporter, contact, description or address. "
+                   f"Up to {exports.SYNC_ROWS} reports are answered at once (text/csv); a larger range is written "
+                   "in the background: the reply is then the job (JSON), whose `status_url` gives the file's link when "
+                   "ready. "
+                   "Its totals equal the staff view of `stats` for the same range.",
+       query=contract.ExportQuery, returns=contract.ExportJob, alt_media={CSV: str}, auth="required",
+       roles=roles.REPORT_STAFF, errors={400: "Invalid range", 403: "Not the region's staff", 404: "Unknown region"})
+def export_reports(region_id, actor, query):
+    result = exports.reports_csv(region_id, query.from_, query.to, actor)
+    if isinstance(result, str):
+        return Response(body=result, status_code=200, headers={
+            "Content-Type": f"{CSV}; charset=utf-8", "Cache-Control": "no-store",
+            "Content-Disposition": f'attachment; filename="reports-{region_id}.csv"'})
+    return contract.ExportJob(**result)
+
+
+@route(bp, "/v1/regions/{region_id}/exports/{job_id}",
+       summary="A background CSV export: processing, or ready with a link (an hour)",
+       returns=contract.ExportJob, auth="required", roles=roles.REPORT_STAFF,
+       errors={403: "Not the region's staff", 404: "Unknown export"})
+def export_status(region_id, job_id, actor):
+    return contract.ExportJob(**exports.export_status(region_id, job_id, actor))

@@ -172,3 +172,22 @@ class ReportsMap(Struct, kw_only=True):
     features: list[MapFeature]
     next_cursor: str | None
     choropleth_url: str  # counts per kelurahan/desa over the same days: the stats reply
+
+
+# --- the staff's CSV export ----------------------------------------------------------
+
+class ExportQuery(Query, kw_only=True):
+    from_: Annotated[str, Meta(pattern=DATE_PATTERN, description=(
+        "First day of creation (the region's time zone). Default: the first of this month."))] | None = field(
+        default=None, name="from")
+    to: Annotated[str, Meta(pattern=DATE_PATTERN, description="Last day of creation (at most 366 days). "
+                                                              "Default: today.")] | None = None
+
+
+class ExportJob(Struct, kw_only=True):
+    """A range too large to answer at once: written in the background;
+    follow ``status_url`` until ``url`` is set."""
+    job_id: str
+    status: Literal["processing", "ready"]
+    status_url: str | None = None
+    url: str | None = None

@@ -420,6 +420,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Unggahan batas wilayah tidak ditemukan.",
         "en": "Boundary upload not found.",
     },
+    "export_not_found": {
+        "id": "Ekspor tidak ditemukan.",
+        "en": "Export not found.",
+    },
     "invalid_range": {
         "id": "Tanggal '{field}' harus sama dengan atau setelah tanggal awal.",
         "en": "The date '{field}' must be on or after the first date.",

@@ -160,6 +160,7 @@ class ReportModel(Model):
     audits = _index(resources.REPORTS, "audits")
     map_key = UnicodeAttribute(null=True)  # the region, once verified: on the public map
     on_map = _index(resources.REPORTS, "map")
+    by_creation = _index(resources.REPORTS, "created")
     # workflow
     verified_at = UnicodeAttribute(null=True)
     taken_at = UnicodeAttribute(null=True)  # taken, or reopened: the finishing clock's start

@@ -466,3 +466,10 @@ def on_map(region_id: str, first: str, last: str, limit: int, cursor: str | None
     and ``last`` (ISO UTC), newest first: one Query."""
     return page(ReportModel.on_map, region_id, limit, cursor, newest_first=True,
                 range_condition=ReportModel.created_at.between(first, last))
+
+
+def created_between(region_id: str, first: str, last: str, limit: int, cursor: str | None) -> Page:
+    """A page of the region's reports created between ``first`` and ``last``
+    (ISO UTC), oldest first: one Query."""
+    return page(ReportModel.by_creation, region_id, limit, cursor,
+                range_condition=ReportModel.created_at.between(first, last))
