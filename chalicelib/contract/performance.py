@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from msgspec import Meta, Struct, field
 
+from ..domain.performance import Components
 from .common import Cursor, I18nText, Limit, Query
 
 MONTH_PATTERN = "^20[0-9]{2}-(0[1-9]|1[0-2])$"
@@ -36,17 +37,6 @@ class RankingQuery(Query, kw_only=True):
 class PlatformRankingQuery(Query, kw_only=True):
     month: Annotated[str, Meta(pattern=MONTH_PATTERN, examples=["2026-11"], description=(
         "Default: the current month (WIB)."))] | None = None
-
-
-class Components(Struct, kw_only=True):
-    stages: int
-    within_sla: float | None
-    timeliness: float | None
-    rating: float | None
-    ratings: int
-    within_sla_shrunk: float
-    timeliness_shrunk: float
-    rating_shrunk: float
 
 
 class RankingRow(Struct, kw_only=True):

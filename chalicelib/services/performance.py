@@ -148,7 +148,7 @@ def platform_rankings(month: str | None, actor: Identity) -> contract.Rankings:
 def _row(row: rules.Ranked, tally: Tally, name: str | None) -> contract.RankingRow:
     return contract.RankingRow(
         rank=row.rank, unit=row.unit, name=name, score=row.score,
-        components=contract.Components(**msgspec.structs.asdict(row.components)),
+        components=row.components,
         volume={key: int(tally.get(key, 0)) for key in ("received", "verified", "taken", "done", "reopened")},
         median_days={stage: _round(rules.percentile(tally, stage, 0.5)) for stage in rules.STAGES},
         not_ranked_reason=row.reason)
