@@ -1,6 +1,7 @@
 """Performance figures end to end: reports move through the API, the reports
 table's stream reaches the tallies (through the same poller the local stack
 runs), and the rankings and stats endpoints read them."""
+import msgspec
 import pytest
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.sns.models import sns_backends
@@ -276,3 +277,38 @@ def test_the_csv_export_matches_the_staff_stats_and_holds_nothing_personal(api, 
     assert requests.get(ready["url"], timeout=10).content.decode() == text
     assert api.get(status_url, as_="citizen").status_code == 403
     assert api.get("/v1/regions/trenggalek/exports/" + "z" * 32, as_="agency_head").status_code == 404
+
+
+def test_jakarta_whole_has_its_kota_administrasi_as_a_level(api, monkeypatch):
+    """DKI Jakarta (31) is onboarded whole: its five kota and one kabupaten
+    administrasi sit between the region and its kecamatan, and the figures
+    count a report in the kota of its kecamatan."""
+    from datetime import datetime, timezone
+
+    from chalicelib.domain import performance as rules
+    from chalicelib.services import performance, regions
+
+    created = api.post("/v1/regions", {"kemendagri_code": "31", "region_id": "jakarta"}, as_="platform_admin")
+    assert created.status_code == 201, created.json_body
+    assert created.json_body["time_zone"] == "WIB"
+    areas = api.get("/v1/regions/jakarta/areas").json_body
+    kota = {k["kota_code"]: k["kota"] for k in areas["kecamatan"]}
+    assert kota["31.71"] == "Kota Administrasi Jakarta Pusat" and len(kota) == 6
+    assert sum(len(k["kelurahan"]) for k in areas["kecamatan"]) == 267
+    assert api.get("/v1/regions/jakarta/rankings?level=kota").json_body["rows"] == []
+    assert api.post("/v1/regions", {"kemendagri_code": "35", "region_id": "jatim"},
+                    as_="platform_admin").status_code == 400  # other provinces: regency by regency
+
+    region = regions.get_region("jakarta")
+    kecamatan = next(k for k in areas["kecamatan"] if k["kota_code"] == "31.74")
+    at = datetime(2026, 3, 2, 2, tzinfo=timezone.utc)
+    snap = performance.in_kota(rules.Snapshot(region_id="jakarta", status="in_process", at=at, created_at=at,
+                                              kecamatan_code=kecamatan["code"],
+                                              kelurahan_code=kecamatan["kelurahan"][0]["code"],
+                                              assignee="lurah-staff", taken_at=at,
+                                              assignee_kelurahan=kecamatan["kelurahan"][0]["code"]), region)
+    assert snap.kota_code == "31.74"
+    done = rules.Snapshot(**{**msgspec.structs.asdict(snap), "status": "done",
+                             "at": datetime(2026, 3, 3, 2, tzinfo=timezone.utc)})
+    units = {(c.level, c.unit) for c in rules.changes(snap, done, region.tz, performance.sla_days(region))}
+    assert ("kota", "31.74") in units and ("kecamatan", kecamatan["code"]) in units

@@ -11,8 +11,8 @@ from .common import Cursor, I18nText, Limit, Query
 
 MONTH_PATTERN = "^20[0-9]{2}-(0[1-9]|1[0-2])$"
 DATE_PATTERN = "^20[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
-RankedLevel = Literal["officer", "kelurahan", "kecamatan", "agency"]
-GroupBy = Literal["status", "category", "agency", "kecamatan", "kelurahan", "channel", "month"]
+RankedLevel = Literal["officer", "kelurahan", "kecamatan", "kota", "agency"]
+GroupBy = Literal["status", "category", "agency", "kota", "kecamatan", "kelurahan", "channel", "month"]
 
 SCORE_DOCUMENTATION = (
     "score = 100 × (0.4 × within_sla + 0.4 × timeliness + 0.2 × rating), each component a Bayesian average "
@@ -28,7 +28,7 @@ SCORE_DOCUMENTATION = (
 class RankingQuery(Query, kw_only=True):
     level: Annotated[RankedLevel, Meta(description=(
         "officer: the agency head (their agency's officers) and region admins only; the other levels are "
-        "public."))]
+        "public. kota: a province region's kota administrasi (DKI Jakarta)."))]
     month: Annotated[str, Meta(pattern=MONTH_PATTERN, examples=["2026-11"], description=(
         "Default: the current month in the region's time zone. A report counts in the month its stage ended, "
         "in the region's time zone."))] | None = None

@@ -35,8 +35,9 @@ class SlaRequest(Request):
 
 
 class NewRegion(Request):
-    kemendagri_code: Annotated[str, Meta(pattern=r"^[0-9]{2}\.[0-9]{2}$", examples=["53.71"],
-                                         description="The regency's or city's Kemendagri code.")]
+    kemendagri_code: Annotated[str, Meta(pattern=r"^[0-9]{2}(\.[0-9]{2})?$", examples=["53.71"],
+                                         description="The regency's or city's Kemendagri code; or 31, DKI "
+                                                     "Jakarta whole, with its kota administrasi as a level.")]
     region_id: Annotated[str, Meta(max_length=63, examples=["kupang"], extra_json_schema={"pattern": REGION_ID_PATTERN},
                                    description="Lowercase letters, digits and hyphens (2–63); `invalid_region_id` "
                                                "otherwise.")]
@@ -237,10 +238,13 @@ class Kelurahan(Struct):
     type: Literal["desa", "kelurahan"]
 
 
-class Kecamatan(Struct):
+class Kecamatan(Struct, kw_only=True):
     code: str
     name: str
     kelurahan: list[Kelurahan]
+    # a province region (DKI Jakarta): the kota/kabupaten administrasi it belongs to
+    kota_code: str | None = None
+    kota: str | None = None
 
 
 class Areas(Struct, kw_only=True):

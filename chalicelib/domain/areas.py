@@ -65,8 +65,19 @@ def _rows() -> tuple[tuple[str, str, str, str], ...]:
         return tuple((r[0], r[1], r[2], r[3]) for r in reader)
 
 
+# A province onboarded whole, its regencies and cities (kota administrasi)
+# a level between the region and its kecamatan: DKI Jakarta, whose kota and
+# kabupaten administrasi are not autonomous (Jakarta's rankings ran staff →
+# kelurahan → kecamatan → kota → dinas).  Other provinces are onboarded
+# regency by regency.
+PROVINCE_REGIONS = {"31"}
+
+
 def regency(code: str) -> Regency | None:
-    """The regency or city with this Kemendagri code, with all its areas."""
+    """The regency or city with this Kemendagri code, with all its areas; or
+    a province of ``PROVINCE_REGIONS``, each kecamatan naming its kota."""
+    if code in PROVINCE_REGIONS:
+        return _province(code)
     if not REGENCY_CODE.match(code or ""):
         return None
     rows = _rows()
@@ -86,6 +97,21 @@ def regency(code: str) -> Regency | None:
             kecamatan[parent]["kelurahan"].append({"code": c, "name": name, "type": kind})
     return Regency(code=code, name=head[2], province_code=head[1], province=provinces.get(head[1], ""),
                    kecamatan=tuple(kecamatan[k] for k in sorted(kecamatan)))
+
+
+def _province(code: str) -> Regency | None:
+    rows = _rows()
+    name = next((n for level, c, _, n in rows if level == "province" and c == code), None)
+    if name is None:
+        return None
+    kecamatan: list[dict[str, Any]] = []
+    for level, c, parent, kota_name in rows:
+        if level == "regency" and parent == code:
+            part = regency(c)
+            if part is not None:
+                kecamatan += [dict(k, kota_code=c, kota=kota_name) for k in part.kecamatan]
+    return Regency(code=code, name=name, province_code=code, province=name,
+                   kecamatan=tuple(sorted(kecamatan, key=lambda k: str(k["code"]))))
 
 
 def regencies() -> list[tuple[str, str]]:

@@ -118,6 +118,8 @@ class RegionConfig(msgspec.Struct, frozen=True):
     agencies: dict[str, Agency]
     # kelurahan code -> (kelurahan name, kecamatan code, kecamatan name)
     kelurahan: dict[str, tuple[str, str, str]] = msgspec.field(default_factory=dict)
+    # a province region (DKI Jakarta): kecamatan code -> (kota code, kota name)
+    kota: dict[str, tuple[str, str]] = msgspec.field(default_factory=dict)
     boundaries_version: int = 0
     # the active version's files: {"id": folder, "levels": [metres], "bytes": {...}}
     boundaries_files: dict[str, Any] | None = None
@@ -133,9 +135,12 @@ class RegionConfig(msgspec.Struct, frozen=True):
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> "RegionConfig":
         kelurahan: dict[str, tuple[str, str, str]] = {}
+        kota: dict[str, tuple[str, str]] = {}
         for kec in record.get("areas") or []:
             for kel in kec["kelurahan"]:
                 kelurahan[kel["code"]] = (kel["name"], kec["code"], kec["name"])
+            if kec.get("kota_code"):
+                kota[kec["code"]] = (kec["kota_code"], kec.get("kota") or kec["kota_code"])
         return cls(
             region_id=record["region_id"],
             name=record["name"],
@@ -145,6 +150,7 @@ class RegionConfig(msgspec.Struct, frozen=True):
             categories={c["code"]: Category(**c) for c in record.get("categories") or []},
             agencies={a["code"]: Agency(**a) for a in record.get("agencies") or []},
             kelurahan=kelurahan,
+            kota=kota,
             boundaries_version=int(record.get("boundaries_version") or 0),
             boundaries_files=record.get("boundaries_files"),
             sla=SlaDays.from_record(record.get("sla")),

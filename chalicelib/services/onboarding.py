@@ -118,7 +118,8 @@ def areas_view(region: RegionConfig) -> contract.Areas:
     return contract.Areas(
         region_id=region.region_id, kemendagri_code=region.kemendagri_code, source=record.get("areas_source"),
         attribution=areas.ATTRIBUTION,
-        kecamatan=[contract.Kecamatan(code=k["code"], name=k["name"], kelurahan=[
+        kecamatan=[contract.Kecamatan(code=k["code"], name=k["name"], kota_code=k.get("kota_code"),
+                                      kota=k.get("kota"), kelurahan=[
             contract.Kelurahan(code=v["code"], name=v["name"], type=v["type"]) for v in k["kelurahan"]])
             for k in record.get("areas") or []])
 

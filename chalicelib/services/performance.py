@@ -60,6 +60,12 @@ def snapshot(image: dict[str, Any]) -> rules.Snapshot:
         emergency=bool(image.get("emergency")))
 
 
+def in_kota(report: rules.Snapshot, region: RegionConfig) -> rules.Snapshot:
+    """A province region's report in the kota of its kecamatan."""
+    place = region.kota.get(report.kecamatan_code or "")
+    return msgspec.structs.replace(report, kota_code=place[0]) if place else report
+
+
 def sla_days(region: RegionConfig) -> dict[str, int]:
     return {"verify": region.sla.verify, "respond": region.sla.respond, "resolve": region.sla.resolve}
 
@@ -69,9 +75,9 @@ def record(old_image: dict[str, Any] | None, new_image: dict[str, Any] | None, s
     A removal (an erased test report) and a redelivery count nothing."""
     if new_image is None or "status" not in new_image:
         return 0
-    new = snapshot(new_image)
-    old = snapshot(old_image) if old_image else None
-    region = regions.get_region(new.region_id)
+    region = regions.get_region(str(new_image["region_id"]))
+    new = in_kota(snapshot(new_image), region)
+    old = in_kota(snapshot(old_image), region) if old_image else None
     changes = rules.changes(old, new, region.tz, sla_days(region))
     if not changes:
         return 0
@@ -94,6 +100,8 @@ def _name(region: RegionConfig, level: str, unit: str, about: dict[str, str]) ->
         return place[0] if place else None
     if level == "kecamatan":
         return next((kec_name for _n, kec, kec_name in region.kelurahan.values() if kec == unit), None)
+    if level == "kota":
+        return next((name for code, name in region.kota.values() if code == unit), None)
     if level == "category":
         category = region.categories.get(unit)
         return category.name_id if category else None
@@ -159,7 +167,7 @@ def _round(value: float | None, digits: int = 2) -> float | None:
 
 
 GROUP_LEVEL = {"status": "region", "month": "region", "category": "category", "agency": "agency",
-               "kecamatan": "kecamatan", "kelurahan": "kelurahan", "channel": "channel"}
+               "kota": "kota", "kecamatan": "kecamatan", "kelurahan": "kelurahan", "channel": "channel"}
 MAX_RANGE_DAYS = 366
 
 
@@ -223,7 +231,7 @@ def total_tally_now(groups: dict[str, Tally], status: str) -> int:
 def _group(region: RegionConfig, group_by: str, key: str, tally: Tally, staff: bool) -> contract.StatsGroup:
     open_now = sum(tally.get(f"now_{status}", 0) for status in lifecycle.OPEN_STATUSES)
     level = GROUP_LEVEL.get(group_by, "")
-    name = _name(region, level, key, {}) if level in ("category", "agency", "kecamatan", "kelurahan") else None
+    name = _name(region, level, key, {}) if level in ("category", "agency", "kota", "kecamatan", "kelurahan") else None
     row = contract.StatsGroup(
         key=key, name=name, count=tally.get("received", 0), received=tally.get("received", 0),
         verified=tally.get("verified", 0), rejected=tally.get("rejected", 0), duplicates=tally.get("duplicates", 0),
@@ -255,7 +263,7 @@ def rebuild(region_id: str) -> dict[str, int]:
     reports = items = 0
     for report in report_store.every_report_of(region.region_id):
         image = report.attribute_values
-        snapshots = rules.replay(image, report_store.whole_history(report), _time)
+        snapshots = [in_kota(s, region) for s in rules.replay(image, report_store.whole_history(report), _time)]
         previous: rules.Snapshot | None = None
         for number, current in enumerate(snapshots):
             changes = rules.changes(previous, current, region.tz, sla_days(region))
