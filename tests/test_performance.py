@@ -63,6 +63,7 @@ def test_every_change_reaches_the_figures_once(api, pipeline):
     [pupr] = [g for g in staff["groups"] if g["key"] == "dpupr"]
     # the agency counts what was verified into it: not the rejected report, not the waiting one
     assert pupr["name"] and pupr["received"] == 1 and pupr["done"] == 1 and pupr["rating"] == 4.0
+    assert pupr["ratings"] == 1 and pupr["low_rating_share"] == 0.0
     assert pupr["sla"]["take"] == 1.0 and pupr["response_rate"] == 1.0
     assert pupr["median_days"]["finish"] is not None
 
@@ -312,3 +313,42 @@ def test_jakarta_whole_has_its_kota_administrasi_as_a_level(api, monkeypatch):
                              "at": datetime(2026, 3, 3, 2, tzinfo=timezone.utc)})
     units = {(c.level, c.unit) for c in rules.changes(snap, done, region.tz, performance.sla_days(region))}
     assert ("kota", "31.74") in units and ("kecamatan", kecamatan["code"]) in units
+
+
+def test_the_issue_scenario_through_the_stream(api, pipeline):
+    """In March 2026 officer A finishes 6 reports one working day after taking
+    each, officer B 6 after four working days, officer C 1 in ten minutes:
+    written as the workflow writes them, counted from the stream, ranked."""
+    import uuid
+
+    from chalicelib.store.models import ReportModel
+
+    def life(officer, name, finished):
+        report = ReportModel(uuid.uuid4().hex, region_id="trenggalek", category="jalan-rusak", description="x",
+                             lat=-8.1, lon=111.7, status="waiting", created_at="2026-03-01T23:00:00.000000Z",
+                             updated_at="2026-03-01T23:00:00.000000Z", channel="app")
+        report.save()
+        for fields in ({"status": "verified", "verified_at": "2026-03-01T23:30:00.000000Z", "agency": "dpupr",
+                        "updated_at": "2026-03-01T23:30:00.000000Z"},
+                       {"status": "in_process", "taken_at": "2026-03-02T02:00:00.000000Z", "assignee": officer,
+                        "assignee_name": name, "assignee_agency": "dpupr", "updated_at": "2026-03-02T02:00:00.000000Z"},
+                       {"status": "done", "updated_at": finished}):
+            for key, value in fields.items():
+                setattr(report, key, value)
+            report.save()
+
+    for _ in range(6):
+        life("officer-a", "Petugas A", "2026-03-03T02:00:00.000000Z")  # Tuesday 09:00 WIB: 1 working day
+        life("officer-b", "Petugas B", "2026-03-06T02:00:00.000000Z")  # Friday 09:00 WIB: 4 working days
+    life("officer-c", "Petugas C", "2026-03-02T02:10:00.000000Z")  # ten minutes
+    pipeline.run()
+
+    reply = api.get("/v1/regions/trenggalek/rankings?level=officer&month=2026-03", as_="region_admin").json_body
+    rows = {r["name"]: r for r in reply["rows"]}
+    a, b, c = rows["Petugas A"], rows["Petugas B"], rows["Petugas C"]
+    assert (a["rank"], b["rank"], c["rank"]) == (1, 2, None) and a["score"] > b["score"]
+    assert c["not_ranked_reason"] == "too_few_reports" and c["components"]["stages"] == 2  # take and finish
+    assert a["median_days"]["finish"] <= 1.0 < b["median_days"]["finish"] <= 4.0
+    assert a["components"]["within_sla"] == b["components"]["within_sla"] == 1.0  # both within: speed decides
+    assert a["components"]["timeliness"] > b["components"]["timeliness"]
+    assert "Bayesian" in reply["score"] and reply["min_volume"] == 5

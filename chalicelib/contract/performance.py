@@ -91,6 +91,7 @@ class StatsGroup(Struct, kw_only=True):
     response_rate: float | None = None  # staff
     rating: float | None = None
     ratings: int = 0
+    low_rating_share: float | None = None  # ratings of 1–2 stars, of all ratings
 
 
 class Now(Struct, kw_only=True):

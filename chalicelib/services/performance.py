@@ -237,7 +237,8 @@ def _group(region: RegionConfig, group_by: str, key: str, tally: Tally, staff: b
         verified=tally.get("verified", 0), rejected=tally.get("rejected", 0), duplicates=tally.get("duplicates", 0),
         taken=tally.get("taken", 0), done=tally.get("done", 0), reopened=tally.get("reopened", 0), open=open_now,
         ratings=tally.get("ratings", 0),
-        rating=_round(tally["rating_sum"] / tally["ratings"]) if tally.get("ratings") else None)
+        rating=_round(tally["rating_sum"] / tally["ratings"]) if tally.get("ratings") else None,
+        low_rating_share=_round(tally.get("ratings_low", 0) / tally["ratings"], 3) if tally.get("ratings") else None)
     if not staff:
         return row
     verified = tally.get("verified", 0)
