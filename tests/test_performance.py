@@ -265,6 +265,13 @@ def test_the_csv_export_matches_the_staff_stats_and_holds_nothing_personal(api, 
     assert sum(r["status"] == "rejected" for r in rows) == staff["rejected"] == 1
     [done] = [r for r in rows if r["id"] == done_id]
     assert done["taken_at"] and done["done_at"] and float(done["finish_days"]) >= 0 and done["verify_days"]
+    # a rating later moves the report's last write, not when it was finished
+    assert api.post(f"/v1/reports/{done_id}/rating", {"stars": 5}).status_code == 201
+    again = list(csv.DictReader(io.StringIO(api.get("/v1/regions/trenggalek/exports/reports.csv",
+                                                    as_="agency_head").body.decode())))
+    [rated] = [r for r in again if r["id"] == done_id]
+    assert (rated["done_at"], rated["finish_days"], rated["rating"]) == (done["done_at"], done["finish_days"], "5")
+    text = api.get("/v1/regions/trenggalek/exports/reports.csv", as_="agency_head").body.decode()
 
     # a range larger than the synchronous limit is written in the background, then linked
     monkeypatch.setattr(exports, "SYNC_ROWS", 1)

@@ -39,6 +39,7 @@ from typing import Callable, Iterable, Mapping
 
 import msgspec
 
+from .errors import InvalidInput
 from .sla import is_working_day
 
 STAGES = ("verify", "take", "finish")
@@ -73,6 +74,33 @@ def working_days_between(start: datetime, end: datetime, tz: tzinfo,
             total += max(overlap.total_seconds(), 0.0) / 86_400
         day += timedelta(days=1)
     return total
+
+
+def day_range(first: str | None, last: str | None, today: date, default_first: date,
+              max_days: int | None = None) -> tuple[date, date]:
+    """The days ``first`` to ``last`` (YYYY-MM-DD, checked: the contract's
+    pattern lets 2026-02-30 through), defaulting to ``default_first`` and
+    ``today``; ``InvalidInput`` when backwards or longer than ``max_days``."""
+    def parse(text: str, name: str) -> date:
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise InvalidInput("invalid_pattern", field=name) from None
+
+    low = parse(first, "from") if first else default_first
+    high = parse(last, "to") if last else today
+    if high < low:
+        raise InvalidInput("invalid_range", field="to")
+    if max_days is not None and (high - low).days >= max_days:
+        raise InvalidInput("range_too_long", days=max_days)
+    return low, high
+
+
+def local_bounds(first: date, last: date, tz: tzinfo) -> tuple[datetime, datetime]:
+    """The instants the local days ``first`` to ``last`` span: from the
+    start of the first to the start of the day after the last."""
+    return (datetime.combine(first, time(0), tzinfo=tz),
+            datetime.combine(last + timedelta(days=1), time(0), tzinfo=tz))
 
 
 def local_day(moment: datetime, tz: tzinfo) -> str:
@@ -220,6 +248,7 @@ class Snapshot(msgspec.Struct, frozen=True, kw_only=True):
     verified_at: datetime | None = None
     held_since: datetime | None = None  # handed over (disposisi): the new holder's taking clock
     taken_at: datetime | None = None
+    reopened_at: datetime | None = None  # reopened after a low rating: the finishing clock restarts
     agency: str | None = None
     kelurahan_code: str | None = None
     kecamatan_code: str | None = None
@@ -228,12 +257,10 @@ class Snapshot(msgspec.Struct, frozen=True, kw_only=True):
     assignee_name: str | None = None
     assignee_agency: str | None = None  # the taking officer's agency, or
     assignee_kelurahan: str | None = None  # desa
-    actor: str | None = None  # who made this write (a staff sub, "reporter", "system")
     rejection_reason: str | None = None
     ratings: int = 0
     last_stars: int | None = None
     overdue_count: int = 0
-    reopen_count: int = 0
     emergency: bool = False
 
 
@@ -342,7 +369,8 @@ def changes(old: Snapshot | None, new: Snapshot, tz: tzinfo, sla_days: Mapping[s
                 stage("take", new.held_since or new.verified_at, sla_days["respond"], _holders(new, new.assignee))
             elif transition == ("in_process", "done"):
                 add(_holders(new, new.assignee), {"done": 1})
-                stage("finish", new.taken_at, sla_days["resolve"], _holders(new, new.assignee))
+                started = max((t for t in (new.taken_at, new.reopened_at) if t is not None), default=None)
+                stage("finish", started, sla_days["resolve"], _holders(new, new.assignee))
             elif transition == ("done", "in_process"):
                 add(_holders(new, new.assignee), {"reopened": 1})
         if new.ratings > old.ratings and new.last_stars is not None:
@@ -368,7 +396,7 @@ def replay(report: Mapping[str, object], history: Iterable[Mapping[str, object]]
            parse: Callable[[object], datetime | None]) -> list[Snapshot]:
     """The snapshots of a report's counted writes, rebuilt from what it keeps:
     its creation, each change of status in its whole history (a verification
-    sets ``verified_at``, a take or reopen ``taken_at``), each overdue
+    sets ``verified_at``, a take ``taken_at``, a reopen ``reopened_at``), each overdue
     marking, each rating (from ``report["ratings"]``, in order).  The rebuild
     command feeds them to ``changes`` as the stream fed the writes; the
     fields a report keeps from its verification on (agency and places,
@@ -406,6 +434,8 @@ def replay(report: Mapping[str, object], history: Iterable[Mapping[str, object]]
             fields["status"] = status
             if status == "verified":
                 fields["verified_at"] = at
+            elif status == "in_process" and current.status == "done":
+                fields["reopened_at"] = at
             elif status == "in_process":
                 fields["taken_at"] = at
                 if current.status == "verified":  # taken: by the entry's author, of an agency or a desa
@@ -419,7 +449,7 @@ def replay(report: Mapping[str, object], history: Iterable[Mapping[str, object]]
         if isinstance(handoff, Mapping):
             to = handoff["to"]
             fields.update(agency=to.get("agency"), kelurahan_code=to.get("kelurahan_code"),
-                          kecamatan_code=to.get("kecamatan_code"), held_since=at, taken_at=None,
+                          kecamatan_code=to.get("kecamatan_code"), held_since=at, taken_at=None, reopened_at=None,
                           assignee=None, assignee_name=None, assignee_agency=None, assignee_kelurahan=None)
         if code == "history_overdue":
             fields["overdue_count"] = current.overdue_count + 1

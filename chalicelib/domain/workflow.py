@@ -350,11 +350,13 @@ def plan_transition(report_id: str, request: lifecycle.TransitionRequest, actor:
         fallback = _iso(sla.deadline("in_process", now, region.sla, region.tz)[1])
         due = Copy("resolve_due_at", fallback)
     elif rule.action == "reopened":
-        fields.update(reopen_count=Add(1), review_pending=False, taken_at=at)
+        fields.update(reopen_count=Add(1), review_pending=False, reopened_at=at)
         condition = msgspec.structs.replace(condition, reopens_below=REOPEN_MAX)
         due = _iso(sla.deadline("in_process", now, region.sla, region.tz)[1])
     elif rule.action in ("done", "closure_confirmed"):
         fields["review_pending"] = False
+        if rule.action == "done":
+            fields["done_at"] = at  # a later rating or note moves updated_at, not this
 
     fields.update(_clock(report_id, target, due, at))
     entry = _entry(target, at, actor, f"history_{rule.action}", request.note, **note_params)
@@ -403,7 +405,8 @@ def plan_handoff(report: Any, request: Handoff, actor: Actor, region: RegionConf
     at = rules.iso_utc(now)
     fields: dict[str, Any] = {
         "status": "verified", "updated_at": at, "held_since": at, "assignee": None, "assignee_name": None,
-        "assignee_agency": None, "assignee_kelurahan": None, "taken_at": None, "agency": agency, "agency_key": agency_key(region.region_id, agency)}
+        "assignee_agency": None, "assignee_kelurahan": None, "taken_at": None, "reopened_at": None,
+        "agency": agency, "agency_key": agency_key(region.region_id, agency)}
     if place is not None and kelurahan_code:
         fields.update(kelurahan_code=kelurahan_code, kelurahan=place[0], kecamatan_code=place[1], kecamatan=place[2],
                       out_of_area=False, kelurahan_key=kelurahan_key(region.region_id, kelurahan_code))

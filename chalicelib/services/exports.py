@@ -18,7 +18,7 @@ from ..adapters import aws
 from ..auth.identity import Identity
 from ..domain import performance as rules
 from ..domain import roles
-from ..domain.errors import Forbidden, InvalidInput, NotFound
+from ..domain.errors import Forbidden, NotFound
 from ..domain.regions import RegionConfig
 from ..domain.reports import iso_utc, local_iso, now_utc
 from ..store import reports as store
@@ -40,22 +40,7 @@ def _key(region_id: str, job_id: str) -> str:
 
 def _range(region: RegionConfig, first_text: str | None, last_text: str | None) -> tuple[date, date]:
     today = now_utc().astimezone(region.tz).date()
-    try:
-        last = date.fromisoformat(last_text) if last_text else today
-        first = date.fromisoformat(first_text) if first_text else today.replace(day=1)
-    except ValueError:
-        raise InvalidInput("invalid_pattern", field="from" if first_text else "to") from None
-    if last < first:
-        raise InvalidInput("invalid_range", field="to")
-    if (last - first).days >= MAX_DAYS:
-        raise InvalidInput("range_too_long", days=MAX_DAYS)
-    return first, last
-
-
-def _bounds(region: RegionConfig, first: date, last: date) -> tuple[str, str]:
-    start = datetime.combine(first, datetime.min.time(), tzinfo=region.tz)
-    end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=region.tz)
-    return iso_utc(start), iso_utc(end - timedelta(microseconds=1))
+    return rules.day_range(first_text, last_text, today, today.replace(day=1), MAX_DAYS)
 
 
 def _staff(region: RegionConfig, actor: Identity) -> None:
@@ -70,10 +55,13 @@ def _days(start: str | None, end: str | None, region: RegionConfig) -> str:
 
 
 def row(report: ReportModel, region: RegionConfig) -> list[str]:
-    done_at = report.updated_at if report.status == "done" else None
+    """One report's row.  Finishing is timed from the take, or from the last
+    reopen; reports finished before ``done_at`` was kept use their last write."""
+    done_at = (report.done_at or report.updated_at) if report.status == "done" else None
     ratings = report.ratings or []
     stars = ratings[-1].get("stars") if ratings and isinstance(ratings[-1], dict) else None
     taken = report.taken_at
+    finishing = max((t for t in (taken, report.reopened_at) if t), default=None)
 
     def local(value: str | None) -> str:
         return local_iso(value, region) if value else ""
@@ -83,12 +71,13 @@ def row(report: ReportModel, region: RegionConfig) -> list[str]:
             report.rejection_reason or "", local(report.verified_at), local(taken), local(done_at),
             _days(report.created_at, report.verified_at, region),
             _days(report.held_since or report.verified_at, taken, region) if taken else "",
-            _days(taken, done_at, region) if done_at else "",
+            _days(finishing, done_at, region) if done_at else "",
             str(int(report.overdue_count or 0)), str(int(report.reopen_count or 0)), str(stars or "")]
 
 
 def _reports(region: RegionConfig, first: date, last: date) -> Iterator[ReportModel]:
-    low, high = _bounds(region, first, last)
+    start, end = rules.local_bounds(first, last, region.tz)
+    low, high = iso_utc(start), iso_utc(end - timedelta(microseconds=1))
     cursor: str | None = None
     while True:
         items, cursor = store.created_between(region.region_id, low, high, PAGE, cursor)

@@ -18,7 +18,7 @@ from ..contract import performance as contract
 from ..contract.common import I18nText
 from ..domain import lifecycle, roles
 from ..domain import performance as rules
-from ..domain.errors import AppError, Forbidden, InvalidInput
+from ..domain.errors import Forbidden, InvalidInput
 from ..domain.performance import Tally
 from ..domain.regions import TIME_ZONES, RegionConfig
 from ..domain.reports import iso_utc, local_iso, now_utc
@@ -42,7 +42,6 @@ def snapshot(image: dict[str, Any]) -> rules.Snapshot:
     if taken_at is None and image.get("status") in ("in_process", "done"):
         taken = [entry.get("at") for entry in history if isinstance(entry, dict) and entry.get("status") == "in_process"]
         taken_at = _time(taken[-1]) if taken else _time(image.get("verified_at"))
-    last = history[-1] if history and isinstance(history[-1], dict) else {}
     stars = ratings[-1].get("stars") if ratings and isinstance(ratings[-1], dict) else None
     return rules.Snapshot(
         region_id=str(image["region_id"]), status=str(image["status"]),
@@ -50,14 +49,14 @@ def snapshot(image: dict[str, Any]) -> rules.Snapshot:
         created_at=_time(image["created_at"]),  # type: ignore[arg-type]
         category=image.get("category"), channel=image.get("channel") or "app",
         verified_at=_time(image.get("verified_at")), held_since=_time(image.get("held_since")), taken_at=taken_at,
+        reopened_at=_time(image.get("reopened_at")),
         agency=image.get("agency"), kelurahan_code=image.get("kelurahan_code"),
         kecamatan_code=image.get("kecamatan_code"), assignee=image.get("assignee"),
         assignee_name=image.get("assignee_name"), assignee_agency=image.get("assignee_agency"),
         assignee_kelurahan=image.get("assignee_kelurahan"),
-        actor=last.get("actor"), rejection_reason=image.get("rejection_reason"),
+        rejection_reason=image.get("rejection_reason"),
         ratings=len(ratings), last_stars=int(stars) if stars is not None else None,
-        overdue_count=int(image.get("overdue_count") or 0), reopen_count=int(image.get("reopen_count") or 0),
-        emergency=bool(image.get("emergency")))
+        overdue_count=int(image.get("overdue_count") or 0), emergency=bool(image.get("emergency")))
 
 
 def in_kota(report: rules.Snapshot, region: RegionConfig) -> rules.Snapshot:
@@ -82,7 +81,7 @@ def record(old_image: dict[str, Any] | None, new_image: dict[str, Any] | None, s
     if not changes:
         return 0
     try:
-        return store.apply(new.region_id, str(new_image["id"]), sequence, changes)
+        return store.apply(new.region_id, str(new_image["id"]), sequence, changes, region.name)
     except store.AlreadyApplied:
         log.info("stream record %s of %s already counted", sequence, new_image["id"])
         return 0
@@ -140,15 +139,8 @@ def platform_rankings(month: str | None, actor: Identity) -> contract.Rankings:
         raise Forbidden("forbidden")
     month = month or now_utc().astimezone(TIME_ZONES["WIB"]).strftime("%Y-%m")  # the platform's clock: WIB
     tallies = store.platform_tallies(month)
-    rows = []
-    for row in rules.rank(dict(tallies)):
-        tally = tallies[row.unit]
-        name = None
-        try:
-            name = regions.get_region(row.unit).name
-        except AppError:
-            pass  # a region removed since
-        rows.append(_row(row, tally, name))
+    rows = [_row(row, tallies[row.unit], tallies.about.get(row.unit, {}).get("label"))
+            for row in rules.rank(dict(tallies))]
     return contract.Rankings(region_id="*", level="region", month=month, score=contract.SCORE_DOCUMENTATION,
                              min_volume=rules.MIN_VOLUME, prior_weight=rules.PRIOR_WEIGHT, rows=rows)
 
@@ -183,25 +175,13 @@ def _months(first: date, last: date) -> list[tuple[str, str]]:
     return spans
 
 
-def _date(text: str, name: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:  # the pattern lets 2026-02-30 through
-        raise InvalidInput("invalid_pattern", field=name) from None
-
-
 def stats(region_id: str, query: contract.StatsQuery, actor: Identity | None) -> contract.Stats:
     """Counts of the reports created in a range, grouped (public), with SLA
     figures for the region's staff; and the region's three numbers now.
     One Query per calendar month of the range, plus one for the numbers."""
     region = regions.get_region(region_id)
     today = now_utc().astimezone(region.tz).date()
-    first = _date(query.from_, "from") if query.from_ else today.replace(day=1)
-    last = _date(query.to, "to") if query.to else today
-    if last < first:
-        raise InvalidInput("invalid_range", field="to")
-    if (last - first).days >= MAX_RANGE_DAYS:
-        raise InvalidInput("range_too_long", days=MAX_RANGE_DAYS)
+    first, last = rules.day_range(query.from_, query.to, today, today.replace(day=1), MAX_RANGE_DAYS)
     staff = actor is not None and actor.in_region(region.region_id) and actor.role in roles.REPORT_STAFF
     level = GROUP_LEVEL[query.group_by]
     groups: dict[str, Tally] = {}
@@ -269,7 +249,7 @@ def rebuild(region_id: str) -> dict[str, int]:
         for number, current in enumerate(snapshots):
             changes = rules.changes(previous, current, region.tz, sla_days(region))
             if changes:
-                items += store.apply(region.region_id, report.id, f"rebuild-{run}-{number}", changes) - 1
+                items += store.apply(region.region_id, report.id, f"rebuild-{run}-{number}", changes, region.name) - 1
             previous = current
         reports += 1
     return {"reports": reports, "items_written": items, "items_removed": removed}
@@ -286,20 +266,17 @@ def reports_map(region_id: str, query: contract.MapQuery) -> contract.ReportsMap
     text address only when the reporter did not ask for anonymity."""
     region = regions.get_region(region_id)
     today = now_utc().astimezone(region.tz).date()
-    last = _date(query.to, "to") if query.to else today
-    first = _date(query.from_, "from") if query.from_ else last - timedelta(days=MAP_DAYS)
-    if last < first:
-        raise InvalidInput("invalid_range", field="to")
+    first, last = rules.day_range(query.from_, query.to, today, today - timedelta(days=MAP_DAYS))
     box = None
     if query.bbox:
         west, south, east, north = (float(v) for v in query.bbox.split(","))
         if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
             raise InvalidInput("invalid_pattern", field="bbox")
         box = (west, south, east, north)
-    start = datetime.combine(first, datetime.min.time(), tzinfo=region.tz)
-    end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=region.tz)
+    start, end = rules.local_bounds(first, last, region.tz)
     try:
-        items, cursor = report_store.on_map(region.region_id, iso_utc(start), iso_utc(end), query.limit, query.cursor)
+        items, cursor = report_store.on_map(region.region_id, iso_utc(start), iso_utc(end - timedelta(microseconds=1)),
+                                            query.limit, query.cursor)
     except report_store.BadCursor:
         raise InvalidInput("invalid_cursor") from None
     features = []

@@ -163,7 +163,9 @@ class ReportModel(Model):
     by_creation = _index(resources.REPORTS, "created")
     # workflow
     verified_at = UnicodeAttribute(null=True)
-    taken_at = UnicodeAttribute(null=True)  # taken, or reopened: the finishing clock's start
+    taken_at = UnicodeAttribute(null=True)  # taken: the finishing clock's start
+    reopened_at = UnicodeAttribute(null=True)  # reopened after a low rating: the finishing clock restarts
+    done_at = UnicodeAttribute(null=True)  # finished (the last time)
     held_since = UnicodeAttribute(null=True)  # handed over (disposisi): the new holder's taking clock's start
     # the agency or desa of the officer who took it: whose work the figures charge
     assignee_agency = UnicodeAttribute(null=True)

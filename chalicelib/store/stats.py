@@ -78,11 +78,11 @@ def _keys(region_id: str, change: Change, shard_no: int) -> list[dict[str, Any]]
     return keys
 
 
-def _update(key: dict[str, Any], change: Change) -> dict[str, Any]:
+def _update(key: dict[str, Any], change: Change, label: str | None) -> dict[str, Any]:
     delta = change.delta
     names = {f"#c{i}": name for i, name in enumerate(delta)}
     values: dict[str, Any] = {f":c{i}": {"N": str(int(value))} for i, value in enumerate(delta.values())}
-    sets = {"unit": change.unit, "label": change.label, "agency": change.agency}
+    sets = {"unit": change.unit, "label": label, "agency": change.agency}
     assignments = []
     for i, (name, value) in enumerate((n, v) for n, v in sets.items() if v is not None):
         names[f"#s{i}"], values[f":s{i}"] = name, {"S": value}
@@ -93,9 +93,11 @@ def _update(key: dict[str, Any], change: Change) -> dict[str, Any]:
                        "ExpressionAttributeNames": names, "ExpressionAttributeValues": values}}
 
 
-def apply(region_id: str, report_id: str, sequence: str, changes: Iterable[Change]) -> int:
+def apply(region_id: str, report_id: str, sequence: str, changes: Iterable[Change],
+          region_name: str | None = None) -> int:
     """Add the changes of one stream record, once.  The number of items
-    written; ``AlreadyApplied`` if its marker is there."""
+    written; ``AlreadyApplied`` if its marker is there.  ``region_name``
+    labels the region's item of the platform partition."""
     items: list[dict[str, Any]] = [{"Put": {
         "TableName": resources.STATS.name,
         "Item": {"pk": {"S": f"applied#{report_id}"}, "sk": {"S": sequence},
@@ -103,7 +105,8 @@ def apply(region_id: str, report_id: str, sequence: str, changes: Iterable[Chang
         "ConditionExpression": "attribute_not_exists(pk)"}}]
     for change in changes:
         for key in _keys(region_id, change, shard(change.level, report_id)):
-            items.append(_update(key, change))
+            platform = key["pk"]["S"].startswith(f"{PLATFORM}#")
+            items.append(_update(key, change, region_name if platform else change.label))
     if len(items) == 1:
         return 0
     client = _client()
