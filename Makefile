@@ -4,17 +4,17 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint check bench clean token onboard
+.PHONY: run test lint check bench clean token onboard console browser
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
 	touch $@
 
-run: $(VENV)/.installed  ## the whole system on http://127.0.0.1:$(PORT)
+run: $(VENV)/.installed console  ## the whole system (API, console, workers, embedded AWS) on http://127.0.0.1:$(PORT)
 	PORT=$(PORT) $(PY) -m devstack run
 
-test: lint  ## the whole test suite (after ruff, mypy and import-linter), on both cores
+test: lint console browser  ## the whole test suite (after ruff, mypy and import-linter), on both cores
 	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed  ## ruff (pyflakes, pycodestyle, isort, bugbear, bandit), mypy on chalicelib/, import-linter
@@ -25,7 +25,28 @@ lint: $(VENV)/.installed  ## ruff (pyflakes, pycodestyle, isort, bugbear, bandit
 check: lint  ## the inner loop (< 30 s): lint and the unit tests (no AWS, no local stack)
 	$(PY) -m pytest -m "not integration" -p no:cacheprovider $(PYTEST_ARGS)
 
-bench: $(VENV)/.installed  ## AWS calls per request, overhead ratio, import time
+# --- the web console (web/): pinned npm packages, bundled by esbuild into web/dist/ (not committed)
+WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/build.mjs web/index.html
+web/node_modules/.installed: web/package.json web/package-lock.json
+	npm ci --prefix web --no-audit --no-fund --loglevel=error
+	touch $@
+
+web/dist/index.html: web/node_modules/.installed $(WEB_SOURCES)
+	npm run --prefix web --silent build
+
+console: web/dist/index.html  ## build the web console into web/dist/
+
+# The browser tests drive Debian's chromium (Playwright cannot download browsers here).
+# As root (CI) it is installed when missing; elsewhere install it yourself or set CHROMIUM=/path.
+browser:
+	@if [ -n "$(CHROMIUM)" ] || command -v chromium >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1 || \
+	  { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }; \
+	else echo "no chromium: install it (Debian/Ubuntu: sudo apt-get install chromium) or set CHROMIUM=/path/to/chrome"; exit 2; fi
+
+bench: $(VENV)/.installed console  ## AWS calls per request, overhead ratio, import time
 	$(PY) -m bench
 
 clean:
@@ -51,7 +72,7 @@ infra/node_modules/.installed: infra/package.json infra/package-lock.json
 	npm ci --prefix infra --no-audit --no-fund --loglevel=error
 	touch $@
 
-synth: infra/.venv/.installed infra/node_modules/.installed  ## offline: template in cdk.out/, cfn-lint + checkov
+synth: infra/.venv/.installed infra/node_modules/.installed console  ## offline (builds the console first): template in cdk.out/, cfn-lint + checkov
 	$(CDK) synth -c stage=$(STAGE) --quiet
 	$(INFRA_PY) -m infra.checks cdk.out/aduan-$(STAGE).template.json
 

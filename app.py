@@ -6,7 +6,7 @@ handlers.  The logic lives in ``chalicelib``.
 from chalice import Chalice
 
 from chalicelib import resources
-from chalicelib.api import accounts, docs, health, performance, privacy, projects, regions, reports, workflow
+from chalicelib.api import accounts, client, docs, health, performance, privacy, projects, regions, reports, workflow
 from chalicelib.api.endpoint import error_shape_middleware
 from chalicelib.logs import configure_logging
 from chalicelib.workers import boundaries, dispatch, exports, photos, pilots, project_flags, routing, sla, stats, sweep
@@ -16,7 +16,7 @@ configure_logging()
 app = Chalice(app_name=resources.APP_NAME)
 app.register_middleware(error_shape_middleware, "http")
 
-for blueprint in (health.bp, docs.bp, regions.bp, reports.bp, workflow.bp, accounts.bp, projects.bp, privacy.bp,
+for blueprint in (health.bp, docs.bp, client.bp, regions.bp, reports.bp, workflow.bp, accounts.bp, projects.bp, privacy.bp,
                   performance.bp):
     app.register_blueprint(blueprint)
 

@@ -85,10 +85,26 @@ class Notification(msgspec.Struct, frozen=True):
     queue: str
 
 
+class Cors(msgspec.Struct, frozen=True):
+    """A bucket's CORS rule for the web console: the browser POSTs a file
+    straight to the bucket (a presigned POST, ``multipart/form-data``) and
+    reads it back.  The allowed origins are the deployment's, not declared
+    here: the console distribution's ``https://`` domain on AWS
+    (``infra/stack.py``, plus ``Stage.console_origins``), the local console's
+    ``http://127.0.0.1:<port>`` and ``http://localhost:<port>`` locally
+    (``infra/local.py``)."""
+
+    methods: tuple[str, ...]
+    allowed_headers: tuple[str, ...]
+    exposed_headers: tuple[str, ...] = ()
+    max_age_seconds: int = 3600
+
+
 class Bucket(msgspec.Struct, frozen=True):
     logical: str
-    notifications: tuple[Notification, ...]
+    notifications: tuple[Notification, ...] = ()
     layout: dict[str, str] = msgspec.field(default_factory=dict)
+    cors: Cors | None = None
 
     @property
     def name(self) -> str:
@@ -259,7 +275,7 @@ EXPORTS_QUEUE = Queue(logical="exports", consumer_timeout=900, batch_size=1, max
 
 QUEUES: tuple[Queue, ...] = (ROUTING_QUEUE, PHOTOS_QUEUE, DISPATCH_QUEUE, BOUNDARIES_QUEUE, EXPORTS_QUEUE)
 
-# --- bucket ---------------------------------------------------------------
+# --- buckets --------------------------------------------------------------
 
 UPLOAD_PREFIX = "uploads/"
 BOUNDARY_UPLOAD_PREFIX = "boundary-uploads/"
@@ -285,6 +301,23 @@ PHOTOS_BUCKET = Bucket(
         "boundaries/<region_id>/<upload_id>/problems.json": "every problem of a refused upload",
         "exports/reports/<region_id>/<job_id>.csv": "a staff CSV export of reports, written in the background "
                                                      "(kept EXPORT_DAYS)",
+    },
+    # The console uploads photos and boundary files with the presigned POST
+    # (the browser sets the form's Content-Type, S3 answers 204 with an ETag)
+    # and may read presigned photo URLs with fetch().
+    cors=Cors(methods=("POST", "GET", "HEAD"), allowed_headers=("Content-Type",), exposed_headers=("ETag",),
+              max_age_seconds=3600),
+)
+
+# The web console's built files (web/dist/: index.html and assets/; not build.json),
+# uploaded by the deployment and served only through the console's CloudFront
+# distribution (Origin Access Control): a private bucket, never the photo one.
+# Not created locally: the local stack serves web/dist/ itself.
+CONSOLE_BUCKET = Bucket(
+    logical="console",
+    layout={
+        "index.html": "the console's page (revalidated on every load: it names the current bundles)",
+        "assets/<name>-<hash>.<js|css|png|svg>": "hashed bundles, cached for a year",
     },
 )
 

@@ -19,12 +19,15 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from chalice.local import ChaliceRequestHandler, ForbiddenError, LocalGateway
 
 from chalicelib.domain import i18n
+
+from . import console
 
 
 def not_found(headers: dict[str, Any], extra_headers: dict[str, str] | None = None) -> dict[str, Any]:
@@ -67,13 +70,33 @@ def answer_unknown_routes_in_test_client(client: Any) -> Any:
 
 
 class RequestHandler(ChaliceRequestHandler):
-    """Chalice's local HTTP request handler with ``answer_unknown_routes``."""
+    """Chalice's local HTTP request handler with ``answer_unknown_routes``,
+    serving the web console on the paths that are not the API's."""
 
     def __init__(self, request: Any, client_address: Any, server: Any, app_object: Any, config: Any) -> None:
         # ChaliceRequestHandler.__init__ does exactly this with a plain
         # LocalGateway; the request is handled inside BaseHTTPRequestHandler's.
         self.local_gateway = answer_unknown_routes(LocalGateway(app_object, config))
         BaseHTTPRequestHandler.__init__(self, request, client_address, server)  # type: ignore[arg-type]
+
+    def do_GET(self) -> None:
+        if console.is_api(self.path):
+            return self._generic_handle()
+        self._send_console(with_body=True)
+
+    def do_HEAD(self) -> None:
+        if console.is_api(self.path):
+            return self._generic_handle()
+        self._send_console(with_body=False)
+
+    def _send_console(self, with_body: bool) -> None:
+        status, headers, body = console.response(self.path, os.environ.get("AWS_ENDPOINT_URL", ""))
+        self.send_response(status)
+        for name, value in {**headers, "Content-Length": str(len(body))}.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if with_body:
+            self.wfile.write(body)
 
 
 def serve_unknown_routes(server: Any, app: Any, config: Any) -> Any:

@@ -277,10 +277,11 @@ class LocalStack:
 
         import boto3
 
-        from infra.local import provision, provision_user_pool
+        from infra.local import local_console_origins, provision, provision_user_pool
 
         session = boto3.session.Session()
-        self.queue_urls = provision(session, REGION)
+        # the console (served on the API's port) uploads photos straight to the bucket: CORS for its origins
+        self.queue_urls = provision(session, REGION, console_origins=local_console_origins(self.api_port))
         for logical, url in self.queue_urls.items():
             if not logical.endswith("-dlq"):
                 os.environ[f"ADUAN_QUEUE_URL_{logical.upper()}"] = url

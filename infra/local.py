@@ -8,6 +8,7 @@ and bucket notification that production has.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from chalicelib import resources
@@ -47,9 +48,32 @@ def queue_attributes(queue: resources.Queue, dlq_arn: str) -> dict[str, str]:
     }
 
 
-def provision(session: Any, region: str) -> dict[str, str]:
+def local_console_origins(api_port: int) -> tuple[str, ...]:
+    """The local console's browser origins: the API's port serves it
+    (``make run``), under either name of the loopback address."""
+    return (f"http://127.0.0.1:{api_port}", f"http://localhost:{api_port}")
+
+
+def cors_configuration(bucket: resources.Bucket, origins: Sequence[str]) -> dict[str, Any]:
+    """The bucket's declared CORS rule for ``origins`` (S3's
+    ``PutBucketCors`` shape; ``infra/stack.py`` builds the same rule)."""
+    assert bucket.cors is not None, bucket.logical
+    return {"CORSRules": [{
+        "ID": "console",
+        "AllowedOrigins": list(origins),
+        "AllowedMethods": list(bucket.cors.methods),
+        "AllowedHeaders": list(bucket.cors.allowed_headers),
+        "ExposeHeaders": list(bucket.cors.exposed_headers),
+        "MaxAgeSeconds": bucket.cors.max_age_seconds,
+    }]}
+
+
+def provision(session: Any, region: str, console_origins: Sequence[str] = ()) -> dict[str, str]:
     """Create (or find) every declared resource; returns queue URLs by
-    logical name (``routing``, ``routing-dlq``, ...)."""
+    logical name (``routing``, ``routing-dlq``, ...).  ``console_origins``:
+    the browser origins the photo bucket's CORS rule admits (the local
+    console's, ``local_console_origins(port)``); none: no CORS rule (the in-process
+    tests, where no browser runs)."""
     dynamodb = session.client("dynamodb", region_name=region)
     sqs = session.client("sqs", region_name=region)
     s3 = session.client("s3", region_name=region)
@@ -89,6 +113,8 @@ def provision(session: Any, region: str) -> dict[str, str]:
             "Events": ["s3:ObjectCreated:*"],
             "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": notification.prefix}]}},
         } for notification in bucket.notifications]})
+    if bucket.cors and console_origins:
+        s3.put_bucket_cors(Bucket=bucket.name, CORSConfiguration=cors_configuration(bucket, console_origins))
     return urls
 
 

@@ -37,6 +37,9 @@ from aws_cdk import (
     aws_s3 as s3,
 )
 from aws_cdk import (
+    aws_s3_deployment as s3deploy,
+)
+from aws_cdk import (
     aws_s3_notifications as s3n,
 )
 from aws_cdk import (
@@ -58,6 +61,19 @@ from infra import package
 from infra.stages import Stage
 
 DDB_TYPE = ddb.AttributeType.STRING  # every key attribute is a string (resources.Table)
+# The built web console (``make console``: index.html, assets/, build.json).
+CONSOLE_DIST = package.ROOT / "web" / "dist"
+# The paths the console distribution sends to the API (the rest are the console's files);
+# devstack/console.py splits the local server's paths the same way.
+API_PATHS = ("/v1/*", "/openapi.json", "/health")
+
+
+def console_dist() -> Path:
+    """The built console, or a clear failure: the deployment uploads it."""
+    if not (CONSOLE_DIST / "index.html").is_file():
+        raise SystemExit(f"{CONSOLE_DIST}/index.html is missing: run `make console` to build the web console "
+                         "(`make synth` and `make deploy` build it first)")
+    return CONSOLE_DIST
 
 
 def _attr(name: str | None) -> ddb.Attribute | None:
@@ -80,10 +96,14 @@ SUPPRESSIONS_BY_TYPE = {
     "AWS::Logs::LogGroup": (("CKV_AWS_158", "CloudWatch Logs encrypts at rest by default; a customer KMS key "
                                             "costs US$1/month and the logs hold no secrets"),),
     "AWS::Lambda::Function": (
-        ("CKV_AWS_116", "CDK's S3 bucket-notifications custom resource: runs once per deployment, "
-                        "CloudFormation reports its failure"),
-        ("CKV_AWS_117", "CDK's S3 bucket-notifications custom resource: calls only the S3 API"),
-        ("CKV_AWS_115", "CDK's S3 bucket-notifications custom resource: one invocation per deployment")),
+        ("CKV_AWS_116", "CDK's custom resources (S3 bucket notifications, the console's BucketDeployment): run "
+                        "once per deployment, CloudFormation reports their failure"),
+        ("CKV_AWS_117", "CDK's custom resources (S3 bucket notifications, the console's BucketDeployment): call "
+                        "only the S3 API"),
+        ("CKV_AWS_115", "CDK's custom resources (S3 bucket notifications, the console's BucketDeployment): a few "
+                        "invocations per deployment"),
+        ("CKV_AWS_173", "CDK's custom resources: no secret in their environment (the BucketDeployment's one "
+                        "variable is the path of a CA bundle)")),
     "AWS::IAM::Role": (("CKV_AWS_111", "Cognito's SMS role: sns:Publish to phone numbers has no resource ARN "
                                        "to restrict to (CDK scopes it with an external id)"),),
 }
@@ -93,7 +113,9 @@ class AduanStack(cdk.Stack):
     def __init__(self, scope: Construct, stage: Stage, **kwargs) -> None:
         super().__init__(scope, f"aduan-{stage.name}", **kwargs)
         assert resources.stage() == stage.name, "ADUAN_STAGE must be set before chalicelib is imported"
+        dist = console_dist()  # before the slow packaging: fail at once when the console is not built
         removal = cdk.RemovalPolicy.RETAIN if stage.production else cdk.RemovalPolicy.DESTROY
+        self.removal = removal
 
         # --- tables ----------------------------------------------------------
         self.tables: dict[str, ddb.Table] = {}
@@ -170,8 +192,14 @@ class AduanStack(cdk.Stack):
         # Only the bucket's boundaries/ is reachable (the origin path), and the
         # bucket lets this distribution read nothing else; a version's files
         # never change, so they are cached for a year.
-        imported = s3.Bucket.from_bucket_attributes(self, "BoundaryFilesOrigin", bucket_name=self.bucket.bucket_name,
-                                                    bucket_regional_domain_name=self.bucket.bucket_regional_domain_name)
+        # The origin is the bucket's declared name, not a reference to it: the
+        # functions name this distribution (ADUAN_PUBLIC_FILES_URL), the console
+        # distribution names the API and so the functions, and the photo
+        # bucket's CORS rule names the console distribution; a reference here
+        # would close that loop (a circular dependency).
+        imported = s3.Bucket.from_bucket_attributes(
+            self, "BoundaryFilesOrigin", bucket_name=decl.name,
+            bucket_regional_domain_name=f"{decl.name}.s3.{self.region}.{self.url_suffix}")
         self.files = cloudfront.Distribution(
             self, "PublicFiles", comment=f"aduan-{stage.name} public boundary files",
             default_behavior=cloudfront.BehaviorOptions(
@@ -297,6 +325,10 @@ class AduanStack(cdk.Stack):
             os.chdir(cwd)
         # the construct names the Chalice stage after its scope: this stack's name
         self._wire_functions(stage)
+        self._console(stage, dist)
+        for child in self.node.find_all():
+            if isinstance(child, cdk.CfnResource) and child.cfn_resource_type in SUPPRESSIONS_BY_TYPE:
+                suppress(child, *SUPPRESSIONS_BY_TYPE[child.cfn_resource_type])
 
     def _wire_functions(self, stage: Stage) -> None:
         template = self.chalice.sam_template
@@ -377,9 +409,6 @@ class AduanStack(cdk.Stack):
                  ("CKV_AWS_73", "X-Ray tracing is paid per trace; enable per stage when debugging"))
         suppress(alarm_topic.node.default_child,
                  ("CKV_AWS_26", "alarm notifications carry no personal data; a KMS key costs US$1/month"))
-        for child in self.node.find_all():
-            if isinstance(child, cdk.CfnResource) and child.cfn_resource_type in SUPPRESSIONS_BY_TYPE:
-                suppress(child, *SUPPRESSIONS_BY_TYPE[child.cfn_resource_type])
         self.rest_api_id = api.ref
         cdk.CfnOutput(self, "ApiUrl", value=cdk.Fn.sub(
             "https://${Api}.execute-api.${AWS::Region}.amazonaws.com/api/", {"Api": api.ref}))
@@ -387,6 +416,113 @@ class AduanStack(cdk.Stack):
         cdk.CfnOutput(self, "UserPoolClientId", value=self.client.user_pool_client_id)
         cdk.CfnOutput(self, "PhotoBucket", value=self.bucket.bucket_name)
         cdk.CfnOutput(self, "PublicFilesUrl", value=f"https://{self.files.distribution_domain_name}")
+
+    def _console(self, stage: Stage, dist: Path) -> None:
+        """The web console: its files from a private bucket and the API
+        (``API_PATHS``) from one CloudFront domain, so the console calls its API
+        on its own origin; the photo bucket admits its uploads (CORS)."""
+        decl = resources.CONSOLE_BUCKET
+        bucket = s3.Bucket(
+            self, f"Bucket-{decl.logical}", bucket_name=decl.name,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL, encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True, object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            removal_policy=self.removal, auto_delete_objects=False)
+        suppress(bucket.node.default_child,
+                 ("CKV_AWS_18", "build output read only through CloudFront; access logging would log every page "
+                                "load for nothing"),
+                 ("CKV_AWS_21", "no versioning: every deploy uploads the console again from web/dist (make console)"),
+                 ("CKV_AWS_144", "no replication: the files are rebuilt from the repository"))
+
+        api = self.chalice.sam_template.get_resource("RestAPI")
+        # Chalice serves the API under its stage ("api"): https://<id>.execute-api.<region>.amazonaws.com/api/
+        api_stage = self._sam_props("RestAPI")["StageName"]
+        api_origin = origins.HttpOrigin(
+            cdk.Fn.sub("${Api}.execute-api.${AWS::Region}.amazonaws.com", {"Api": api.ref}),
+            origin_path=f"/{api_stage}", protocol_policy=cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+            origin_ssl_protocols=[cloudfront.OriginSslPolicy.TLS_V1_2])
+        # The browser signs in with Cognito and uploads to the photo bucket
+        # (presigned POST, global or regional S3 host) itself, and reads a
+        # region's boundary files from the public files distribution; the
+        # bucket by its declared name (a reference would be circular, see above).
+        photos = resources.PHOTOS_BUCKET.name
+        connect = ["'self'", f"https://cognito-idp.{self.region}.amazonaws.com", f"https://{photos}.s3.amazonaws.com",
+                   f"https://{photos}.s3.{self.region}.amazonaws.com", f"https://{self.files.distribution_domain_name}"]
+        csp = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+               "img-src 'self' data: blob: https:; connect-src " + " ".join(connect) + "; "
+               "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'")
+        headers = cloudfront.ResponseHeadersPolicy(
+            self, "ConsoleHeaders", comment=f"aduan-{stage.name} console security headers",
+            security_headers_behavior=cloudfront.ResponseSecurityHeadersBehavior(
+                content_security_policy=cloudfront.ResponseHeadersContentSecurityPolicy(
+                    content_security_policy=csp, override=True),
+                content_type_options=cloudfront.ResponseHeadersContentTypeOptions(override=True),
+                frame_options=cloudfront.ResponseHeadersFrameOptions(
+                    frame_option=cloudfront.HeadersFrameOption.DENY, override=True),
+                referrer_policy=cloudfront.ResponseHeadersReferrerPolicy(
+                    referrer_policy=cloudfront.HeadersReferrerPolicy.SAME_ORIGIN, override=True),
+                strict_transport_security=cloudfront.ResponseHeadersStrictTransportSecurity(
+                    access_control_max_age=cdk.Duration.days(365), include_subdomains=False, override=True)))
+        # The API: every method, never cached, the viewer's query string and
+        # headers (Authorization, Accept-Language, Idempotency-Key, ...) but Host.
+        to_api = cloudfront.BehaviorOptions(
+            origin=api_origin, viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+            allowed_methods=cloudfront.AllowedMethods.ALLOW_ALL,
+            cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
+            origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+            response_headers_policy=headers)
+        self.console = cloudfront.Distribution(
+            self, "Console", comment=f"aduan-{stage.name} web console and API",
+            default_root_object="index.html",
+            default_behavior=cloudfront.BehaviorOptions(
+                origin=origins.S3BucketOrigin.with_origin_access_control(
+                    bucket, origin_access_levels=[cloudfront.AccessLevel.READ]),
+                viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+                allowed_methods=cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+                cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED, compress=True,
+                response_headers_policy=headers),
+            additional_behaviors={path: to_api for path in API_PATHS},
+            price_class=cloudfront.PriceClass.PRICE_CLASS_200,  # edge locations in Asia
+            http_version=cloudfront.HttpVersion.HTTP2_AND_3,
+            minimum_protocol_version=cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021)
+        suppress(self.console.node.default_child,
+                 ("CKV_AWS_68", "no WAF (US$5+/month a web ACL): static files, and API Gateway throttles the API "
+                                "behind /v1/* (stage api_rate/api_burst)"),
+                 ("CKV2_AWS_47", "no WAF: see CKV_AWS_68"),
+                 ("CKV_AWS_86", "API Gateway's access logs record every API request; logging the console's static "
+                                "files would cost more than it tells"),
+                 ("CKV_AWS_174", "TLS 1.2 is the minimum protocol version (the default certificate)"),
+                 ("CKV_AWS_310", "no origin failover: the console is redeployed from the repository, the API has "
+                                 "one regional endpoint"),
+                 ("CKV_AWS_374", "citizens are in Indonesia, but the console may be used from anywhere"),
+                 ("CKV2_AWS_42", "the distribution's own domain: a regency may add its certificate"))
+
+        # web/dist/ into the bucket: the hashed bundles cached for a year, then
+        # index.html (which names them) revalidated on every load; build.json
+        # (sizes for `make bench`) is not published, as locally.
+        source = s3deploy.Source.asset(str(dist), exclude=["build.json"])
+        deploy_logs = logs.LogGroup(self, "ConsoleDeployLogs", retention=_retention(stage.log_retention_days),
+                                    removal_policy=cdk.RemovalPolicy.DESTROY)
+        assets = s3deploy.BucketDeployment(
+            self, "ConsoleAssets", destination_bucket=bucket, sources=[source], exclude=["index.html"],
+            prune=True, log_group=deploy_logs,
+            cache_control=[s3deploy.CacheControl.set_public(), s3deploy.CacheControl.max_age(cdk.Duration.days(365)),
+                           s3deploy.CacheControl.immutable()])
+        page = s3deploy.BucketDeployment(
+            self, "ConsolePage", destination_bucket=bucket, sources=[source], exclude=["*"], include=["index.html"],
+            prune=False, log_group=deploy_logs, cache_control=[s3deploy.CacheControl.no_cache()])
+        page.node.add_dependency(assets)  # never a page naming bundles not yet uploaded
+
+        # The console's browser uploads straight to the photo bucket.
+        cors = resources.PHOTOS_BUCKET.cors
+        assert cors is not None
+        for origin in stage.console_origins:
+            if not re.fullmatch(r"https://[a-z0-9.-]+(:\d+)?", origin):
+                raise SystemExit(f"console_origins: {origin!r} is not an origin like https://lapor.example.go.id")
+        self.bucket.add_cors_rule(
+            id="console", allowed_origins=[f"https://{self.console.distribution_domain_name}", *stage.console_origins],
+            allowed_methods=[s3.HttpMethods(m) for m in cors.methods], allowed_headers=list(cors.allowed_headers),
+            exposed_headers=list(cors.exposed_headers), max_age=cors.max_age_seconds)
+        cdk.CfnOutput(self, "ConsoleUrl", value=f"https://{self.console.distribution_domain_name}")
 
     def _sam(self) -> dict:
         import json

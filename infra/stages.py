@@ -18,6 +18,9 @@ alarm_email       receives the CloudWatch alarms (dead letters, function
 domain            optional custom API domain (e.g. ``lapor.trenggalekkab.go.id``)
                   with ``certificate_arn``, an ACM certificate for it in
                   ``region``; None serves on the execute-api URL.
+console_origins   extra browser origins (``https://host``) the photo bucket's
+                  CORS rule admits besides the console's CloudFront domain, e.g.
+                  a custom console domain in front of the distribution.
 memory_mb         Lambda memory of every function (more memory = more CPU).
 arm64             Graviton functions: 20% cheaper per GB-second than x86_64.
 production        True: tables get deletion protection, tables and the photo
@@ -40,6 +43,7 @@ class Stage:
     alarm_email: str | None = None
     domain: str | None = None
     certificate_arn: str | None = None
+    console_origins: tuple[str, ...] = ()
     memory_mb: int = 512
     arm64: bool = True
     production: bool = False

@@ -216,7 +216,7 @@ def pipeline(aws):
 
 # Tiers: a test that needs the in-memory AWS, a running local stack or the CDK
 # synth is an integration test; the rest are unit tests (`make check`).
-INTEGRATION_FIXTURES = {"world", "stack", "synth", "local_stack"}
+INTEGRATION_FIXTURES = {"world", "stack", "synth", "local_stack", "console_stack"}
 
 
 def pytest_collection_modifyitems(items):

@@ -145,12 +145,23 @@ def test_function_environment_names_queues_and_pool(synth, declared):
         assert {"ADUAN_USER_POOL_ID", "ADUAN_USER_POOL_CLIENT_ID"} <= set(variables)
 
 
+def bucket_by_name(template: dict, name: str) -> tuple[str, dict]:
+    [(bucket_id, bucket)] = [(lid, r) for lid, r in of_type(template, "AWS::S3::Bucket").items()
+                             if r["Properties"]["BucketName"] == name]
+    return bucket_id, bucket["Properties"]
+
+
+def bucket_statements(template: dict, bucket_id: str) -> list[dict]:
+    return [s for p in of_type(template, "AWS::S3::BucketPolicy").values() if ref_id(p["Properties"]["Bucket"]) == bucket_id
+            for s in p["Properties"]["PolicyDocument"]["Statement"]]
+
+
 def test_bucket_private_encrypted_tls_only_and_notifies_photos_queue(synth, declared):
     resources, _ = declared
     template = synth["template"]
-    [(bucket_id, bucket)] = of_type(template, "AWS::S3::Bucket").items()
-    props = bucket["Properties"]
-    assert props["BucketName"] == resources.PHOTOS_BUCKET.name
+    assert {r["Properties"]["BucketName"] for r in of_type(template, "AWS::S3::Bucket").values()} == {
+        resources.PHOTOS_BUCKET.name, resources.CONSOLE_BUCKET.name}
+    bucket_id, props = bucket_by_name(template, resources.PHOTOS_BUCKET.name)
     assert props["PublicAccessBlockConfiguration"] == {
         "BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True, "RestrictPublicBuckets": True}
     [rule] = props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
@@ -217,6 +228,122 @@ def test_gateway_responses_answer_in_our_error_shape(synth):
             assert (response.get("statusCode"), body["error"]["code"]) == expected[response_type], response_type
     assert json.loads(responses["MISSING_AUTHENTICATION_TOKEN"]["responseTemplates"]["application/json"]) == {
         "error": {"code": "not_found", "message": "Alamat tidak ditemukan / Not found"}}
+
+
+# CloudFront's managed policies
+CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+
+
+def console_distribution(template: dict) -> tuple[str, dict]:
+    """The distribution whose default behaviour serves index.html (the other
+    one serves the public boundary files)."""
+    [(lid, dist)] = [(lid, r["Properties"]["DistributionConfig"])
+                     for lid, r in of_type(template, "AWS::CloudFront::Distribution").items()
+                     if r["Properties"]["DistributionConfig"].get("DefaultRootObject") == "index.html"]
+    return lid, dist
+
+
+def console_domain(distribution_id: str) -> dict:
+    return {"Fn::Join": ["", ["https://", {"Fn::GetAtt": [distribution_id, "DomainName"]}]]}
+
+
+def test_console_bucket_is_private_and_read_only_by_the_console_distribution(synth, declared):
+    resources, _ = declared
+    template = synth["template"]
+    bucket_id, props = bucket_by_name(template, resources.CONSOLE_BUCKET.name)
+    assert props["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True, "RestrictPublicBuckets": True}
+    assert "NotificationConfiguration" not in props and "CorsConfiguration" not in props
+    distribution_id, dist = console_distribution(template)
+    # the default behaviour: the bucket through Origin Access Control, never a public website
+    origins = {o["Id"]: o for o in dist["Origins"]}
+    default = dist["DefaultCacheBehavior"]
+    s3_origin = origins[default["TargetOriginId"]]
+    assert ref_id(s3_origin["DomainName"]) == bucket_id and s3_origin["OriginAccessControlId"]
+    assert s3_origin["S3OriginConfig"] == {"OriginAccessIdentity": ""}
+    assert default["ViewerProtocolPolicy"] == "redirect-to-https"
+    assert default["CachePolicyId"] == CACHING_OPTIMIZED and default["AllowedMethods"] == ["GET", "HEAD"]
+    # only CloudFront reads the bucket, and only as this distribution (SourceArn); nothing else is allowed
+    allowed = [s for s in bucket_statements(template, bucket_id) if s["Effect"] == "Allow"]
+    assert allowed and all(s["Principal"] == {"Service": "cloudfront.amazonaws.com"} for s in allowed)
+    for statement in allowed:
+        assert statement["Action"] == "s3:GetObject"
+        source = statement["Condition"]["StringEquals"]["AWS:SourceArn"]
+        assert {"Ref": distribution_id} in source["Fn::Join"][1] and ":distribution/" in source["Fn::Join"][1]
+    assert any(s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+               for s in bucket_statements(template, bucket_id))
+    # and the photo bucket lets the console distribution read nothing
+    photos_id, _ = bucket_by_name(template, resources.PHOTOS_BUCKET.name)
+    assert not [s for s in bucket_statements(template, photos_id) if distribution_id in json.dumps(s)]
+    assert template["Outputs"]["ConsoleUrl"]["Value"] == console_domain(distribution_id)
+
+
+def test_console_distribution_sends_the_api_paths_to_api_gateway(synth):
+    template = synth["template"]
+    _, dist = console_distribution(template)
+    origins = {o["Id"]: o for o in dist["Origins"]}
+    [api] = of_type(template, "AWS::Serverless::Api").values()
+    behaviors = {b["PathPattern"]: b for b in dist["CacheBehaviors"]}
+    assert set(behaviors) == {"/v1/*", "/openapi.json", "/health"}
+    for path, behavior in behaviors.items():
+        origin = origins[behavior["TargetOriginId"]]
+        domain, names = origin["DomainName"]["Fn::Sub"]
+        assert domain == "${Api}.execute-api.${AWS::Region}.amazonaws.com" and names == {"Api": {"Ref": "RestAPI"}}
+        assert origin["OriginPath"] == f"/{api['Properties']['StageName']}"
+        assert origin["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+        assert set(behavior["AllowedMethods"]) == {"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"}, path
+        assert behavior["CachePolicyId"] == CACHING_DISABLED, path
+        # query strings and every header but Host: Authorization, Accept-Language, Idempotency-Key
+        assert behavior["OriginRequestPolicyId"] == ALL_VIEWER_EXCEPT_HOST_HEADER, path
+        assert behavior["ViewerProtocolPolicy"] == "https-only"
+
+
+def test_console_files_uploaded_with_their_cache_lifetimes(synth, declared):
+    """web/dist/ is uploaded by the deployment: the hashed bundles cached for
+    a year, index.html (which names them) revalidated on every load, after them."""
+    resources, _ = declared
+    template = synth["template"]
+    bucket_id, _ = bucket_by_name(template, resources.CONSOLE_BUCKET.name)
+    deployments = {lid: r for lid, r in of_type(template, "Custom::CDKBucketDeployment").items()}
+    assert {ref_id(d["Properties"]["DestinationBucketName"]) for d in deployments.values()} == {bucket_id}
+    [(page_id, page)] = [(lid, d) for lid, d in deployments.items() if d["Properties"].get("Include") == ["index.html"]]
+    [(assets_id, assets)] = [(lid, d) for lid, d in deployments.items() if lid != page_id]
+    assert page["Properties"]["SystemMetadata"]["cache-control"] == "no-cache"
+    assert assets["Properties"]["Exclude"] == ["index.html"]
+    assert "immutable" in assets["Properties"]["SystemMetadata"]["cache-control"]
+    assert assets_id in page["DependsOn"]
+
+
+def test_photo_bucket_cors_admits_the_console(synth, declared):
+    """The console's browser POSTs photos straight to the photo bucket: its
+    CORS rule names the console distribution's domain (and the stage's extra
+    console origins), with the declared methods and headers, as the local
+    stack's rule does (infra/local.py)."""
+    resources, local = declared
+    template = synth["template"]
+    distribution_id, _ = console_distribution(template)
+    _, props = bucket_by_name(template, resources.PHOTOS_BUCKET.name)
+    [rule] = props["CorsConfiguration"]["CorsRules"]
+    assert rule["AllowedOrigins"] == [console_domain(distribution_id)]  # the dev stage has no extra origins
+    [local_rule] = local.cors_configuration(resources.PHOTOS_BUCKET, ["https://console"])["CORSRules"]
+    assert "POST" in rule["AllowedMethods"]
+    assert (rule["Id"], rule["AllowedMethods"], rule["AllowedHeaders"], rule["ExposedHeaders"], rule["MaxAge"]) == (
+        local_rule["ID"], local_rule["AllowedMethods"], local_rule["AllowedHeaders"], local_rule["ExposeHeaders"],
+        local_rule["MaxAgeSeconds"])
+
+
+def test_synth_without_a_built_console_says_to_build_it(synth, tmp_path):
+    """``make synth`` builds the console first; a synth without web/dist/
+    fails at once, naming the command."""
+    code = ("import sys; from pathlib import Path; import infra.stack as s; "
+            f"s.CONSOLE_DIST = Path({str(tmp_path)!r}); s.console_dist()")
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ADUAN_"))}, "ADUAN_STAGE": STAGE,
+           "JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION": "1"}
+    run = subprocess.run([str(ROOT / "infra" / ".venv" / "bin" / "python"), "-c", code], cwd=ROOT, env=env,
+                         capture_output=True, text=True)
+    assert run.returncode == 1 and "index.html is missing: run `make console`" in run.stderr, run.stderr[-2000:]
 
 
 def test_cfn_lint_and_checkov_clean(synth):

@@ -101,6 +101,19 @@ def test_bucket_is_not_public(stack):
     assert all(block.values())
 
 
+def test_photo_bucket_admits_uploads_from_the_console_only(stack):
+    """``make run`` serves the console on the API's port; its browser POSTs
+    photos to the embedded S3, which the bucket's CORS rule admits.  moto's
+    server answers every preflight itself, so the rule is read back."""
+    from chalicelib.resources import PHOTOS_BUCKET
+
+    port = stack["base"].rsplit(":", 1)[1]
+    s3 = stack["session"].client("s3", endpoint_url=stack["aws_endpoint"])
+    [rule] = s3.get_bucket_cors(Bucket=f"aduan-e2e-{PHOTOS_BUCKET.logical}")["CORSRules"]
+    assert set(rule["AllowedOrigins"]) == {f"http://127.0.0.1:{port}", f"http://localhost:{port}"}
+    assert "POST" in rule["AllowedMethods"] and "http://evil.example" not in rule["AllowedOrigins"]
+
+
 def test_poison_message_ends_in_the_dead_letter_queue(stack):
     sqs = stack["session"].client("sqs", endpoint_url=stack["aws_endpoint"])
     routing = sqs.get_queue_url(QueueName="aduan-e2e-routing")["QueueUrl"]

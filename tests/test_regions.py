@@ -61,7 +61,7 @@ def test_platform_admin_onboards_a_region(api):
     assert create_region(api, region_id="Bad Id").json_body["error"]["code"] == "invalid_region_id"
     public = api.get("/v1/regions/kupang").json_body
     assert public == {"region_id": "kupang", "name": "Kota Kupang", "status": "trial", "kemendagri_code": "53.71",
-                      "time_zone": "WITA"}
+                      "time_zone": "WITA", "map_tiles": None}
     areas_view = api.get("/v1/regions/kupang/areas").json_body
     assert len(areas_view["kecamatan"]) == 6 and "ODbL" in areas_view["attribution"]
     categories = api.get("/v1/regions/kupang/categories").json_body["categories"]

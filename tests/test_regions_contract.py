@@ -252,7 +252,7 @@ def test_sla_day_bounds(api):
 
 def test_replies_match_their_declared_models(api, pipeline):
     public = api.get("/v1/regions/trenggalek").json_body
-    assert set(public) == {"region_id", "name", "status", "kemendagri_code", "time_zone"}
+    assert set(public) == {"region_id", "name", "status", "kemendagri_code", "time_zone", "map_tiles"}
     staff = api.get("/v1/regions/trenggalek", as_="region_admin").json_body
     assert "audit" not in staff and staff["trial_ends_at"] and staff["sla_days"]["verify"] == 3
     platform = api.get("/v1/regions/trenggalek", as_="platform_admin").json_body

@@ -59,3 +59,34 @@ def test_every_sqs_handler_consumes_a_declared_queue():
 
     consumed = {s.queue for s in app.event_sources if isinstance(s, SQSEventConfig)}
     assert consumed == {q.name for q in resources.QUEUES}
+
+
+def test_local_photo_bucket_admits_uploads_from_the_local_console_only(world, aws):
+    """The console's browser POSTs photos straight to the bucket: the local
+    stack (``LocalStack.start``) provisions the declared CORS rule for the
+    console's origins, the API's port under both loopback names.  moto's
+    server answers every preflight itself, so the rule is read back."""
+    from infra import local
+
+    origins = local.local_console_origins(8123)
+    assert origins == ("http://127.0.0.1:8123", "http://localhost:8123")
+    local.provision(world.session, REGION, console_origins=origins)
+    s3 = boto3.client("s3", region_name=REGION)
+    try:
+        [rule] = s3.get_bucket_cors(Bucket=resources.PHOTOS_BUCKET.name)["CORSRules"]
+        assert set(rule["AllowedOrigins"]) == set(origins)
+        assert "http://evil.example" not in rule["AllowedOrigins"] and "*" not in rule["AllowedOrigins"]
+        assert "POST" in rule["AllowedMethods"] and {"GET", "HEAD"} <= set(rule["AllowedMethods"])
+        assert "Content-Type" in rule["AllowedHeaders"] and "ETag" in rule["ExposeHeaders"]
+        assert rule["MaxAgeSeconds"] > 0
+        assert [rule] == local.cors_configuration(resources.PHOTOS_BUCKET, origins)["CORSRules"]
+    finally:  # the module's other tests see the bucket as provisioned for them
+        s3.delete_bucket_cors(Bucket=resources.PHOTOS_BUCKET.name)
+
+
+def test_the_console_bucket_is_its_own():
+    """The console's files live in a bucket of their own: no notifications, no
+    browser access of its own (CloudFront reads it), never the photo bucket."""
+    console = resources.CONSOLE_BUCKET
+    assert console.name != resources.PHOTOS_BUCKET.name and console.name == resources.physical_name("console")
+    assert not console.notifications and console.cors is None

@@ -34,6 +34,13 @@ def client_id() -> str:
     return os.environ.get("ADUAN_USER_POOL_CLIENT_ID", "")
 
 
+def sign_in_endpoint() -> str:
+    """Where a browser or phone signs in (Cognito's JSON API): the local
+    embedded one under ``make run``."""
+    local = os.environ.get("AWS_ENDPOINT_URL_COGNITO_IDP") or os.environ.get("AWS_ENDPOINT_URL")
+    return local.rstrip("/") + "/" if local else f"https://cognito-idp.{region_name()}.amazonaws.com/"
+
+
 def issuer() -> str:
     return f"https://cognito-idp.{region_name()}.amazonaws.com/{pool_id()}"
 

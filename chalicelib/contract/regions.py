@@ -60,6 +60,25 @@ class ProjectRulesRequest(Request):
     stale_days: Annotated[int, Meta(ge=7, le=365)] | UnsetType = UNSET
 
 
+TILE_URL_PATTERN = r"^https://[^\s\"'<>]*\{z\}[^\s\"'<>]*$"
+
+
+class MapTilesRequest(Request):
+    """A raster tile service for the console's maps (Leaflet's URL template).  Its terms must allow the use."""
+
+    url: Annotated[str, Meta(max_length=300, pattern=TILE_URL_PATTERN, description=(
+        "An https URL template with {z}, {x} and {y} (and optionally {s}), "
+        "e.g. https://tiles.example.go.id/{z}/{x}/{y}.png"))]
+    attribution: Annotated[str, Meta(min_length=1, max_length=300)]
+    max_zoom: Annotated[int, Meta(ge=1, le=22)] = 19
+
+
+class MapTiles(Struct, kw_only=True):
+    url: str
+    attribution: str
+    max_zoom: int
+
+
 class RegionSettings(Request):
     """At least one field.  An agency still named by an active category cannot be removed (409)."""
 
@@ -72,6 +91,8 @@ class RegionSettings(Request):
     ocid_prefix: Annotated[str, Meta(max_length=11, extra_json_schema={"pattern": OCID_PREFIX_PATTERN},
                                      description="The region's OCDS prefix, registered with the Open Contracting "
                                                  "Partnership (`invalid_ocid_prefix` otherwise).")] | UnsetType = UNSET
+    map_tiles: Annotated[MapTilesRequest | None, Meta(description=(
+        "The console's map tiles; null: none (the kelurahan boundaries are the base layer)."))] | UnsetType = UNSET
 
 
 class CategoryRequest(Request):
@@ -197,6 +218,9 @@ class Region(Struct, kw_only=True):
     status: RegionStatus
     kemendagri_code: str
     time_zone: TimeZone
+    map_tiles: Annotated[MapTiles | None, Meta(description=(
+        "Tiles for maps of this region; null: draw the kelurahan boundaries (GET …/boundaries) as the base layer."
+    ))] = None
     # the region's staff and platform admins only
     trial_started_at: DateTime | None | UnsetType = UNSET
     trial_ends_at: DateTime | None | UnsetType = UNSET

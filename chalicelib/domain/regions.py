@@ -127,6 +127,8 @@ class RegionConfig(msgspec.Struct, frozen=True):
     notify_topic_arn: str | None = None
     project_rules: Rules = msgspec.field(default_factory=Rules)
     ocid_prefix: str | None = None
+    # the web console's map tiles {url, attribution, max_zoom}; None: the boundaries draw the base layer
+    map_tiles: dict[str, Any] | None = None
 
     @property
     def tz(self) -> timezone:
@@ -157,6 +159,7 @@ class RegionConfig(msgspec.Struct, frozen=True):
             notify_topic_arn=record.get("notify_topic_arn"),
             project_rules=Rules.from_record(record.get("project_rules")),
             ocid_prefix=record.get("ocid_prefix"),
+            map_tiles=record.get("map_tiles") or None,
         )
 
     def agency_names(self, code: str | None) -> tuple[str, str]:

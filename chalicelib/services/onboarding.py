@@ -81,8 +81,11 @@ def _sla(value: contract.SlaRequest) -> dict[str, int]:
 def region_view(region: RegionConfig, viewer: Identity | None) -> contract.Region:
     """The public sees name and status; the region's staff and platform
     admins also see the commercial fields, platform admins the audit trail."""
+    tiles = region.map_tiles
     view = contract.Region(region_id=region.region_id, name=region.name, status=cast(Any, region.status),
-                           kemendagri_code=region.kemendagri_code, time_zone=cast(Any, region.time_zone))
+                           kemendagri_code=region.kemendagri_code, time_zone=cast(Any, region.time_zone),
+                           map_tiles=contract.MapTiles(url=tiles["url"], attribution=tiles["attribution"],
+                                                       max_zoom=int(tiles["max_zoom"])) if tiles else None)
     if viewer is None or not viewer.is_staff or not viewer.in_region(region.region_id):
         return view
     record = region_store.get(region.region_id) or {}
@@ -178,6 +181,8 @@ def update_settings(region_id: str, body: contract.RegionSettings, actor: Identi
         changes["ocid_prefix"] = body.ocid_prefix
     if body.time_zone is not UNSET:
         changes["time_zone"] = body.time_zone
+    if body.map_tiles is not UNSET:
+        changes["map_tiles"] = None if body.map_tiles is None else msgspec.structs.asdict(body.map_tiles)
     if body.agencies is not UNSET:
         table, seen = [], set()
         for item in body.agencies:
@@ -190,7 +195,7 @@ def update_settings(region_id: str, body: contract.RegionSettings, actor: Identi
             raise Conflict("agency_in_use", agency=", ".join(in_use))
         changes["agencies"] = table
     if not changes:
-        raise InvalidInput("missing_field", field="sla|time_zone|agencies|project_rules|ocid_prefix")
+        raise InvalidInput("missing_field", field="sla|time_zone|agencies|project_rules|ocid_prefix|map_tiles")
     stamp = rules.iso_utc(rules.now_utc())
     region_store.update(region.region_id, {**changes, "updated_at": stamp}, {},
                         audit={"action": "settings", "actor": actor.sub, "at": stamp, "from": None, "to": None,

@@ -231,6 +231,8 @@ class RegionModel(Model):
     project_rules: MapAttribute[str, Any] = MapAttribute(null=True)
     # the region's registered OCDS prefix (``ocds-xxxxxx``)
     ocid_prefix = UnicodeAttribute(null=True)
+    # the console's map tiles: {url, attribution, max_zoom}; none: the boundaries are the base layer
+    map_tiles: MapAttribute[str, Any] = MapAttribute(null=True)
     notify_topic_arn = UnicodeAttribute(null=True)
     # the pilot
     trial_started_at = UnicodeAttribute(null=True)

@@ -13,7 +13,7 @@ from .models import EntryModel, RegionModel, transaction_connection
 from .reports import condition_failed
 
 REGION_FIELDS = ("region_id", "name", "kemendagri_code", "time_zone", "status", "categories",
-                 "agencies", "areas", "areas_source", "boundaries_version", "boundaries_note", "boundaries_files", "sla", "project_rules", "ocid_prefix", "notify_topic_arn",
+                 "agencies", "areas", "areas_source", "boundaries_version", "boundaries_note", "boundaries_files", "sla", "project_rules", "ocid_prefix", "map_tiles", "notify_topic_arn",
                  "trial_started_at", "trial_ends_at", "activated_at", "reminders_sent", "audit",
                  "created_at", "updated_at")
 
@@ -42,6 +42,8 @@ def _record(item: RegionModel) -> dict[str, Any]:
         record["boundaries_files"] = record["boundaries_files"].as_dict()
     if isinstance(record["project_rules"], MapAttribute):
         record["project_rules"] = record["project_rules"].as_dict()
+    if isinstance(record["map_tiles"], MapAttribute):
+        record["map_tiles"] = record["map_tiles"].as_dict()
     return record
 
 
