@@ -34,6 +34,7 @@ def test_map_tiles_are_none_by_default_then_set_and_cleared_by_the_region_admin(
 @pytest.mark.parametrize("tiles", [
     {"url": "http://tiles.example.com/{z}/{x}/{y}.png", "attribution": "x"},  # not https
     {"url": "https://tiles.example.com/tile.png", "attribution": "x"},  # no {z}
+    {"url": "https://tiles.example.com/{z}/{x}.png", "attribution": "x"},  # no {y}
     {"url": "https://tiles.example.com/{z}/{x}/{y}.png\"><script>", "attribution": "x"},
     {"url": "https://tiles.example.com/{z}/{x}/{y}.png", "attribution": ""},
     {"url": "https://tiles.example.com/{z}/{x}/{y}.png", "attribution": "x", "max_zoom": 40},

@@ -60,7 +60,7 @@ class ProjectRulesRequest(Request):
     stale_days: Annotated[int, Meta(ge=7, le=365)] | UnsetType = UNSET
 
 
-TILE_URL_PATTERN = r"^https://[^\s\"'<>]*\{z\}[^\s\"'<>]*$"
+TILE_URL_PATTERN = r"^https://(?=[^\s\"'<>]*\{x\})(?=[^\s\"'<>]*\{y\})[^\s\"'<>]*\{z\}[^\s\"'<>]*$"
 
 
 class MapTilesRequest(Request):

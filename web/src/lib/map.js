@@ -22,9 +22,11 @@ export function boundaries(regionId) {
 }
 
 export function createMap(element, region, { onBoundaries } = {}) {
-  const map = L.map(element, { preferCanvas: true, zoomControl: true, attributionControl: true });
-  map.setView([-2.5, 118], 5);
   const tiles = region && region.map_tiles;
+  // a maximum zoom even with no tile layer (marker clusters need one)
+  const map = L.map(element, { preferCanvas: true, zoomControl: true, attributionControl: true,
+    maxZoom: tiles ? tiles.max_zoom : 18 });
+  map.setView([-2.5, 118], 5);
   if (tiles) {
     L.tileLayer(tiles.url, { attribution: tiles.attribution, maxZoom: tiles.max_zoom }).addTo(map);
   } else {

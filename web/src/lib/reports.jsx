@@ -1,7 +1,7 @@
 // A staff list of reports (queue, inbox, escalations): pages of
 // ReportSummary with each item's own actions.
 import { useState } from "preact/hooks";
-import { get } from "./api.js";
+import { get, idempotencyKey, post } from "./api.js";
 import { text, tr, when } from "./i18n.js";
 import { c, ErrorBox, Loading, StatusBadge, useApi } from "./ui.jsx";
 
@@ -9,6 +9,15 @@ const T = {
   id: { due: "Tenggat", created: "Masuk", open: "Lihat laporan", where: "Lokasi", outside: "di luar wilayah", none: "Tidak ada laporan di sini." },
   en: { due: "Due", created: "Received", open: "Open report", where: "Location", outside: "outside the region", none: "No reports here." },
 };
+
+// A report's transition or note, with a key per user action (a retry is answered with the first result).
+export function transition(reportId, body) {
+  return post(`/v1/reports/${encodeURIComponent(reportId)}/transitions`, body, { headers: { "Idempotency-Key": idempotencyKey() } });
+}
+
+export function addNote(reportId, note) {
+  return post(`/v1/reports/${encodeURIComponent(reportId)}/notes`, { note }, { headers: { "Idempotency-Key": idempotencyKey() } });
+}
 
 export function ReportList({ path, params, actions, deps = [] }) {
   const [pages, setPages] = useState([]);

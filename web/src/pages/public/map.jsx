@@ -123,8 +123,6 @@ export default function PublicMap({ app, query }) {
       onBoundaries: (collection) => setBoundaryData(collection),
     });
     ready.catch(setBoundaryError);
-    // The cluster group needs a maximum zoom; with no tile layer the map has none.
-    if (!Number.isFinite(map.getMaxZoom())) map.setMaxZoom(18);
     map.createPane("choropleth").style.zIndex = 410;
     map.createPane("reports").style.zIndex = 420;
     const markers = L.markerClusterGroup({ showCoverageOnHover: false, chunkedLoading: true, maxClusterRadius: 50 });

@@ -2,10 +2,10 @@
 // with an evidence photo uploaded from the browser straight to the photo
 // bucket (presigned POST), then mark it done.
 import { useState } from "preact/hooks";
-import { get, idempotencyKey, post, uploadTo } from "../../lib/api.js";
+import { get, post, uploadTo } from "../../lib/api.js";
 import { tr } from "../../lib/i18n.js";
 import { go } from "../../lib/router.js";
-import { ReportList } from "../../lib/reports.jsx";
+import { addNote, ReportList, transition } from "../../lib/reports.jsx";
 import { ErrorBox, Notice, Page, useAction } from "../../lib/ui.jsx";
 
 const T = {
@@ -28,7 +28,6 @@ const T = {
 };
 const TYPES = ["image/jpeg", "image/png", "image/webp"];
 const id = (r) => encodeURIComponent(r.id);
-const transition = (r, body) => post(`/v1/reports/${id(r)}/transitions`, body, { headers: { "Idempotency-Key": idempotencyKey() } });
 
 function Take({ report, onDone }) {
   const action = useAction();
@@ -36,7 +35,7 @@ function Take({ report, onDone }) {
   return (
     <div>
       <button type="button" data-action="take" disabled={action.busy}
-        onClick={() => action.run(() => transition(report, { to: "in_process" })).then((d) => d && setTimeout(onDone, 600))}>{tr(T, "take")}</button>
+        onClick={() => action.run(() => transition(report.id, { to: "in_process" })).then((d) => d && setTimeout(onDone, 600))}>{tr(T, "take")}</button>
       <ErrorBox error={action.error} />
     </div>
   );
@@ -62,7 +61,7 @@ function Work({ report, onDone }) {
   async function note(event) {
     event.preventDefault();
     const text = String(new FormData(event.currentTarget).get("note")).trim();
-    const done = await noting.run(() => post(`/v1/reports/${id(report)}/notes`, { note: text }, { headers: { "Idempotency-Key": idempotencyKey() } }));
+    const done = await noting.run(() => addNote(report.id, text));
     if (done) { event.currentTarget && event.currentTarget.reset && event.currentTarget.reset(); setOpen("noted"); }
   }
   async function finish(event) {
@@ -76,7 +75,7 @@ function Work({ report, onDone }) {
       const grant = await post(`/v1/reports/${id(report)}/photos`, { content_type: file.type, kind: "evidence" });
       await uploadTo(grant.upload, file);
       await waitForEvidence(report, grant.photo_id, setStage);
-      return transition(report, { to: "done", note: text });
+      return transition(report.id, { to: "done", note: text });
     });
     setStage(null);
     if (done) setTimeout(onDone, 800);

@@ -2,10 +2,10 @@
 // a reason, or mark a duplicate. Closures a low rating sent back wait in
 // the "review" queue.
 import { useState } from "preact/hooks";
-import { get, idempotencyKey, post } from "../../lib/api.js";
+import { get } from "../../lib/api.js";
 import { text, tr } from "../../lib/i18n.js";
 import { go } from "../../lib/router.js";
-import { ReportList } from "../../lib/reports.jsx";
+import { ReportList, transition } from "../../lib/reports.jsx";
 import { ErrorBox, Notice, Page, useAction, useApi } from "../../lib/ui.jsx";
 
 const T = {
@@ -26,10 +26,6 @@ const T = {
     reopen: "Reopen", confirm: "Confirm done",
   },
 };
-
-function transition(id, body) {
-  return post(`/v1/reports/${encodeURIComponent(id)}/transitions`, body, { headers: { "Idempotency-Key": idempotencyKey() } });
-}
 
 function Decide({ report, region, areas, onDone }) {
   const [mode, setMode] = useState(null);
