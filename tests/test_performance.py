@@ -54,7 +54,7 @@ def test_every_change_reaches_the_figures_once(api, pipeline):
     pipeline.run()
 
     public = stats(api)
-    assert public["now"] == {"waiting": 1, "in_process": 0, "done": 1}
+    assert public["now"] == {"waiting": 1, "in_process": 0, "done": 1, "overdue": 0}
     by_status = {g["key"]: g["count"] for g in public["groups"]}
     assert by_status == {"waiting": 1, "verified": 0, "in_process": 0, "done": 1, "rejected": 1, "duplicate": 0}
     assert public["total"]["received"] == 3 and public["total"]["rejected"] == 1 and public["total"]["done"] == 1
@@ -123,10 +123,14 @@ def test_the_stats_table_is_declared(aws):
 
 
 def test_a_rebuild_from_the_reports_equals_what_the_stream_produced(api, pipeline, monkeypatch):
-    from chalicelib.services import performance
+    from datetime import datetime, timedelta, timezone
+
+    from chalicelib.services import performance, workflow
     from chalicelib.store import stats as store
 
     ids = [create(api) for _ in range(5)]
+    pipeline.run()
+    assert workflow.mark_overdue(datetime.now(timezone.utc) + timedelta(days=21)) == 5  # the gauge rebuilds too
     pipeline.run()
     finish(api, pipeline, ids[0])
     finish(api, pipeline, ids[1])
@@ -141,6 +145,7 @@ def test_a_rebuild_from_the_reports_equals_what_the_stream_produced(api, pipelin
     assert api.post(f"/v1/reports/{ids[1]}/rating", {"stars": 5}).status_code == 201
     pipeline.run()
 
+    assert api.get("/v1/regions/trenggalek/stats").json_body["now"]["overdue"] == 1  # ids[4] still waits
     monkeypatch.undo()  # the rebuild is an offline command: it may Scan (the request paths may not)
     from_stream = store.region_items("trenggalek")
     assert from_stream and any(sk.startswith("m#") for _pk, sk in from_stream)
@@ -232,7 +237,7 @@ def test_the_public_map_shows_verified_reports_and_nothing_personal(api, pipelin
 
 
 @pytest.mark.parametrize("query", ["bbox=1,2,3", "bbox=200,0,201,1", "bbox=10,5,9,6", "cursor=AAAA",
-                                   "status=rejected", "limit=0", "limit=101", "from=2026-13-01"])
+                                   "status=rejected", "limit=0", "limit=501", "limit=1e3", "from=2026-13-01"])
 def test_hostile_map_queries_are_400(api, query):
     response = api.get(f"/v1/regions/trenggalek/reports/map?{query}")
     assert response.status_code == 400 and response.json_body["error"]["code"], query

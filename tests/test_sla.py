@@ -70,3 +70,25 @@ def test_overdue_sweep_flags_and_escalates(api, pipeline, client):
     taken = api.post(f"/v1/reports/{verified}/transitions", {"to": "in_process"}, as_="officer").json_body
     assert taken["overdue"] is False and taken["due_stage"] == "resolve"
     assert api.get("/v1/me/inbox?overdue=true", as_="agency_head").json_body["items"] == []
+
+
+def test_the_overdue_gauge_counts_the_open_reports_past_due_now(api, pipeline):
+    from chalicelib.services import workflow
+
+    def overdue_now():
+        pipeline.run()  # the stream feeds the gauges
+        return api.get("/v1/regions/trenggalek/stats").json_body["now"]["overdue"]
+
+    waiting = api.post("/v1/regions/trenggalek/reports", new_report()).json_body["id"]
+    verified = api.post("/v1/regions/trenggalek/reports", new_report()).json_body["id"]
+    done = api.post("/v1/regions/trenggalek/reports", new_report()).json_body["id"]
+    pipeline.run()
+    api.post(f"/v1/reports/{verified}/transitions", {"to": "verified"}, as_="verifier")
+    assert overdue_now() == 0
+    workflow.mark_overdue(datetime.now(timezone.utc) + timedelta(days=21))
+    assert overdue_now() == 3
+    api.post(f"/v1/reports/{verified}/transitions", {"to": "in_process"}, as_="officer")  # a fresh clock
+    assert overdue_now() == 2
+    api.post(f"/v1/reports/{done}/transitions", {"to": "rejected", "reason": "spam"}, as_="verifier")  # closed
+    assert overdue_now() == 1
+    assert api.get(f"/v1/reports/{waiting}").json_body["overdue"] is True

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from msgspec import Meta, Struct, field
 
 from ..domain.performance import Components
-from .common import Cursor, I18nText, Limit, Query
+from .common import Cursor, I18nText, Query
 
 MONTH_PATTERN = "^20[0-9]{2}-(0[1-9]|1[0-2])$"
 DATE_PATTERN = "^20[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
@@ -95,10 +95,12 @@ class StatsGroup(Struct, kw_only=True):
 
 
 class Now(Struct, kw_only=True):
-    """The regent's three numbers, as of now."""
+    """The regent's three numbers, as of now, and how many of the open ones
+    are past their stage's due time."""
     waiting: int
     in_process: int
     done: int
+    overdue: Annotated[int, Meta(description="Open reports (waiting, in process) past their SLA due time now.")]
 
 
 class Stats(Struct, kw_only=True):
@@ -117,6 +119,10 @@ class Stats(Struct, kw_only=True):
 BBOX_PATTERN = r"^-?[0-9]{1,3}(\.[0-9]{1,8})?(,-?[0-9]{1,3}(\.[0-9]{1,8})?){3}$"
 
 
+MapLimit = Annotated[int, Meta(ge=1, le=500, description=(
+    "Reports per page (1–500): a map loads a region's reports in a few pages, not dozens."))]
+
+
 class MapQuery(Query, kw_only=True):
     bbox: Annotated[str, Meta(pattern=BBOX_PATTERN, examples=["111.6,-8.2,111.8,-8.0"], description=(
         "west,south,east,north in WGS84 degrees: only reports inside."))] | None = None
@@ -126,7 +132,7 @@ class MapQuery(Query, kw_only=True):
         "First day of creation (the region's time zone). Default: 90 days ago."))] | None = field(default=None,
                                                                                                    name="from")
     to: Annotated[str, Meta(pattern=DATE_PATTERN, description="Last day of creation. Default: today.")] | None = None
-    limit: Limit = 100
+    limit: MapLimit = 100
     cursor: Cursor | None = None
 
 
@@ -156,7 +162,8 @@ class MapFeature(Struct, kw_only=True):
 
 class ReportsMap(Struct, kw_only=True):
     """One page of the region's verified reports as GeoJSON.  Each page is
-    one Query of up to ``limit`` reports; the filters (bbox, status,
+    one Query of up to ``limit`` reports (more than one only when they pass
+    DynamoDB's 1 MB a Query); the filters (bbox, status,
     category) apply to that page, so a page may hold fewer than ``limit``
     features and still have a ``next_cursor``."""
     type: Literal["FeatureCollection"]

@@ -261,6 +261,7 @@ class Snapshot(msgspec.Struct, frozen=True, kw_only=True):
     ratings: int = 0
     last_stars: int | None = None
     overdue_count: int = 0
+    overdue: bool = False  # past its stage's due time now (the sweep sets it; the next stage clears it)
     emergency: bool = False
 
 
@@ -280,7 +281,13 @@ class Change(msgspec.Struct, frozen=True):
     agency: str | None = None
 
 
-HELD = ("verified", "in_process", "done")  # statuses in which an agency and an area hold a report
+HELD = ("verified", "in_process", "done")
+OPEN = ("waiting", "verified", "in_process")
+OVERDUE = "overdue"  # the gauge of the open reports past their due time now
+
+
+def _overdue_now(report: Snapshot | None) -> bool:
+    return report is not None and report.overdue and report.status in OPEN  # statuses in which an agency and an area hold a report
 
 
 def _area_units(report: Snapshot) -> list[tuple[str, str]]:
@@ -389,6 +396,8 @@ def changes(old: Snapshot | None, new: Snapshot, tz: tzinfo, sla_days: Mapping[s
         result.append(Change("status", new.status, NOW, NOW, {"count": 1}))
         if old is not None:
             result.append(Change("status", old.status, NOW, NOW, {"count": -1}))
+    if _overdue_now(old) != _overdue_now(new):  # the overdue gauge: marked by the sweep, cleared by the next stage
+        result.append(Change("status", OVERDUE, NOW, NOW, {"count": 1 if _overdue_now(new) else -1}))
     return result
 
 
@@ -396,8 +405,8 @@ def replay(report: Mapping[str, object], history: Iterable[Mapping[str, object]]
            parse: Callable[[object], datetime | None]) -> list[Snapshot]:
     """The snapshots of a report's counted writes, rebuilt from what it keeps:
     its creation, each change of status in its whole history (a verification
-    sets ``verified_at``, a take ``taken_at``, a reopen ``reopened_at``), each overdue
-    marking, each rating (from ``report["ratings"]``, in order).  The rebuild
+    sets ``verified_at``, a take ``taken_at``, a reopen ``reopened_at``; a new
+    stage is no longer overdue), each overdue marking, each rating (from ``report["ratings"]``, in order).  The rebuild
     command feeds them to ``changes`` as the stream fed the writes; the
     fields a report keeps from its verification on (agency and places,
     assignee) are its final ones, which no later write changes."""
@@ -432,6 +441,7 @@ def replay(report: Mapping[str, object], history: Iterable[Mapping[str, object]]
         fields: dict[str, object] = {"at": at}
         if isinstance(status, str) and status != current.status:
             fields["status"] = status
+            fields["overdue"] = False
             if status == "verified":
                 fields["verified_at"] = at
             elif status == "in_process" and current.status == "done":
@@ -450,9 +460,11 @@ def replay(report: Mapping[str, object], history: Iterable[Mapping[str, object]]
             to = handoff["to"]
             fields.update(agency=to.get("agency"), kelurahan_code=to.get("kelurahan_code"),
                           kecamatan_code=to.get("kecamatan_code"), held_since=at, taken_at=None, reopened_at=None,
-                          assignee=None, assignee_name=None, assignee_agency=None, assignee_kelurahan=None)
+                          assignee=None, assignee_name=None, assignee_agency=None, assignee_kelurahan=None,
+                          overdue=False)  # a fresh clock for the new holder
         if code == "history_overdue":
             fields["overdue_count"] = current.overdue_count + 1
+            fields["overdue"] = True
         if code in ("history_rated", "history_rated_low") and rated < len(ratings):
             fields["ratings"], fields["last_stars"] = rated + 1, int(ratings[rated].get("stars"))  # type: ignore[arg-type]
             rated += 1

@@ -56,7 +56,7 @@ def snapshot(image: dict[str, Any]) -> rules.Snapshot:
         assignee_kelurahan=image.get("assignee_kelurahan"),
         rejection_reason=image.get("rejection_reason"),
         ratings=len(ratings), last_stars=int(stars) if stars is not None else None,
-        overdue_count=int(image.get("overdue_count") or 0), emergency=bool(image.get("emergency")))
+        overdue_count=int(image.get("overdue_count") or 0), overdue=bool(image.get("overdue")), emergency=bool(image.get("emergency")))
 
 
 def in_kota(report: rules.Snapshot, region: RegionConfig) -> rules.Snapshot:
@@ -199,7 +199,8 @@ def stats(region_id: str, query: contract.StatsQuery, actor: Identity | None) ->
         rows = [_group(region, query.group_by, key, tally, staff) for key, tally in sorted(groups.items())]
     gauges = store.gauges(region.region_id)
     now = contract.Now(waiting=gauges.get("waiting", 0) + gauges.get("verified", 0),
-                       in_process=gauges.get("in_process", 0), done=gauges.get("done", 0))
+                       in_process=gauges.get("in_process", 0), done=gauges.get("done", 0),
+                       overdue=gauges.get(rules.OVERDUE, 0))
     return contract.Stats(region_id=region.region_id, from_=first.isoformat(), to=last.isoformat(),
                           group_by=query.group_by, now=now, total=total, groups=rows, queries=len(spans) + 1)
 

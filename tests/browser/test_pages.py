@@ -71,7 +71,7 @@ def test_overview_numbers_are_the_stats_endpoints(watched, console_stack, verifi
                          headers=console_stack.headers("region_admin"), timeout=30).json()
     watched.sign_in(console_stack, "region_admin")
     watched.open("/overview")
-    for key in ("waiting", "in_process", "done"):
+    for key in ("waiting", "in_process", "done", "overdue"):
         tile = watched.page.get_by_test_id(f"tile-{key}")
         tile.wait_for()
         shown = tile.locator(".value").inner_text().replace(".", "").replace(",", "")

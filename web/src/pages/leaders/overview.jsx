@@ -1,5 +1,5 @@
-// The leaders' overview: the region's waiting / in process / done now (the
-// stats reply's `now`) and the reports received and done per month over the
+// The leaders' overview: the region's waiting / in process / done and overdue
+// now (the stats reply's `now`) and the reports received and done per month over the
 // last twelve months (group_by=month).
 import { get } from "../../lib/api.js";
 import { lang, num, tr } from "../../lib/i18n.js";
@@ -8,13 +8,13 @@ import { ErrorBox, Loading, Page, useApi } from "../../lib/ui.jsx";
 const T = {
   id: {
     title: "Ringkasan", now: "Saat ini", waiting: "Menunggu", in_process: "Diproses", done: "Selesai",
-    overdue: "Terlambat", overdue_na: "Tidak tersedia dari statistik",
+    overdue: "Terlambat", overdue_hint: "terbuka, melewati batas SLA",
     waiting_hint: "termasuk terverifikasi", trend: "Tren per bulan", month: "Bulan", received: "Diterima",
     done_col: "Selesai", range: "Laporan dibuat {from} s.d. {to}", total: "Jumlah", empty: "Belum ada laporan pada periode ini.",
   },
   en: {
     title: "Overview", now: "Right now", waiting: "Waiting", in_process: "In process", done: "Done",
-    overdue: "Overdue", overdue_na: "Not provided by the statistics",
+    overdue: "Overdue", overdue_hint: "open, past the SLA deadline",
     waiting_hint: "including verified", trend: "Trend per month", month: "Month", received: "Received",
     done_col: "Done", range: "Reports created {from} to {to}", total: "Total", empty: "No reports in this period yet.",
   },
@@ -73,7 +73,7 @@ export default function Overview({ app }) {
             <Tile id="waiting" label={tr(T, "waiting")} value={data.now.waiting} hint={tr(T, "waiting_hint")} />
             <Tile id="in_process" label={tr(T, "in_process")} value={data.now.in_process} />
             <Tile id="done" label={tr(T, "done")} value={data.now.done} />
-            <Tile id="overdue" label={tr(T, "overdue")} value={data.now.overdue} hint={data.now.overdue == null ? tr(T, "overdue_na") : null} />
+            <Tile id="overdue" label={tr(T, "overdue")} value={data.now.overdue} hint={tr(T, "overdue_hint")} />
           </div>
           <h2>{tr(T, "trend")}</h2>
           <p class="muted">{tr(T, "range", { from: data.from, to: data.to })}</p>

@@ -90,7 +90,7 @@ async function loadAll(regionId, filters, onProgress) {
   let first = null;
   for (let page = 0; page < 500; page++) {
     const reply = await get(`/v1/regions/${encodeURIComponent(regionId)}/reports/map`,
-      { ...filters, limit: 100, cursor }, { auth: false });
+      { ...filters, limit: 500, cursor }, { auth: false });
     if (!first) first = reply;
     features.push(...(reply.features || []));
     if (onProgress) onProgress(features.length);
