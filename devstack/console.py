@@ -5,9 +5,11 @@ the console (``/`` is its ``index.html``)."""
 from __future__ import annotations
 
 import mimetypes
+import os
 from pathlib import Path
 
-DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
+# ADUAN_CONSOLE_DIST: another build of the console (parallel test sessions each build their own)
+DIST = Path(os.environ.get("ADUAN_CONSOLE_DIST") or Path(__file__).resolve().parent.parent / "web" / "dist")
 API_PREFIXES = ("/v1/", "/openapi.json", "/health")
 TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
          ".html": "text/html; charset=utf-8", ".json": "application/json", ".png": "image/png",

@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 
 const here = new URL(".", import.meta.url).pathname;
-const dist = join(here, "dist");
+// ADUAN_CONSOLE_DIST builds elsewhere (devstack serves the same variable)
+const dist = process.env.ADUAN_CONSOLE_DIST || join(here, "dist");
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(join(dist, "assets"), { recursive: true });
 

@@ -38,7 +38,7 @@ def chromium_path() -> str:
 
 @pytest.fixture(scope="session")
 def console_stack(tmp_path_factory):
-    if not (ROOT / "web" / "dist" / "index.html").exists():
+    if not (Path(os.environ.get("ADUAN_CONSOLE_DIST") or ROOT / "web" / "dist") / "index.html").exists():
         pytest.fail("the console is not built: run `make console` (make test does)")
     with running_stack(tmp_path_factory.mktemp("console"), "--retry-delay", "0", "--schedule-seconds", "2") as stack:
         yield stack

@@ -87,7 +87,8 @@ def _stop(process: subprocess.Popen, timeout: float = 30.0) -> None:
 def running_stack(directory: Path, *extra_args: str, stage: str = "e2e", timeout: float = 90.0) -> Iterator[RunningStack]:
     """Start the local stack, wait for ``/health``, yield it, stop it (and its moto server)."""
     api_port, aws_port = free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ADUAN_"))}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("AWS_", "ADUAN_")) or k == "ADUAN_CONSOLE_DIST"}  # the console build to serve
     env["ADUAN_STAGE"] = stage
     console = directory / "console.log"
     with console.open("w") as out:
