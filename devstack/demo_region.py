@@ -1,7 +1,7 @@
 """The demo region: Kabupaten Trenggalek (Kemendagri 35.03).
 
 Its kecamatan and desa/kelurahan names and codes are the official ones
-(``chalicelib/data/areas/indonesia.csv.gz``, from ``idn-area-data``, ODbL).  Its
+(``chalicelib/data/areas/indonesia.csv.xz``, from ``idn-area-data``, ODbL).  Its
 agencies and categories are the defaults drawn from the articles.
 
 Its *polygons are not real*: no official boundaries are available offline,

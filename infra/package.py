@@ -16,6 +16,7 @@ import hashlib
 import os
 import platform
 import py_compile
+import re
 import shutil
 import subprocess
 import sys
@@ -41,13 +42,14 @@ PRUNE_DIRS = {"tests", "test", "__pycache__"}
 PRUNE_GLOBS = ("PIL/_avif.*.so", "PIL/_imagingft.*.so", "PIL/_imagingcms.*.so", "PIL/_imagingtk.*.so",
                "pillow.libs/libavif-*", "pillow.libs/libfreetype-*", "pillow.libs/libharfbuzz-*",
                "pillow.libs/libbrotli*", "pillow.libs/libpng16-*", "pillow.libs/liblcms2-*")
-# holidays ships translations of every country's holiday names; the SLA
-# clock only asks which dates are Indonesian public holidays.
-KEEP_LOCALES = {"holidays/locale": {"id", "en_US"}}
-# Its ``countries`` package imports all ~150 countries as soon as one is
-# loaded (2.6 MB of bytecode, and the time to import them on the first SLA
-# computation): keep Indonesia only.  The build's import probe checks it works.
-HOLIDAY_COUNTRIES = {"indonesia": "Indonesia, ID, IDN"}
+# Pillow's image plugins and helpers the photo worker never loads: it reads
+# and writes JPEG, PNG and WebP only, and ``Image.open`` skips a plugin that
+# cannot be imported (so an exotic format is "not an image", as it should be).
+# Kept: PIL_MODULES (below) and every PIL module they import, found by reading
+# their imports (``pil_closure``).
+PIL_KEEP_EXTRA = ("MpoImagePlugin",)  # phones' multi-picture JPEGs open through it
+# Bump when the pruning changes: the vendored copy is cached under a key.
+PRUNING = "3"
 
 
 def _canonical(name: str) -> str:
@@ -63,7 +65,7 @@ def runtime_requirements() -> list[str]:
 def vendor(arch: str) -> Path:
     """The runtime requirements as installed for ``arch``, cached by content."""
     requirements = runtime_requirements()
-    key = hashlib.sha256("\n".join([arch, *requirements]).encode()).hexdigest()[:16]
+    key = hashlib.sha256("\n".join([arch, PRUNING, *requirements]).encode()).hexdigest()[:16]
     target = BUILD / f"vendor-{arch}-{key}"
     if (target / ".complete").exists():
         return target
@@ -76,23 +78,12 @@ def vendor(arch: str) -> Path:
     for path in sorted(target.rglob("*"), reverse=True):
         if path.is_dir() and path.name in PRUNE_DIRS:
             shutil.rmtree(path)
-    for parent, keep in KEEP_LOCALES.items():
-        for path in (target / parent).glob("*"):
-            if path.is_dir() and path.name not in keep:
-                shutil.rmtree(path)
-    # ... and of those, only the kept countries' names (``<lang>/LC_MESSAGES/ID.mo``).
-    codes = {name.strip() for names in HOLIDAY_COUNTRIES.values() for name in names.split(",")}
-    for path in (target / "holidays" / "locale").glob("*/LC_MESSAGES/*.mo"):
-        if path.stem not in codes:
-            path.unlink()
-    countries = target / "holidays" / "countries"
-    if countries.is_dir():
-        for path in countries.glob("*.py"):
-            if path.stem != "__init__" and path.stem not in HOLIDAY_COUNTRIES:
+    pil = target / "PIL"
+    if pil.is_dir():
+        keep = pil_closure(pil, (*PIL_MODULES, *PIL_KEEP_EXTRA))
+        for path in pil.glob("*.py"):
+            if path.stem not in keep:
                 path.unlink()
-        (countries / "__init__.py").write_text("".join(
-            f"from holidays.countries.{module} import {names}  # noqa: F401\n"
-            for module, names in HOLIDAY_COUNTRIES.items()))
     for pattern in PRUNE_GLOBS:
         for path in target.glob(pattern):
             path.unlink()
@@ -102,6 +93,23 @@ def vendor(arch: str) -> Path:
         shutil.rmtree(path) if path.is_dir() else path.unlink()
     (target / ".complete").touch()
     return target
+
+
+def pil_closure(pil: Path, roots: tuple[str, ...]) -> set[str]:
+    """The PIL modules ``roots`` import, directly or not (``from . import X``,
+    ``from .X import …``, ``import PIL.X``, ``from PIL import X``)."""
+    pattern = re.compile(r"^\s*(?:from\s+(?:\.|PIL\.?)(\w*)\s+import\s+([\w ,()]+)|import\s+PIL\.(\w+))", re.M)
+    found: set[str] = set()
+    pending = [r for r in roots if (pil / f"{r}.py").exists()]
+    while pending:
+        name = pending.pop()
+        if name in found:
+            continue
+        found.add(name)
+        for module, names, plain in pattern.findall((pil / f"{name}.py").read_text(encoding="utf-8")):
+            candidates = [module or plain] if (module or plain) else [n.strip(" ()") for n in names.split(",")]
+            pending += [c for c in candidates if c and (pil / f"{c}.py").exists() and c not in found]
+    return found | {"__init__"}
 
 
 def check_dependencies(target: Path) -> None:
@@ -148,9 +156,9 @@ def build_source(arch: str, bytecode: bool = True) -> Path:
 
 # Run in the staged package to list the modules a cold start loads
 # (``import app``): only those, chalicelib and Pillow's image path get bytecode,
-# keeping the zip under 5 MB (holidays, loaded lazily by the SLA clock, stays
-# source).  The probe also checks the pruned holidays still knows Indonesia.  Pillow's pure-Python part is
-# compiled from a fixed list (its native part may be for another architecture).
+# keeping the zip under 5 MB.  The probe also cleans a JPEG, a PNG and a WebP
+# with the pruned Pillow, as the photo worker does.  Pillow's pure-Python part
+# is compiled from a fixed list (its native part may be for another architecture).
 _PROBE = """
 import sys
 # argv[2]: the same packages built for this machine, when the functions' differ
@@ -163,8 +171,13 @@ for m in list(sys.modules.values()):
     for root, target in [(sys.argv[1], sys.argv[1])] + [(d, sys.argv[1] + '/vendor') for d in sys.argv[2:]]:
         if f.startswith(root + '/'):
             print(target + f[len(root):])
-import holidays
-assert holidays.country_holidays('ID', years=2025), 'pruned holidays lost Indonesia'
+import io
+from PIL import Image
+from chalicelib.services.uploads.kinds import clean_image
+for kind, extension in (("JPEG", "jpg"), ("PNG", "png"), ("WEBP", "webp")):
+    image = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(image, kind)
+    assert clean_image(image.getvalue(), extension)[2:] == (40, 30), kind
 """
 
 

@@ -28,6 +28,18 @@ def test_public_holidays_are_skipped():
     assert sla.is_working_day(datetime(2026, 3, 18).date())
 
 
+def test_the_holiday_table_is_the_holidays_packages_and_reaches_ten_years_ahead():
+    import holidays
+
+    table = sla.holiday_table()
+    assert min(table) <= 2024 and max(table) >= datetime.now(timezone.utc).year + 10, (
+        "regenerate chalicelib/data/holidays/indonesia.json: python scripts/derive_holidays.py")
+    for year, dates in table.items():
+        assert dates == frozenset(holidays.country_holidays("ID", years=year)), year
+        assert all(day.year == year for day in dates)
+    assert sla.is_working_day(datetime(2099, 8, 17).date())  # past the table: weekends only
+
+
 def test_day_boundary_is_the_regions_own():
     # 23:30 UTC on Monday is already Tuesday in WITA (UTC+8) but still Tuesday 06:30 in WIB too;
     # 16:30 UTC Monday is Monday 23:30 WIB but Tuesday 00:30 WITA.

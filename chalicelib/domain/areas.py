@@ -1,5 +1,5 @@
 """Indonesia's official administrative areas (Kemendagri codes), bundled in
-``chalicelib/data/areas/indonesia.csv.gz`` (from ``idn-area-data`` 4.0.1,
+``chalicelib/data/areas/indonesia.csv.xz`` (from ``idn-area-data`` 4.0.1,
 ODbL 1.0: see the README beside it).
 
 A regency or city (``35.03``, ``53.71``) has kecamatan (``35.03.01``), each
@@ -9,8 +9,8 @@ is a kelurahan, with 2 a desa).
 from __future__ import annotations
 
 import csv
-import gzip
 import io
+import lzma
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -18,7 +18,7 @@ from typing import Any
 
 import msgspec
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "areas" / "indonesia.csv.gz"
+DATA = Path(__file__).resolve().parent.parent / "data" / "areas" / "indonesia.csv.xz"
 SOURCE = "idn-area-data@4.0.1 (npm, ODbL 1.0)"
 ATTRIBUTION = ("Contains information from idn-area-data (https://github.com/fityannugroho/idn-area-data), "
                "which is made available under the Open Database License (ODbL) 1.0.")
@@ -57,12 +57,17 @@ class Regency(msgspec.Struct, frozen=True):
         return sum(len(k["kelurahan"]) for k in self.kecamatan)
 
 
+LEVELS = ("province", "regency", "kecamatan", "village")  # by the number of the code's segments
+
+
 @lru_cache(maxsize=1)
 def _rows() -> tuple[tuple[str, str, str, str], ...]:
-    with gzip.open(DATA, "rt", encoding="utf-8", newline="") as handle:
+    """(level, code, parent code, name) of every area: the file keeps the
+    code and the name, the code's segments say the rest."""
+    with lzma.open(DATA, "rt", encoding="utf-8", newline="") as handle:
         reader = csv.reader(io.StringIO(handle.read()))
         next(reader)
-        return tuple((r[0], r[1], r[2], r[3]) for r in reader)
+        return tuple((LEVELS[code.count(".")], code, code.rpartition(".")[0], name) for code, name in reader)
 
 
 # A province onboarded whole, its regencies and cities (kota administrasi)
