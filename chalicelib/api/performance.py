@@ -1,10 +1,18 @@
 """Performance: monthly rankings and the region's figures over a range."""
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint, Response
 
 from ..contract import performance as contract
 from ..domain import roles
-from ..services import exports, performance
+from ..lazy import lazy
+from ..services import performance
 from .endpoint import route
+
+if TYPE_CHECKING:  # rare requests: imported on first use (chalicelib/lazy.py)
+    from ..services import exports
+else:
+    exports = lazy("chalicelib.services.exports")
 
 CSV = "text/csv"
 
@@ -48,8 +56,8 @@ def reports_map(region_id, query):
 
 @route(bp, "/v1/regions/{region_id}/exports/reports.csv",
        summary="The reports created in a range as CSV, with their stage times in working days (the region's staff)",
-       description="Columns: " + ", ".join(exports.COLUMNS) + ". No reporter, contact, description or address. "
-                   f"Up to {exports.SYNC_ROWS} reports are answered at once (text/csv); a larger range is written "
+       description="Columns: " + ", ".join(contract.EXPORT_COLUMNS) + ". No reporter, contact, description or "
+                   f"address. Up to {contract.EXPORT_SYNC_ROWS} reports are answered at once (text/csv); a larger range is written "
                    "in the background: the reply is then the job (JSON), whose `status_url` gives the file's link when "
                    "ready. "
                    "Its totals equal the staff view of `stats` for the same range.",

@@ -1,12 +1,19 @@
 """Citizens' data rights (UU PDP 27/2022): take your data, erase yourself;
 the region's record of those requests."""
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint
 
 from ..contract import privacy as contract
 from ..contract.common import Page, PageQuery
 from ..domain import roles
-from ..services import privacy
+from ..lazy import lazy
 from .endpoint import route
+
+if TYPE_CHECKING:  # rare requests: imported on first use (chalicelib/lazy.py)
+    from ..services import privacy
+else:
+    privacy = lazy("chalicelib.services.privacy")
 
 bp = Blueprint(__name__)
 

@@ -1,14 +1,22 @@
 """Public works projects (QlueWork): registration, progress, disbursements,
 files, and the public budget-progress pages, map layer and OCDS export."""
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint, Response
 
 from ..contract import projects as contract
 from ..contract.common import Page
 from ..domain import roles
-from ..services.projects import commands, files, ocds, queries, views
+from ..lazy import lazy
+from ..services.projects import commands, files, queries, views
 from ..services.projects.clock import today
 from ..services.reports import view_url
 from .endpoint import IDEMPOTENCY_KEY, Reply, route
+
+if TYPE_CHECKING:  # rare requests: imported on first use (chalicelib/lazy.py)
+    from ..services.projects import ocds
+else:
+    ocds = lazy("chalicelib.services.projects.ocds")
 
 bp = Blueprint(__name__)
 _RETRY = "A retry with the same key (from the same account) is answered with the project as it is, never applied twice."

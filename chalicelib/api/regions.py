@@ -1,14 +1,21 @@
 """Regions: public reference data (categories, areas, boundaries, status),
 and the onboarding, pilot and usage endpoints for administrators."""
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint, Response
 
 from ..contract import regions as contract
 from ..domain import roles
+from ..lazy import lazy
 from ..services import onboarding, pilots, regions
 from ..services import usage as metering
 from ..services.boundaries import files as boundary_files
-from ..services.boundaries import uploads as boundary_uploads
 from .endpoint import JSON, Reply, route
+
+if TYPE_CHECKING:  # a few uploads a year: imported on first use (chalicelib/lazy.py)
+    from ..services.boundaries import uploads as boundary_uploads
+else:
+    boundary_uploads = lazy("chalicelib.services.boundaries.uploads")
 
 bp = Blueprint(__name__)
 GEOJSON = "application/geo+json"

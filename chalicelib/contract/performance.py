@@ -174,6 +174,13 @@ class ReportsMap(Struct, kw_only=True):
 
 # --- the staff's CSV export ----------------------------------------------------------
 
+# The CSV's columns, and how many reports are answered at once (a larger range is a background job).
+EXPORT_COLUMNS = ("id", "created_at", "channel", "category", "status", "agency", "kecamatan_code", "kelurahan_code",
+                  "rejection_reason", "verified_at", "taken_at", "done_at", "verify_days", "take_days", "finish_days",
+                  "overdue_count", "reopen_count", "rating")
+EXPORT_SYNC_ROWS = 2000
+
+
 class ExportQuery(Query, kw_only=True):
     from_: Annotated[str, Meta(pattern=DATE_PATTERN, description=(
         "First day of creation (the region's time zone). Default: the first of this month."))] | None = field(

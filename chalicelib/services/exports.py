@@ -16,6 +16,7 @@ from typing import Any, Iterator
 from .. import resources
 from ..adapters import aws
 from ..auth.identity import Identity
+from ..contract import performance as contract
 from ..domain import performance as rules
 from ..domain import roles
 from ..domain.errors import Forbidden, NotFound
@@ -25,13 +26,11 @@ from ..store import reports as store
 from ..store.models import ReportModel
 from . import regions
 
-SYNC_ROWS = 2000
+SYNC_ROWS = contract.EXPORT_SYNC_ROWS
 PAGE = 500
 MAX_DAYS = 366
 LINK_SECONDS = 3600
-COLUMNS = ("id", "created_at", "channel", "category", "status", "agency", "kecamatan_code", "kelurahan_code",
-           "rejection_reason", "verified_at", "taken_at", "done_at", "verify_days", "take_days", "finish_days",
-           "overdue_count", "reopen_count", "rating")
+COLUMNS = contract.EXPORT_COLUMNS
 
 
 def _key(region_id: str, job_id: str) -> str:

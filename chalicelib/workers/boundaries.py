@@ -3,12 +3,18 @@
 and published by ``services.boundaries.uploads``.  Only this worker imports
 the Shapefile reader and the geometry rules it needs."""
 import logging
+from typing import TYPE_CHECKING
 
 from chalice import Blueprint
 
 from .. import resources
-from ..services.boundaries import uploads
+from ..lazy import lazy
 from . import batch
+
+if TYPE_CHECKING:  # a few uploads a year: imported on first use (chalicelib/lazy.py)
+    from ..services.boundaries import uploads
+else:
+    uploads = lazy("chalicelib.services.boundaries.uploads")
 
 bp = Blueprint(__name__)
 log = logging.getLogger(__name__)

@@ -1,12 +1,18 @@
 """Exports worker: a staff CSV export too large to answer at once is written
 to the bucket by ``services.exports``."""
 import logging
+from typing import TYPE_CHECKING
 
 from chalice import Blueprint
 
 from .. import resources
-from ..services import exports
+from ..lazy import lazy
 from . import batch
+
+if TYPE_CHECKING:  # rare jobs: imported on first use (chalicelib/lazy.py)
+    from ..services import exports
+else:
+    exports = lazy("chalicelib.services.exports")
 
 bp = Blueprint(__name__)
 log = logging.getLogger(__name__)
