@@ -130,6 +130,29 @@ def test_staff_page_passes_axe_and_is_photographed(watched, console_stack, verif
     watched.shot(name)
 
 
+PHONE_PAGES = [("rankings", "/rankings", None, "[data-testid=rankings-table]"),
+               ("report", "/report/{report}", None, "[data-testid=report-status]"),
+               ("signin", "/signin", None, "[data-testid=signin-form]"),
+               ("sla", "/sla", "region_admin", "[data-testid=sla-verify]"),
+               ("export", "/export", "agency_head", "[data-testid=export-form]"),
+               ("pilot", "/admin/pilot", "region_admin", "[data-testid=pilot-days-left]"),
+               ("queue", "/queue", "verifier", "[data-testid=report-list], [data-testid=empty-list]"),
+               ("inbox", "/inbox", "officer", "[data-testid=report-list], [data-testid=empty-list]"),
+               ("escalations", "/escalations", "agency_head", "[data-testid=report-list], [data-testid=empty-list]")]
+
+
+@pytest.mark.parametrize("name,path,role,ready", PHONE_PAGES)
+def test_phone_layout_of_every_page_has_no_horizontal_scrolling(watched, console_stack, verified_reports, name, path,
+                                                               role, ready):
+    if role:
+        watched.sign_in(console_stack, role)
+    watched.open(path.format(report=verified_reports[0]))
+    watched.page.wait_for_selector(ready)
+    widths = watched.page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1] == 360, name
+    watched.shot(f"phone-{name}")
+
+
 def test_phone_map_page(watched, verified_reports):
     watched.open("/")
     watched.page.get_by_test_id("report-map").wait_for()
