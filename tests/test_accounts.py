@@ -111,7 +111,9 @@ def test_the_staff_directory_lists_searches_deactivates_and_reactivates(api, wor
     assert user["Enabled"] is False
     inactive = api.get("/v1/regions/trenggalek/staff?active=false", as_="region_admin").json_body["items"]
     assert [e["username"] for e in inactive] == ["petugas2.pupr@trenggalek.demo"]
-    on = api.post(f"{path}/reactivate", as_="region_admin")
+    # the username percent-encoded in the path, as a browser's encodeURIComponent sends it (API Gateway's REST
+    # APIs pass path parameters still encoded)
+    on = api.post("/v1/regions/trenggalek/staff/petugas2.pupr%40trenggalek.demo/reactivate", as_="region_admin")
     assert on.status_code == 200 and on.json_body["active"] is True
     assert world.cognito.admin_get_user(UserPoolId=world.pool_id,
                                         Username="petugas2.pupr@trenggalek.demo")["Enabled"] is True

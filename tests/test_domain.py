@@ -165,3 +165,9 @@ def test_one_list_of_roles():
     for subset in (roles.OUTSIDE, roles.ADMINS, roles.DESK, roles.REPORT_STAFF, roles.PROJECT_MANAGERS,
                    roles.CREATED_BY_REGION_ADMIN):
         assert set(subset) <= set(roles.ROLES)
+
+
+def test_indonesian_messages_write_a_decimal_comma_and_english_a_point():
+    texts = i18n.both("flag_money_ahead_of_work", financial=50.5, physical=10.0, margin=25)
+    assert "keuangan 50,5% melampaui fisik 10,0% lebih dari 25 poin" in texts["id"]
+    assert "financial 50.5% exceeds physical 10.0% by more than 25 points" in texts["en"]

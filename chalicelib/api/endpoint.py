@@ -12,6 +12,7 @@ import functools
 import logging
 import re
 from typing import Any, Callable
+from urllib.parse import unquote
 
 import msgspec
 from chalice import Blueprint, Response
@@ -121,7 +122,8 @@ def route(bp: Blueprint, path: str, method: str = "GET", *, summary: str, descri
             request = bp.current_request
             logs.correlate((request.context or {}).get("requestId"))
             try:
-                kwargs = dict(params)
+                # API Gateway's REST APIs (and chalice local) pass path parameters still percent-encoded
+                kwargs: dict[str, Any] = {name: unquote(value) for name, value in params.items()}
                 if auth is not None:
                     kwargs["actor"] = caller(request, auth, roles)
                 if body is not None:

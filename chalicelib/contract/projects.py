@@ -192,6 +192,9 @@ class ProjectSummary(Struct, kw_only=True):
     kecamatan_code: str | None
     kecamatan: str | None
     out_of_area: Annotated[bool, Meta(description="The location lies outside every kelurahan polygon.")]
+    point: Annotated[ProjectPoint, Meta(description=(
+        "The point that places the project in its kelurahan (a line's middle, a polygon's centroid): "
+        "where a map puts its marker."))]
     value: Annotated[int, Meta(description="Contract value, whole rupiah.")]
     disbursed: Annotated[int, Meta(description="Sum of the disbursements, whole rupiah.")]
     currency: Literal["IDR"]
@@ -289,7 +292,6 @@ class Project(ProjectSummary, kw_only=True):
 
     description: str | None
     location: Location
-    point: Annotated[ProjectPoint, Meta(description="The point that places the project in its kelurahan.")]
     progress: Annotated[list[ProgressEntry], Meta(description=(
         "The 20 most recent progress reports, oldest first; every one is in the region's OCDS export."))]
     progress_earlier: Annotated[int, Meta(description="Progress reports older than `progress`.")] = 0

@@ -590,10 +590,16 @@ def message(code: str, language: str, **params: object) -> str:
     if texts is None:
         return code
     template = texts.get(language) or texts[DEFAULT_LANGUAGE]
+    if language == "id":  # Indonesian writes a decimal comma: 50,5%
+        params = {name: _decimal_comma(value) for name, value in params.items()}
     try:
         return template.format(**params)
     except (KeyError, IndexError):
         return template
+
+
+def _decimal_comma(value: object) -> object:
+    return repr(value).replace(".", ",") if isinstance(value, float) else value
 
 
 def both(code: str, **params: object) -> dict[str, str]:

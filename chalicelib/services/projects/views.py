@@ -55,6 +55,7 @@ def _summary_fields(project: ProjectModel, region: RegionConfig, on: date) -> di
         kecamatan_code=project.kecamatan_code,
         kecamatan=project.kecamatan,
         out_of_area=bool(project.out_of_area),
+        point=contract.ProjectPoint(lon=float(project.lon), lat=float(project.lat)),
         value=int(project.value),
         disbursed=int(project.disbursed or 0),
         currency="IDR",
@@ -100,7 +101,6 @@ def project_view(project: ProjectModel, region: RegionConfig, on: date, url: Cal
         **_summary_fields(project, region, on),
         description=project.description,
         location=location_view(project.location),
-        point=contract.ProjectPoint(lon=float(project.lon), lat=float(project.lat)),
         progress=[
             contract.ProgressEntry(
                 id=e["id"], percent=rules.percent(int(e["percent_bp"])), date=e["date"], note=e.get("note"),
