@@ -39,7 +39,8 @@ export function createMap(element, region, { onBoundaries } = {}) {
     }).addTo(map);
     layer.bringToBack();
     const bounds = layer.getBounds();
-    if (bounds.isValid()) map.fitBounds(bounds, { padding: [8, 8] });
+    // no animation: a page that sets its own view once `ready` resolves is not undone by a zoom still running
+    if (bounds.isValid()) map.fitBounds(bounds, { padding: [8, 8], animate: false });
     if (onBoundaries) onBoundaries(collection, layer);
     return { collection, layer };
   });
