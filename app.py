@@ -6,7 +6,19 @@ handlers.  The logic lives in ``chalicelib``.
 from chalice import Chalice
 
 from chalicelib import resources
-from chalicelib.api import accounts, client, docs, health, performance, privacy, projects, regions, reports, workflow
+from chalicelib.api import (
+    accounts,
+    client,
+    docs,
+    health,
+    partners,
+    performance,
+    privacy,
+    projects,
+    regions,
+    reports,
+    workflow,
+)
 from chalicelib.api.endpoint import error_shape_middleware
 from chalicelib.logs import configure_logging
 from chalicelib.workers import boundaries, dispatch, exports, photos, pilots, project_flags, routing, sla, stats, sweep
@@ -17,7 +29,7 @@ app = Chalice(app_name=resources.APP_NAME)
 app.register_middleware(error_shape_middleware, "http")
 
 for blueprint in (health.bp, docs.bp, client.bp, regions.bp, reports.bp, workflow.bp, accounts.bp, projects.bp, privacy.bp,
-                  performance.bp):
+                  performance.bp, partners.bp):
     app.register_blueprint(blueprint)
 
 for worker in (routing.bp, dispatch.bp, photos.bp, boundaries.bp, sweep.bp, sla.bp, pilots.bp, project_flags.bp,

@@ -229,6 +229,11 @@ STAFF = Table(logical="staff", hash_key="region_id", range_key="username",
 # keyed hash of their account id.
 PRIVACY = Table(logical="privacy", hash_key="region_id", range_key="request_key")
 
+# Partner systems of a region (LAPOR!, PSC 119, BPBD, the call centre, the
+# SMS gateway, Open311 clients): one item per API key, ``partner_id`` the
+# key's public id; the secret is kept only as its hash.
+PARTNERS = Table(logical="partners", hash_key="region_id", range_key="partner_id")
+
 # Performance tallies (``chalicelib.store.stats``): per region, level and
 # month, the units' month and creation-day tallies, sharded for busy units;
 # the status gauges; and the markers that make each stream record count once
@@ -236,7 +241,7 @@ PRIVACY = Table(logical="privacy", hash_key="region_id", range_key="request_key"
 STATS = Table(logical="stats", hash_key="pk", range_key="sk", ttl_attribute="expires_at")
 
 TABLES: tuple[Table, ...] = (REPORTS, REGIONS, BOUNDARY_UPLOADS, COUNTERS, PROJECTS, BUDGET, CONTRACTORS, ENTRIES, STAFF,
-                             PRIVACY, STATS)
+                             PRIVACY, STATS, PARTNERS)
 
 # The reports table's stream feeds the performance tallies.  Chalice needs an
 # ARN when the app is imported: the deployment replaces this one with the

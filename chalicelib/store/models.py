@@ -192,6 +192,8 @@ class ReportModel(Model):
     hint_mismatch = BooleanAttribute(null=True)
     routed_at = UnicodeAttribute(null=True)
     dispatched_at = UnicodeAttribute(null=True)
+    # an emergency category's report: dispatched at once at routing, clocks in hours, charged to no one
+    emergency = BooleanAttribute(null=True)
     history = HistoryAttribute(default=list)
     # accepted photos: [{id, key, thumb_key, content_type, width, height, bytes, at}]
     photos: ListAttribute[Any] = ListAttribute(default=list)
@@ -436,6 +438,26 @@ class PrivacyRequestModel(Model):
     detail: MapAttribute[str, Any] = MapAttribute(null=True)
 
 
+class PartnerModel(Model):
+    """A partner system's API key (``resources.PARTNERS``)."""
+
+    class Meta(_Meta):
+        table_name = resources.PARTNERS.name
+
+    region_id = UnicodeAttribute(hash_key=True)
+    partner_id = UnicodeAttribute(range_key=True)
+    name = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    secret_hash = UnicodeAttribute()  # sha256 of the key's secret part (hex)
+    webhook_url = UnicodeAttribute(null=True)
+    webhook_secret = UnicodeAttribute(null=True)  # signs the status pushed to the partner (HMAC-SHA256)
+    rate_per_minute = NumberAttribute()
+    created_by = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    revoked_at = UnicodeAttribute(null=True)
+    revoked_by = UnicodeAttribute(null=True)
+
+
 class StatsModel(Model):
     """The keys of the performance tallies; their counters are top-level
     numbers named by ``chalicelib.domain.performance`` and written by
@@ -449,6 +471,7 @@ class StatsModel(Model):
 
 MODELS = {
     resources.REPORTS.logical: ReportModel,
+    resources.PARTNERS.logical: PartnerModel,
     resources.REGIONS.logical: RegionModel,
     resources.BOUNDARY_UPLOADS.logical: BoundaryUploadModel,
     resources.COUNTERS.logical: CounterModel,

@@ -1,0 +1,33 @@
+"""Partner systems of a region (LAPOR!, PSC 119, BPBD, the call centre, the
+SMS gateway, Open311 clients): their API keys, for the region admin."""
+from chalice import Blueprint
+
+from ..contract import partners as contract
+from ..contract.common import Page, PageQuery
+from ..domain import roles
+from ..services import partners
+from .endpoint import route
+
+bp = Blueprint(__name__)
+
+
+@route(bp, "/v1/regions/{region_id}/partners", "POST",
+       summary="Create a partner system's API key (region admin); the key and webhook secret are shown once",
+       body=contract.NewPartner, returns=contract.PartnerCredentials, status=201, auth="required",
+       roles=roles.ADMINS, errors={403: "Not the region's admin", 404: "Unknown region"})
+def create_partner(region_id, actor, body):
+    return partners.create(region_id, body, actor)
+
+
+@route(bp, "/v1/regions/{region_id}/partners", summary="The region's partner systems and their keys (no secrets)",
+       query=PageQuery, returns=Page[contract.Partner], auth="required", roles=roles.ADMINS,
+       errors={403: "Not the region's admin", 404: "Unknown region"})
+def list_partners(region_id, actor, query):
+    return partners.listing(region_id, query, actor)
+
+
+@route(bp, "/v1/regions/{region_id}/partners/{partner_id}/revoke", "POST",
+       summary="Revoke a partner's key at once (its requests are then 403)", returns=contract.Partner,
+       auth="required", roles=roles.ADMINS, errors={403: "Not the region's admin", 404: "Unknown partner"})
+def revoke_partner(region_id, partner_id, actor):
+    return partners.revoke(region_id, partner_id, actor)
