@@ -57,6 +57,7 @@ from aws_cdk import (
 from constructs import Construct
 
 from chalicelib import resources
+from chalicelib.domain.emergencies import RESPONDER_TOPIC_PREFIX
 from infra import package
 from infra.stages import Stage
 
@@ -281,6 +282,10 @@ class AduanStack(cdk.Stack):
         role.add_to_policy(iam.PolicyStatement(
             actions=["sns:CreateTopic", "sns:Publish", "sns:Subscribe", "sns:Unsubscribe"],
             resources=[self.format_arn(service="sns", resource=resources.notify_topic_name("*"))]))
+        # Emergencies reach an agency's responders on their own topic (domain.emergencies): only topics
+        # named aduan-responder-…, here or in an account whose topic policy lets this role publish.
+        role.add_to_policy(iam.PolicyStatement(
+            actions=["sns:Publish"], resources=[f"arn:aws:sns:*:*:{RESPONDER_TOPIC_PREFIX}*"]))
         # Reporters' SMS are published to phone numbers, which have no ARN.
         role.add_to_policy(iam.PolicyStatement(actions=["sns:Publish"], not_resources=["arn:aws:sns:*:*:*"]))
         role.add_to_policy(iam.PolicyStatement(

@@ -70,7 +70,9 @@ def test_platform_admin_onboards_a_region(api):
 
 def test_region_admin_sees_days_left_public_does_not(api):
     staff = api.get("/v1/regions/trenggalek", as_="region_admin").json_body
-    assert staff["days_left"] > 170 and staff["sla_days"] == {"verify": 3, "respond": 5, "resolve": 10}
+    assert staff["days_left"] > 170 and staff["sla_days"] == {"verify": 3, "respond": 5, "resolve": 10,
+                                                              "emergency_respond_hours": 1,
+                                                              "emergency_resolve_hours": 24}
     assert "days_left" not in api.get("/v1/regions/trenggalek", as_="citizen").json_body
 
 
@@ -294,7 +296,8 @@ def test_region_admin_edits_sla_time_zone_and_agencies(api, pipeline):
     assert zero.status_code == 400 and zero.json_body["error"]["code"] == "out_of_range"
     updated = patch({"sla": {"verify": 1, "resolve": 14}})
     assert updated.status_code == 200
-    assert updated.json_body["sla_days"] == {"verify": 1, "respond": 5, "resolve": 14}
+    assert updated.json_body["sla_days"] == {"verify": 1, "respond": 5, "resolve": 14,
+                                             "emergency_respond_hours": 1, "emergency_resolve_hours": 24}
     report = api.post("/v1/regions/trenggalek/reports", new_report()).json_body
     created = datetime.fromisoformat(report["created_at"])
     assert (datetime.fromisoformat(report["due_at"]).date() - created.date()).days <= 3  # one working day

@@ -267,7 +267,8 @@ def test_replies_match_their_declared_models(api, pipeline):
     created = api.post("/v1/regions", {"kemendagri_code": "53.71", "region_id": "kupang", "time_zone": "WITA",
                                        "sla": {"verify": 2}, "trial_months": 3}, as_="platform_admin")
     assert created.status_code == 201 and created.headers["Location"] == "/v1/regions/kupang"
-    assert created.json_body["sla_days"] == {"verify": 2, "respond": 5, "resolve": 10}
+    assert created.json_body["sla_days"] == {"verify": 2, "respond": 5, "resolve": 10,
+                                             "emergency_respond_hours": 1, "emergency_resolve_hours": 24}
     extended = api.post("/v1/regions/kupang/lifecycle", {"action": "extend_trial", "months": 2, "note": "  evaluasi "},
                         as_="platform_admin").json_body
     assert extended["audit"][-1]["note"] == "evaluasi" and extended["audit"][-1]["to"] == "trial"

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from msgspec import UNSET, Meta, Struct, UnsetType, field
 
+from ..domain import emergencies
 from .common import DateTime, I18nText, Query, Request
 from .reports import UploadForm
 
@@ -27,11 +28,17 @@ CategoryName = Annotated[str, Meta(min_length=1, max_length=120)]
 # --- requests -------------------------------------------------------------------
 
 class SlaRequest(Request):
-    """Working days of each SLA stage; a stage left out takes its default."""
+    """Working days of each SLA stage, and the hours of an emergency's clocks (around the clock, counted from
+    its dispatch); a field left out takes its default."""
 
     verify: SlaDay = 3
     respond: SlaDay = 5
     resolve: SlaDay = 10
+    emergency_respond_hours: Annotated[int, Meta(ge=1, le=24, description=(
+        "Hours (1–24) in which the agency takes an emergency."))] = 1
+    emergency_resolve_hours: Annotated[int, Meta(ge=1, le=720, description=(
+        "Hours (1–720) in which the agency finishes an emergency; not fewer than the respond hours "
+        "(`emergency_hours_order`)."))] = 24
 
 
 class NewRegion(Request):
@@ -46,10 +53,42 @@ class NewRegion(Request):
     trial_months: Annotated[int, Meta(ge=1, le=24, description="Length of the free pilot.")] = 6
 
 
+class SmsResponder(Request, tag_field="kind", tag="sms"):
+    """Text the agency's duty phone."""
+
+    to: Annotated[str, Meta(max_length=emergencies.SMS_MAX, pattern=emergencies.SMS_PATTERN,
+                            examples=["+6281234567890"], description="An Indonesian mobile number in E.164 (+628…).")]
+
+
+class SnsResponder(Request, tag_field="kind", tag="sns"):
+    """Publish to an SNS topic the responders subscribe to (their apps, an SMS list, an e-mail list)."""
+
+    topic_arn: Annotated[str, Meta(max_length=emergencies.TOPIC_ARN_MAX, pattern=emergencies.TOPIC_ARN_PATTERN,
+                                   examples=["arn:aws:sns:ap-southeast-3:123456789012:aduan-responder-damkar"],
+                                   description="The topic's name starts with `aduan-responder-` (the only "
+                                               "topics the deployment may publish to); its policy lets the "
+                                               "deployment publish.")]
+
+
+class WebhookResponder(Request, tag_field="kind", tag="webhook"):
+    """Hand the emergency to a partner system of the region (PSC 119, the BPBD hotline) through its webhook."""
+
+    partner_id: Annotated[str, Meta(max_length=emergencies.PARTNER_ID_MAX, pattern=emergencies.PARTNER_ID_PATTERN,
+                                    description="The partner's id (`GET /v1/regions/{region_id}/partners`).")]
+
+
+Responder = Annotated[SmsResponder | SnsResponder | WebhookResponder, Meta(description=(
+    "Where the agency's emergencies go at once, by `kind`: `sms` (`to`), `sns` (`topic_arn`) or "
+    "`webhook` (`partner_id`)."))]
+
+
 class AgencyRequest(Request):
     code: Annotated[TableCode, Meta(description="Kept on rename, so reports keep pointing at the agency.")]
     name_id: AgencyName
     name_en: AgencyName
+    responder: Annotated[Responder | None, Meta(description=(
+        "Its emergency responder contact; null: none; left out: the agency keeps the one it has."))] \
+        | UnsetType = UNSET
 
 
 class ProjectRulesRequest(Request):
@@ -102,6 +141,9 @@ class CategoryRequest(Request):
     agency: Annotated[str, Meta(min_length=1, max_length=64, description="A `code` of the region's agencies.")]
     team: TeamCode
     active: bool = True
+    emergency: Annotated[bool, Meta(description=(
+        "An emergency (fire, disaster, medical): its reports skip the verification queue, reach the agency's "
+        "responder at once and run on clocks in hours."))] = False
 
 
 class CategoriesRequest(Request):
@@ -186,12 +228,16 @@ class BoundaryUpload(Request):
 class Agency(Struct):
     code: str
     name: I18nText
+    responder: Annotated[Responder, Meta(description="Its emergency responder contact, when it has one.")] \
+        | UnsetType = UNSET
 
 
 class SlaDays(Struct):
     verify: int
     respond: int
     resolve: int
+    emergency_respond_hours: int
+    emergency_resolve_hours: int
 
 
 class ProjectRules(Struct):
@@ -241,6 +287,9 @@ class Category(Struct, kw_only=True):
     agency: str
     agency_name: I18nText
     team: TeamCode
+    emergency: Annotated[bool, Meta(description=(
+        "An emergency category: dispatched at once to the agency's responders, without waiting for "
+        "verification."))] = False
 
 
 class Categories(Struct, kw_only=True):

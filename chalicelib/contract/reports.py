@@ -162,7 +162,7 @@ class Report(Struct, kw_only=True):
     updated_at: DateTime
     version: Annotated[int, Meta(description="Grows with every change.")]
     due_at: Annotated[str | None, Meta(description=(
-        "Deadline of the running SLA stage (working days, region time zone)."),
+        "Deadline of the running SLA stage (working days, region time zone; an emergency's in hours)."),
         extra_json_schema={"format": "date-time"})]
     due_stage: Literal["verify", "respond", "resolve"] | None
     overdue: bool
@@ -171,6 +171,9 @@ class Report(Struct, kw_only=True):
     reopen_count: int
     rating: Rating | None
     project_id: str | None
+    emergency: Annotated[bool, Meta(description=(
+        "An emergency category's report: dispatched at once to its agency's responders, without waiting for "
+        "verification; its clocks run in hours around the clock."))] = False
     # staff of the report's region only
     assignee: str | None | UnsetType = UNSET
     assignee_name: str | None | UnsetType = UNSET
@@ -203,6 +206,7 @@ class ReportSummary(Struct, kw_only=True):
     review_pending: bool
     photos: Annotated[int, Meta(description="Number of photos")]
     project_id: str | None
+    emergency: Annotated[bool, Meta(description="An emergency, dispatched at once (clocks in hours).")] = False
 
 
 class UploadForm(Struct):

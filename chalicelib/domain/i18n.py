@@ -174,6 +174,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Anda tidak dapat menonaktifkan akun Anda sendiri.",
         "en": "You cannot deactivate your own account.",
     },
+    "invalid_api_key": {
+        "id": "Kunci API tidak valid, tidak dikenal atau sudah dicabut.",
+        "en": "The API key is invalid, unknown or revoked.",
+    },
+    "partner_not_found": {
+        "id": "Mitra tidak ditemukan di wilayah ini.",
+        "en": "No such partner in this region.",
+    },
     "too_many_requests": {
         "id": "Terlalu banyak permintaan. Coba lagi nanti.",
         "en": "Too many requests. Try again later.",
@@ -395,6 +403,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "history_overdue": {
         "id": "Melewati batas waktu {stage} ({due}); dieskalasi ke atasan.",
         "en": "Past the {stage_en} deadline ({due}); escalated.",
+    },
+    "history_emergency_dispatched": {
+        "id": "Darurat: langsung diteruskan ke {agency} tanpa menunggu verifikasi.",
+        "en": "Emergency: dispatched at once to {agency_en}, without waiting for verification.",
+    },
+    "emergency_hours_order": {
+        "id": "emergency_resolve_hours tidak boleh kurang dari emergency_respond_hours.",
+        "en": "emergency_resolve_hours must not be less than emergency_respond_hours.",
     },
     "sla_stage_verify": {"id": "verifikasi", "en": "verification"},
     "sla_stage_respond": {"id": "tanggapan dinas", "en": "agency response"},

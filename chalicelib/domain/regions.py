@@ -12,15 +12,17 @@ from typing import Any
 
 import msgspec
 
+from .emergencies import Responder
 from .projects import Rules
 from .sla import SlaDays
 
 # A region is one DynamoDB item (its tables are always read together).  Its
 # worst case under these bounds: 300 categories of at most ~420 bytes
 # (code 41, two names of 120, agency 64 characters) ~126 KB, 200 agencies
-# (the contract's bound; two names of 160) ~80 KB, the 50 most recent audit
-# entries ~10 KB, and the areas (~80 bytes a kelurahan/desa: 500 ~40 KB):
-# about 260 KB of DynamoDB's 400 KB.  A category is retired, never deleted,
+# (the contract's bound; two names of 160, an emergency responder's topic
+# ARN of at most 300) ~145 KB, the 50 most recent audit entries ~10 KB, and
+# the areas (~80 bytes a kelurahan/desa: 500 ~40 KB): about 325 KB of
+# DynamoDB's 400 KB.  A category is retired, never deleted,
 # so the bound counts retired ones too.
 MAX_CATEGORIES = 300
 
@@ -86,9 +88,18 @@ DEFAULT_CATEGORIES: list[tuple[str, str, str, str, str]] = [
 ]
 
 
+# Emergencies (``domain.emergencies``): they skip the verification queue and
+# reach their agency's responder at once, on clocks in hours.  A fire, a
+# flood (BPBD's: a flood disaster, not a blocked drain, which is
+# ``saluran-air``) and a natural disaster; the table has no medical
+# emergency (``kesehatan`` is a health problem for the health agency).
+DEFAULT_EMERGENCIES = frozenset({"kebakaran", "banjir", "bencana"})
+
+
 def default_categories() -> list[dict[str, Any]]:
     return [
-        {"code": code, "name_id": name_id, "name_en": name_en, "agency": agency, "team": team, "active": True}
+        {"code": code, "name_id": name_id, "name_en": name_en, "agency": agency, "team": team, "active": True,
+         "emergency": code in DEFAULT_EMERGENCIES}
         for code, name_id, name_en, agency, team in DEFAULT_CATEGORIES
     ]
 
@@ -100,12 +111,20 @@ class Category(msgspec.Struct, frozen=True):
     agency: str
     team: str
     active: bool = True
+    emergency: bool = False
 
 
 class Agency(msgspec.Struct, frozen=True):
     code: str
     name_id: str
     name_en: str
+    # where its emergencies go at once (Damkar's duty phone, BPBD's topic, PSC 119's system)
+    responder: Responder | None = None
+
+    @classmethod
+    def from_record(cls, record: Any) -> "Agency":
+        return cls(code=record["code"], name_id=record["name_id"], name_en=record["name_en"],
+                   responder=Responder.from_record(record.get("responder")))
 
 
 class RegionConfig(msgspec.Struct, frozen=True):
@@ -150,7 +169,7 @@ class RegionConfig(msgspec.Struct, frozen=True):
             time_zone=record["time_zone"],
             status=record.get("status", "trial"),
             categories={c["code"]: Category(**c) for c in record.get("categories") or []},
-            agencies={a["code"]: Agency(**a) for a in record.get("agencies") or []},
+            agencies={a["code"]: Agency.from_record(a) for a in record.get("agencies") or []},
             kelurahan=kelurahan,
             kota=kota,
             boundaries_version=int(record.get("boundaries_version") or 0),

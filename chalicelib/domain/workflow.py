@@ -169,6 +169,7 @@ class Condition(msgspec.Struct, frozen=True):
     version: int | None = None  # unchanged since it was read (the sweep's reports)
     history_room: bool = True  # its history on the item holds fewer than HISTORY_MAX entries
     reopens_below: int | None = None  # reopened fewer times than this
+    unrouted: bool = False  # not routed yet (the routing worker's write)
 
     @property
     def satisfiable(self) -> bool:
@@ -352,6 +353,8 @@ def plan_transition(report_id: str, request: lifecycle.TransitionRequest, actor:
     elif rule.action == "reopened":
         fields.update(reopen_count=Add(1), review_pending=False, reopened_at=at)
         condition = msgspec.structs.replace(condition, reopens_below=REOPEN_MAX)
+        # in working days, an emergency too: the plan reads no report, and a reopen (after a low
+        # rating) comes once the emergency itself is over
         due = _iso(sla.deadline("in_process", now, region.sla, region.tz)[1])
     elif rule.action in ("done", "closure_confirmed"):
         fields["review_pending"] = False
@@ -365,6 +368,32 @@ def plan_transition(report_id: str, request: lifecycle.TransitionRequest, actor:
     if rule.action == "taken":  # whose work it is, for the figures (an agency's officers, or a desa's)
         entry["by"] = {"agency": actor.agency, "kelurahan_code": actor.kelurahan_code}
     return Change(fields, {"history": [entry]}, condition, event="status_changed")
+
+
+def plan_emergency_routing(report_id: str, routing: dict[str, Any], entry: dict[str, Any], region: RegionConfig,
+                           now: datetime) -> Change:
+    """The routing of a report in an emergency category
+    (``emergencies.is_emergency``): it skips the verification queue.  One
+    conditional write routes it (``routing``, the routing ``entry``) and
+    verifies it for the agency routing proposed, on the clocks in hours
+    around the clock, with a second entry saying it was dispatched at once;
+    the condition is that it still waits and was never routed, so a
+    redelivered routing message (or a verifier who rejected it in the
+    meantime) changes nothing.  The dispatch worker then alerts the agency's
+    responder (``services.emergencies``)."""
+    at = rules.iso_utc(now)
+    due = _iso(sla.deadline("verified", now, region.sla, region.tz, emergency=True)[1])
+    resolve = _iso(sla.deadline("in_process", now, region.sla, region.tz, emergency=True)[1])
+    fields: dict[str, Any] = {
+        **routing, "routed_at": at, "updated_at": at, "unrouted_shard": None, "emergency": True,
+        "status": "verified", "verified_at": at, "queue_key": None, "map_key": region.region_id,
+        "resolve_due_at": resolve, "resolve_inbox_at": inbox_at("in_process", resolve) if resolve else None,
+        **_clock(report_id, "verified", due, at)}
+    agency_id, agency_en = region.agency_names(routing.get("agency"))
+    dispatched = rules.history_entry("verified", at, "history_emergency_dispatched", agency=agency_id,
+                                     agency_en=agency_en)
+    condition = Condition(region_id=region.region_id, statuses=(rules.INITIAL_STATUS,), unrouted=True)
+    return Change(fields, {"history": [entry, dispatched]}, condition, event="status_changed")
 
 
 class Handoff(msgspec.Struct, frozen=True):
@@ -410,8 +439,9 @@ def plan_handoff(report: Any, request: Handoff, actor: Actor, region: RegionConf
     if place is not None and kelurahan_code:
         fields.update(kelurahan_code=kelurahan_code, kelurahan=place[0], kecamatan_code=place[1], kecamatan=place[2],
                       out_of_area=False, kelurahan_key=kelurahan_key(region.region_id, kelurahan_code))
-    due = _iso(sla.deadline("verified", now, region.sla, region.tz)[1])
-    resolve = _iso(sla.deadline("in_process", now, region.sla, region.tz)[1])
+    emergency = bool(getattr(report, "emergency", False))  # its new holder's clocks run in hours too
+    due = _iso(sla.deadline("verified", now, region.sla, region.tz, emergency=emergency)[1])
+    resolve = _iso(sla.deadline("in_process", now, region.sla, region.tz, emergency=emergency)[1])
     fields.update(resolve_due_at=resolve, resolve_inbox_at=inbox_at("in_process", resolve) if resolve else None)
     fields.update(_clock(report.id, "verified", due, at))
     agency_id, agency_en = region.agency_names(agency)

@@ -21,9 +21,10 @@ from ..contract.common import I18nText
 from ..domain import areas, pilot
 from ..domain import regions as rules_regions
 from ..domain import reports as rules
+from ..domain.emergencies import Responder, valid
 from ..domain.errors import Conflict, InvalidInput
 from ..domain.regions import DEFAULT_AGENCIES, TIME_ZONES, RegionConfig, default_categories
-from ..domain.sla import DEFAULT_DAYS
+from ..domain.sla import DEFAULT_DAYS, DEFAULT_EMERGENCY_HOURS
 from ..store import regions as region_store
 from . import guards, regions
 
@@ -43,7 +44,7 @@ def new_region_record(region_id: str, regency: areas.Regency, time_zone: str, no
         "areas": regency.areas(),
         "areas_source": areas.SOURCE,
         "boundaries_version": 0,
-        "sla": dict(DEFAULT_DAYS),
+        "sla": {**DEFAULT_DAYS, **DEFAULT_EMERGENCY_HOURS},
         "trial_started_at": stamp,
         "trial_ends_at": rules.iso_utc(pilot.trial_end(now, trial_months, tz)),
         "reminders_sent": [],
@@ -75,7 +76,32 @@ def create_region(body: contract.NewRegion, actor: Identity) -> contract.Region:
 
 
 def _sla(value: contract.SlaRequest) -> dict[str, int]:
-    return {"verify": value.verify, "respond": value.respond, "resolve": value.resolve}
+    if value.emergency_resolve_hours < value.emergency_respond_hours:
+        raise InvalidInput("emergency_hours_order")
+    return {"verify": value.verify, "respond": value.respond, "resolve": value.resolve,
+            "emergency_respond_hours": value.emergency_respond_hours,
+            "emergency_resolve_hours": value.emergency_resolve_hours}
+
+
+def _responder_view(responder: Responder | None) -> Any:
+    """An agency's responder as the region's staff see it (the contract's
+    tagged union); left out when it has none."""
+    if responder is None:
+        return UNSET
+    return msgspec.convert(responder.as_record(), contract.Responder)
+
+
+def _responder_record(given: Any, current: Responder | None) -> dict[str, str] | None:
+    """The responder to store for an agency: the one sent (checked at the
+    edge by kind), none for null, the agency's current one when left out."""
+    if given is UNSET:
+        return current.as_record() if current is not None else None
+    if given is None:
+        return None
+    responder = Responder(kind=type(given).__struct_config__.tag, **msgspec.structs.asdict(given))
+    if not valid(responder):  # the contract's patterns are the domain's: a safeguard
+        raise InvalidInput("invalid_pattern", field="agencies.responder")
+    return responder.as_record()
 
 
 def region_view(region: RegionConfig, viewer: Identity | None) -> contract.Region:
@@ -95,11 +121,14 @@ def region_view(region: RegionConfig, viewer: Identity | None) -> contract.Regio
     view.trial_ends_at = rules.local_iso(ends, region) if ends else None
     view.days_left = pilot.days_left(rules.parse_iso(ends), rules.now_utc()) if ends and region.status == "trial" else None
     view.activated_at = rules.local_iso(activated, region) if activated else None
-    view.sla_days = contract.SlaDays(verify=region.sla.verify, respond=region.sla.respond, resolve=region.sla.resolve)
+    view.sla_days = contract.SlaDays(verify=region.sla.verify, respond=region.sla.respond, resolve=region.sla.resolve,
+                                     emergency_respond_hours=region.sla.emergency_respond_hours,
+                                     emergency_resolve_hours=region.sla.emergency_resolve_hours)
     view.boundaries_version = region.boundaries_version
     view.project_rules = contract.ProjectRules(**region.project_rules.as_dict())
     view.ocid_prefix = region.ocid_prefix
-    view.agencies = [contract.Agency(code=a.code, name=I18nText(id=a.name_id, en=a.name_en))
+    view.agencies = [contract.Agency(code=a.code, name=I18nText(id=a.name_id, en=a.name_en),
+                                     responder=_responder_view(a.responder))
                      for a in region.agencies.values()]
     if viewer.role == "platform_admin":
         view.audit = [_audit_entry(entry) for entry in record.get("audit") or []]
@@ -148,11 +177,11 @@ def update_categories(region_id: str, body: contract.CategoriesRequest,
         if item.agency not in region.agencies:
             raise InvalidInput("unknown_agency", agency=item.agency[:40])
         table.append({"code": item.code, "name_id": item.name_id, "name_en": item.name_en, "agency": item.agency,
-                      "team": item.team, "active": item.active})
+                      "team": item.team, "active": item.active, "emergency": item.emergency})
     for old in region.categories.values():
         if old.code not in seen:  # dropped from the list: kept, retired
             table.append({"code": old.code, "name_id": old.name_id, "name_en": old.name_en, "agency": old.agency,
-                          "team": old.team, "active": False})
+                          "team": old.team, "active": False, "emergency": old.emergency})
     stamp = rules.iso_utc(rules.now_utc())
     region_store.update(region.region_id, {"categories": table, "updated_at": stamp}, {},
                         audit={"action": "categories", "actor": actor.sub, "at": stamp, "from": None, "to": None})
@@ -189,7 +218,12 @@ def update_settings(region_id: str, body: contract.RegionSettings, actor: Identi
             if item.code in seen:
                 raise InvalidInput("invalid_agency_code", agency=item.code)
             seen.add(item.code)
-            table.append({"code": item.code, "name_id": item.name_id, "name_en": item.name_en})
+            agency: dict[str, Any] = {"code": item.code, "name_id": item.name_id, "name_en": item.name_en}
+            current = region.agencies.get(item.code)
+            responder = _responder_record(item.responder, current.responder if current else None)
+            if responder is not None:
+                agency["responder"] = responder
+            table.append(agency)
         in_use = sorted({c.agency for c in region.categories.values() if c.active} - seen)
         if in_use:
             raise Conflict("agency_in_use", agency=", ".join(in_use))

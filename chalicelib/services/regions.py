@@ -89,5 +89,5 @@ def categories_view(region: RegionConfig) -> list[contract.Category]:
         agency_id, agency_en = region.agency_names(cat.agency)
         result.append(contract.Category(code=cat.code, name=I18nText(id=cat.name_id, en=cat.name_en),
                                         agency=cat.agency, agency_name=I18nText(id=agency_id, en=agency_en),
-                                        team=cast(Any, cat.team)))
+                                        team=cast(Any, cat.team), emergency=cat.emergency))
     return result

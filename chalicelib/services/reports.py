@@ -195,6 +195,7 @@ def report_view(report: ReportModel, region: RegionConfig, viewer: Identity | No
         reopen_count=int(report.reopen_count or 0),
         rating=_last_rating(report, region, level),
         project_id=report.project_id,
+        emergency=bool(report.emergency),
     )
     if level != "public":
         for photo in view.photos:
@@ -239,8 +240,11 @@ def earlier_history(report_id: str, viewer: Identity | None, page: Any) -> contr
 def photo_is_public(report: ReportModel, photo_id: str) -> bool:
     """Photos show streets, faces, children and number plates: the public
     sees one only once a verifier has seen the report (verified; never while
-    waiting, nor when rejected) and has not hidden it."""
-    return report.verified_at is not None and photo_id not in (report.hidden_photos or set())
+    waiting, nor when rejected) and has not hidden it.  An emergency is
+    dispatched without a verifier seeing it: its photos stay with staff and
+    the reporter."""
+    return (report.verified_at is not None and not report.emergency
+            and photo_id not in (report.hidden_photos or set()))
 
 
 def set_photo_visibility(report_id: str, photo_id: str, public: bool,
@@ -296,6 +300,7 @@ def summary(report: ReportModel, region: RegionConfig, staff: bool) -> contract.
         review_pending=bool(report.review_pending),
         photos=len(report.photos),
         project_id=report.project_id,
+        emergency=bool(report.emergency),
     )
     if staff:
         entry.assignee_name = report.assignee_name

@@ -61,8 +61,9 @@ def _apply(report_id: str, change: plans.Change | None,
     raise refusal(current if change is not None else store.get(report_id))
 
 
-def publish_event(report: ReportModel, event: str, actor: Identity | None = None) -> None:
-    """One message per change; a lost send is logged, the change stands."""
+def publish_event(report: ReportModel, event: str, actor: Identity | None = None, strict: bool = False) -> None:
+    """One message per change; a lost send is logged, the change stands
+    (``strict``: raised, for a worker whose message SQS then redelivers)."""
     try:
         aws.send(resources.DISPATCH_QUEUE,
                  {"event": event, "report_id": report.id, "region_id": report.region_id,
@@ -70,6 +71,8 @@ def publish_event(report: ReportModel, event: str, actor: Identity | None = None
                   "actor": actor.sub if actor else None},
                  attributes={"region_id": report.region_id, "agency": report.agency or "", "event": event})
     except Exception:  # a lost send is logged: the change stands
+        if strict:
+            raise
         log.exception("event %s for report %s not sent", event, report.id)
 
 

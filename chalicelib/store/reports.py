@@ -226,6 +226,8 @@ def _condition(wanted: Condition) -> Any:
         condition &= ReportModel.version == wanted.version
     if wanted.history_room:
         condition &= size(ReportModel.history) < HISTORY_MAX
+    if wanted.unrouted:
+        condition &= ReportModel.routed_at.does_not_exist()
     if wanted.reopens_below is not None:
         condition &= ReportModel.reopen_count.does_not_exist() | (ReportModel.reopen_count < wanted.reopens_below)
     return condition

@@ -40,7 +40,7 @@ def _restore(stack, agencies, categories):
     """Put the tables back as they were (categories first: they name the agencies)."""
     _api(stack, "PUT", f"{REGION}/categories", json={"categories": [
         {"code": k["code"], "name_id": k["name"]["id"], "name_en": k["name"]["en"], "agency": k["agency"],
-         "team": k["team"], "active": True} for k in categories]})
+         "team": k["team"], "active": True, "emergency": k["emergency"]} for k in categories]})
     _api(stack, "PATCH", REGION, json={"agencies": [
         {"code": a["code"], "name_id": a["name"]["id"], "name_en": a["name"]["en"]} for a in agencies]})
 

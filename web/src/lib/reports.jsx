@@ -3,7 +3,7 @@
 import { useState } from "preact/hooks";
 import { get, idempotencyKey, post } from "./api.js";
 import { text, tr, when } from "./i18n.js";
-import { c, ErrorBox, Loading, StatusBadge, useApi } from "./ui.jsx";
+import { c, EmergencyBadge, ErrorBox, Loading, StatusBadge, useApi } from "./ui.jsx";
 
 const T = {
   id: { due: "Tenggat", created: "Masuk", open: "Lihat laporan", where: "Lokasi", outside: "di luar wilayah", none: "Tidak ada laporan di sini." },
@@ -41,8 +41,9 @@ export function ReportList({ path, params, actions, deps = [] }) {
     <div>
       <ul class="stack" style={{ listStyle: "none", padding: 0 }} data-testid="report-list">
         {items.map((r) => (
-          <li class="card report-row" data-report-id={r.id} key={r.id}>
+          <li class={`card report-row${r.emergency ? " emergency" : ""}`} data-report-id={r.id} key={r.id}>
             <div class="actions" style={{ alignItems: "center" }}>
+              {r.emergency && <EmergencyBadge />}
               <StatusBadge status={r.status} />
               <strong>{text(r.category_name)}</strong>
               <a href={`#/report/${encodeURIComponent(r.id)}`}>{tr(T, "open")}</a>

@@ -11,6 +11,7 @@ export const COMMON = {
     from: "Dari", to: "Sampai", apply: "Terapkan", yes: "Ya", no: "Tidak", saved: "Tersimpan.",
     status_waiting: "Menunggu", status_verified: "Terverifikasi", status_in_process: "Diproses",
     status_done: "Selesai", status_rejected: "Ditolak", status_duplicate: "Duplikat", status_forwarded: "Diteruskan",
+    emergency: "DARURAT", emergency_help: "Darurat: langsung diteruskan ke petugas siaga dinas, tenggat dalam jam",
   },
   en: {
     loading: "Loading…", retry: "Try again", error: "Something went wrong", empty: "Nothing here yet.",
@@ -18,6 +19,7 @@ export const COMMON = {
     from: "From", to: "To", apply: "Apply", yes: "Yes", no: "No", saved: "Saved.",
     status_waiting: "Waiting", status_verified: "Verified", status_in_process: "In process",
     status_done: "Done", status_rejected: "Rejected", status_duplicate: "Duplicate", status_forwarded: "Forwarded",
+    emergency: "EMERGENCY", emergency_help: "Emergency: dispatched at once to the agency's responders, due in hours",
   },
 };
 export const c = (key, params) => tr(COMMON, key, params);
@@ -31,6 +33,16 @@ export function StatusBadge({ status }) {
   return (
     <span class={`badge status-${status}`} data-status={status}>
       <span aria-hidden="true">{SHAPES[status] || "•"}</span> {statusText(status)}
+    </span>
+  );
+}
+
+// An emergency category's report (dispatched at once, clocks in hours): a word, not a colour alone.
+export function EmergencyBadge() {
+  useSignal(lang);
+  return (
+    <span class="badge emergency" data-emergency="true" title={c("emergency_help")}>
+      <span aria-hidden="true">⚠</span> {c("emergency")}
     </span>
   );
 }

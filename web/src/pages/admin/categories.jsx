@@ -17,6 +17,7 @@ const T = {
     draft: "Perubahan berlaku setelah Anda menekan Simpan.",
     code: "Kode", name_id: "Nama (Indonesia)", name_en: "Nama (Inggris)", agency: "Dinas", team: "Pasukan",
     active: "Aktif", remove: "Hapus", undo: "Urungkan", removed: "akan dihapus", added: "baru",
+    emergency: "Darurat (langsung ke petugas siaga, tenggat dalam jam)",
     add_agency: "Tambah dinas", add_category: "Tambah kategori", add: "Tambahkan ke daftar",
     save_agencies: "Simpan dinas", save_categories: "Simpan kategori",
     bad_code: "Kode hanya huruf kecil, angka dan tanda hubung (maks. 41), diawali huruf atau angka.",
@@ -33,6 +34,7 @@ const T = {
     draft: "Changes take effect when you press Save.",
     code: "Code", name_id: "Name (Indonesian)", name_en: "Name (English)", agency: "Agency", team: "Team",
     active: "Active", remove: "Remove", undo: "Undo", removed: "to be removed", added: "new",
+    emergency: "Emergency (straight to the responders, due in hours)",
     add_agency: "Add an agency", add_category: "Add a category", add: "Add to the list",
     save_agencies: "Save agencies", save_categories: "Save categories",
     bad_code: "A code is lowercase letters, digits and hyphens (at most 41), starting with a letter or digit.",
@@ -160,8 +162,9 @@ function TeamSelect({ name, value, onChange }) {
 
 function Categories({ regionId, categories, agencies, onSaved }) {
   const [rows, setRows] = useState(() => categories.map((k) => ({
-    code: k.code, name_id: k.name.id, name_en: k.name.en, agency: k.agency, team: k.team, active: true })));
-  const empty = { code: "", name_id: "", name_en: "", agency: "", team: "orange" };
+    code: k.code, name_id: k.name.id, name_en: k.name.en, agency: k.agency, team: k.team, active: true,
+    emergency: Boolean(k.emergency) })));
+  const empty = { code: "", name_id: "", name_en: "", agency: "", team: "orange", emergency: false };
   const [fresh, setFresh] = useState(empty);
   const [addError, setAddError] = useState(null);
   const action = useAction();
@@ -178,7 +181,7 @@ function Categories({ regionId, categories, agencies, onSaved }) {
     event.preventDefault();
     const body = {
       categories: rows.map((r) => ({ code: r.code, name_id: r.name_id.trim(), name_en: r.name_en.trim(),
-        agency: r.agency, team: r.team, active: r.active })),
+        agency: r.agency, team: r.team, active: r.active, emergency: Boolean(r.emergency) })),
     };
     const done = await action.run(() => request(`/v1/regions/${encodeURIComponent(regionId)}/categories`, { method: "PUT", body }));
     if (done) onSaved(done);
@@ -208,6 +211,9 @@ function Categories({ regionId, categories, agencies, onSaved }) {
             <label class="inline">
               <input type="checkbox" name={`active.${r.code}`} checked={r.active}
                 onChange={(e) => edit(r.code, "active", e.currentTarget.checked)} />{tr(T, "active")}</label>
+            <label class="inline">
+              <input type="checkbox" name={`emergency.${r.code}`} checked={r.emergency}
+                onChange={(e) => edit(r.code, "emergency", e.currentTarget.checked)} />{tr(T, "emergency")}</label>
             {r.added && (
               <div class="admin-row-actions">
                 <button type="button" class="secondary" data-action="remove" aria-label={`${tr(T, "remove")}: ${r.code}`}
@@ -233,6 +239,9 @@ function Categories({ regionId, categories, agencies, onSaved }) {
             onChange={(v) => setFresh({ ...fresh, agency: v })} /></label>
         <label>{tr(T, "team")}
           <TeamSelect name="new_team" value={fresh.team} onChange={(v) => setFresh({ ...fresh, team: v })} /></label>
+        <label class="inline">
+          <input type="checkbox" name="new_emergency" checked={fresh.emergency}
+            onChange={(e) => setFresh({ ...fresh, emergency: e.currentTarget.checked })} />{tr(T, "emergency")}</label>
         <div class="admin-row-actions">
           <button type="button" class="secondary" data-action="add" onClick={add}>{tr(T, "add")}</button>
         </div>

@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { get } from "../../lib/api.js";
 import { text, tr, when } from "../../lib/i18n.js";
 import { L, createMap } from "../../lib/map.js";
-import { ErrorBox, Loading, Page, StatusBadge, useApi, useAction } from "../../lib/ui.jsx";
+import { EmergencyBadge, ErrorBox, Loading, Page, StatusBadge, useApi, useAction } from "../../lib/ui.jsx";
 
 const T = {
   id: {
@@ -103,6 +103,7 @@ export default function ReportPage({ app, params }) {
     <Page title={`${tr(T, "title")}: ${categoryName}`}>
       <p><a href="#/">← {tr(T, "back")}</a></p>
       <div class="report-head">
+        {r.emergency && <span data-testid="report-emergency"><EmergencyBadge /></span>}
         <span data-testid="report-status"><StatusBadge status={r.status} /></span>
         {r.overdue && <span class="badge overdue" data-testid="report-overdue">{tr(T, "overdue")}</span>}
       </div>
