@@ -27,10 +27,11 @@ def client(service: str) -> Any:
             options: dict[str, Any] = {"retries": {"max_attempts": 3, "mode": "standard"}}
             if service == "s3":
                 options["signature_version"] = "s3v4"
-                if os.environ.get("AWS_ENDPOINT_URL"):
-                    # The local server is an IP address: bucket names cannot
-                    # be host names there.
-                    options["s3"] = {"addressing_style": "path"}
+                # The local server is an IP address: bucket names cannot be host
+                # names there.  On AWS the bucket's regional host: presigned
+                # URLs on the global one (botocore's default) fail in opt-in
+                # regions such as Jakarta (ap-southeast-3).
+                options["s3"] = {"addressing_style": "path" if os.environ.get("AWS_ENDPOINT_URL") else "virtual"}
             region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "ap-southeast-3"
             _clients[service] = boto3.session.Session().client(service, region_name=region, config=Config(**options))
         return _clients[service]
