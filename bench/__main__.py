@@ -182,6 +182,63 @@ def performance_stream(app: Any, recorder: CallRecorder) -> None:
           f"(region reads, stream reads)")
 
 
+def open311(app: Any, context: Any, recorder: CallRecorder, api_key: str, count: int) -> None:
+    """Open311 GeoReport v2: AWS calls per POST (urlencoded, and multipart
+    with a photo) and per GET (services, a definition, the list, one request)."""
+    import base64
+    from urllib.parse import urlencode
+
+    def request(method: str, segment: str, resource: str, params: dict[str, str], query: dict[str, str],
+                body: bytes | None = None, content_type: str = "application/json") -> Any:
+        event = api_event(method, "/open311/v2/" + segment, "/open311/v2/" + resource, params,
+                          headers={"content-type": content_type})
+        event["queryStringParameters"] = query
+        event["multiValueQueryStringParameters"] = {k: [v] for k, v in query.items()}
+        if body is not None:
+            event["body"], event["isBase64Encoded"] = base64.b64encode(body).decode(), True
+        response = app(event, context)
+        assert response["statusCode"] < 300, response
+        return json.loads(response["body"]) if segment.endswith(".json") else response["body"]
+
+    form = {"jurisdiction_id": "trenggalek", "api_key": api_key, "service_code": "sampah", "lat": "-8.1",
+            "long": "111.7", "description": "Tumpukan sampah di pinggir jalan", "email": "warga@example.com",
+            "first_name": "Siti", "last_name": "Rahayu"}
+    boundary = uuid.uuid4().hex
+    parts = b"".join(f"--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n".encode()
+                     for k, v in form.items())
+    jpeg = bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffd9")
+    parts += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"media\"; filename=\"a.jpg\"\r\n"
+              f"Content-Type: image/jpeg\r\n\r\n").encode() + jpeg + f"\r\n--{boundary}--\r\n".encode()
+    posted: list[str] = []
+    where = {"jurisdiction_id": "trenggalek"}
+    cases = [
+        ("POST urlencoded", lambda: posted.append(request("POST", "requests.json", "{resource}", {"resource": "requests.json"},
+                                                          {}, urlencode(form).encode(),
+                                                          "application/x-www-form-urlencoded")[0]["service_request_id"])),
+        ("POST multipart", lambda: request("POST", "requests.xml", "{resource}", {"resource": "requests.xml"}, {},
+                                           parts, f"multipart/form-data; boundary={boundary}")),
+        ("GET services", lambda: request("GET", "services.json", "{resource}", {"resource": "services.json"}, where)),
+        ("GET definition", lambda: request("GET", "services/sampah.xml", "services/{service_file}",
+                                           {"service_file": "sampah.xml"}, where)),
+        ("GET requests", lambda: request("GET", "requests.json", "{resource}", {"resource": "requests.json"}, where)),
+        ("GET request", lambda: request("GET", f"requests/{posted[0]}.json", "requests/{request_file}",
+                                        {"request_file": f"{posted[0]}.json"}, where)),
+    ]
+    print(f"\nOpen311 GeoReport v2 ({count} requests each; AWS calls per request):")
+    for name, run in cases:
+        recorder.take()
+        operations: Counter[str] = Counter()
+        times = []
+        for _ in range(count):
+            start = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - start)
+            operations.update(f"{s}.{o}" for s, o, _ in recorder.take())
+        per = ", ".join(f"{op} x{n / count:g}" for op, n in sorted(operations.items()))
+        print(f"  {name:<19} {sum(operations.values()) / count:>4g} AWS calls: {per:<58} "
+              f"{statistics.median(times) * 1000:7.2f} ms")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--requests", type=int, default=200)
@@ -370,6 +427,10 @@ def main() -> int:
             print(f"  {name:<19} {sum(operations.values()) / 10:>4g} AWS calls: {per}")
         performance_stream(app, recorder)
         public_works(call, recorder, args.workflow)
+        partner = call("region_admin", "POST", "/v1/regions/trenggalek/partners", "/v1/regions/{region_id}/partners",
+                       {"region_id": "trenggalek"}, {"name": "FixMyStreet", "channel": "open311",
+                                                     "rate_per_minute": 1000})
+        open311(app, context, recorder, partner["api_key"], 10)
     finally:
         moto.stop()
 

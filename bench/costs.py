@@ -32,6 +32,7 @@ PRICES = {
     "logs_ingest_gb": 0.70, "alarm": 0.10,
     "cognito_mau": 0.0055,                # Cognito Lite tier, after 10,000 free MAU
     "sms_indonesia": 0.0380,              # SNS SMS to an Indonesian number, per message (assumed)
+    "sms_gateway_reply": 0.0250,          # a reply sent by the region's SMS gateway (~Rp 400 A2P, assumed)
 }
 FREE = {"lambda_request": 1e6, "lambda_gb_s_arm": 400_000, "sqs_request": 1e6, "alarm": 10, "cognito_mau": 10_000,
         "logs_ingest_gb": 5, "ddb_storage_gb": 25}
@@ -47,6 +48,13 @@ ASSUMPTIONS = {
     "staff_actions_per_report": 3,    # verify, take, note
     "staff_queries_per_staff_day": 40,  # inbox / queue pages opened
     "sms_per_report": 2,              # received + closed; other changes in the app only
+    # The SMS channel (services/sms.py): a share of the reports arrive by SMS; each takes
+    # ~2.5 inbound messages (the LAPOR, a CEK, now and then a help or a repeated-desa
+    # answer), each answered by one SMS the gateway sends (its price, not SNS's).  Per
+    # inbound message: GetItem (partner) + UpdateItem (its limit); a LAPOR adds UpdateItem
+    # (the sender's hourly limit) + PutItem (its tracking number) on top of the intake's
+    # create (counted as a created report); a CEK adds Query + GetItem.
+    "sms_share": 0.2, "sms_inbound_per_report": 2.5, "sms_checks_per_report": 1,
     "photo_bytes": 400_000, "thumb_bytes": 30_000,
     "api_ms": 60, "worker_ms": 150, "photo_ms": 800, "memory_gb": 0.5,
     "log_bytes_per_invocation": 600,
@@ -96,10 +104,15 @@ def monthly(s: dict, calls: dict[str, Counter]) -> dict[str, float]:
     total = Counter()
     for op, n in api.items():
         total.update({k: v * n for k, v in calls.get(op, Counter()).items()})
+    sms_reports = reports * a["sms_share"]
+    sms_in = sms_reports * a["sms_inbound_per_report"]
+    sms_checks = sms_reports * a["sms_checks_per_report"]
+    total.update({"dynamodb.GetItem": sms_in + sms_checks, "dynamodb.UpdateItem": sms_in + sms_reports,
+                  "dynamodb.PutItem": sms_reports, "dynamodb.Query": sms_checks})
     total.update({"dynamodb.GetItem": 2 * reports, "dynamodb.UpdateItem": reports + photos + reports,
                   "sqs.SendMessage": reports, "s3.HeadObject": photos, "s3.GetObject": photos,
                   "s3.PutObject": 2 * photos + photos, "s3.DeleteObject": photos})  # workers; + client's upload PUT
-    api_requests = sum(api.values()) + photo_presigns
+    api_requests = sum(api.values()) + photo_presigns + sms_in - sms_reports  # an SMS report is one of `reports`
     sqs_messages = reports * 2 + photos  # routing + dispatch + photo notifications
     invocations = api_requests + sqs_messages + 2 * 12 * 24 * days
     gb_s = a["memory_gb"] * (api_requests * a["api_ms"] + reports * 2 * a["worker_ms"] + photos * a["photo_ms"]
@@ -128,6 +141,7 @@ def monthly(s: dict, calls: dict[str, Counter]) -> dict[str, float]:
         + paid("alarm", a["alarms"]),
         "Cognito": paid("cognito_mau", s["monthly_active_users"]),
         "SMS (SNS)": reports * a["sms_per_report"] * PRICES["sms_indonesia"],
+        "SMS replies (gateway)": sms_in * PRICES["sms_gateway_reply"],
     }
 
 
@@ -139,12 +153,12 @@ def main() -> int:
     for name, s in SCENARIOS.items():
         bill = monthly(s, calls)
         total = sum(bill.values())
-        without_sms = total - bill["SMS (SNS)"]
+        without_sms = total - bill["SMS (SNS)"] - bill["SMS replies (gateway)"]
         print(f"\n{name}: {s['reports_per_day']} reports/day, {s['photos_per_report']} photos each, "
               f"{s['staff']} staff, {s['users']} users ({s['monthly_active_users']} active a month)")
         for k, v in sorted(bill.items(), key=lambda kv: -kv[1]):
-            print(f"  {k:<12} US$ {v:>10.2f}")
-        print(f"  {'total':<12} US$ {total:>10.2f} / month beyond the free tier "
+            print(f"  {k:<22} US$ {v:>10.2f}")
+        print(f"  {'total':<22} US$ {total:>10.2f} / month beyond the free tier "
               f"(US$ {without_sms:.2f} without SMS)")
     return 0
 

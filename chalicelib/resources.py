@@ -64,6 +64,9 @@ class Queue(msgspec.Struct, frozen=True):
     # Receives before a message is moved to the dead-letter queue.
     max_receive_count: int = 5
     dlq_retention_seconds: int = 14 * 24 * 3600
+    # The consumer sets a failed message's visibility itself (an exponential
+    # backoff, ChangeMessageVisibility): pollers leave it as it is.
+    own_backoff: bool = False
 
     @property
     def name(self) -> str:
@@ -278,7 +281,14 @@ BOUNDARIES_QUEUE = Queue(logical="boundaries", consumer_timeout=900, batch_size=
 EXPORTS_QUEUE = Queue(logical="exports", consumer_timeout=900, batch_size=1, max_receive_count=2,
                       consumer_memory=1024)
 
-QUEUES: tuple[Queue, ...] = (ROUTING_QUEUE, PHOTOS_QUEUE, DISPATCH_QUEUE, BOUNDARIES_QUEUE, EXPORTS_QUEUE)
+# Signed webhooks to partner systems (chalicelib/workers/webhooks.py): one
+# message per event, fed by the reports stream; a failed delivery waits an
+# exponential backoff (1, 2, 4 … 60 minutes) and is dead-lettered after 8 attempts.
+PARTNER_WEBHOOKS_QUEUE = Queue(logical="partner_webhooks", consumer_timeout=60, max_receive_count=8,
+                               own_backoff=True)
+
+QUEUES: tuple[Queue, ...] = (ROUTING_QUEUE, PHOTOS_QUEUE, DISPATCH_QUEUE, BOUNDARIES_QUEUE, EXPORTS_QUEUE,
+                             PARTNER_WEBHOOKS_QUEUE)
 
 # --- buckets --------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 # ADUAN_CONSOLE_DIST: another build of the console (parallel test sessions each build their own)
 DIST = Path(os.environ.get("ADUAN_CONSOLE_DIST") or Path(__file__).resolve().parent.parent / "web" / "dist")
-API_PREFIXES = ("/v1/", "/openapi.json", "/health")
+API_PREFIXES = ("/v1/", "/open311/", "/openapi.json", "/health")
 TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
          ".html": "text/html; charset=utf-8", ".json": "application/json", ".png": "image/png",
          ".svg": "image/svg+xml", ".txt": "text/plain; charset=utf-8"}

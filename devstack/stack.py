@@ -113,6 +113,9 @@ class SqsPoller:
     # dead-letter path can be watched without waiting minutes.
     retry_delay: int = 5
     wait_seconds: int = 1
+    # The handler sets a failed message's visibility itself (its backoff,
+    # ``resources.Queue.own_backoff``): left as it is, as Lambda leaves it.
+    keep_visibility: bool = False
     handled: int = 0
     failed: int = 0
     errors: list[str] = field(default_factory=list)
@@ -137,7 +140,7 @@ class SqsPoller:
         if done:
             self.sqs.delete_message_batch(QueueUrl=self.queue_url, Entries=[
                 {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)])
-        if retry:
+        if retry and not self.keep_visibility:
             self.sqs.change_message_visibility_batch(QueueUrl=self.queue_url, Entries=[
                 {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": self.retry_delay}
                 for i, m in enumerate(retry)])
@@ -315,7 +318,7 @@ class LocalStack:
                 self.pollers[source.name] = SqsPoller(
                     name=source.name, handler=self.app.handler_map[source.name], sqs=sqs,
                     queue_url=self.queue_urls[queue.logical], queue_arn=arn, batch_size=source.batch_size,
-                    retry_delay=self.retry_delay)
+                    retry_delay=self.retry_delay, keep_visibility=queue.own_backoff)
             elif isinstance(source, ScheduledEventConfig):
                 self.schedules[source.name] = Schedule(source.name, self.app.handler_map[source.name],
                                                        self.schedule_seconds)

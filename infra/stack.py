@@ -4,6 +4,7 @@ declares.  Resources are built by iterating the declarations, so a new table,
 index or queue there flows through without a change here."""
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -66,7 +67,7 @@ DDB_TYPE = ddb.AttributeType.STRING  # every key attribute is a string (resource
 CONSOLE_DIST = package.ROOT / "web" / "dist"
 # The paths the console distribution sends to the API (the rest are the console's files);
 # devstack/console.py splits the local server's paths the same way.
-API_PATHS = ("/v1/*", "/openapi.json", "/health")
+API_PATHS = ("/v1/*", "/open311/*", "/openapi.json", "/health")
 
 
 def console_dist() -> Path:
@@ -354,7 +355,7 @@ class AduanStack(cdk.Stack):
             function.node.add_dependency(log_group)
             function.add_property_override("ReservedConcurrentExecutions", None)
             for event_id, event in (props.get("Events") or {}).items():
-                if event["Type"] == "DynamoDB":  # the reports stream (chalicelib/workers/stats.py)
+                if event["Type"] == "DynamoDB":  # the reports stream (workers/stats.py, workers/webhooks.py)
                     base = f"Events.{event_id}.Properties"
                     function.add_property_override(f"{base}.Stream",
                                                    self.tables[resources.REPORTS.logical].table_stream_arn)
@@ -364,6 +365,12 @@ class AduanStack(cdk.Stack):
                     function.add_property_override(f"{base}.DestinationConfig", {
                         "OnFailure": {"Type": "SQS", "Destination": self.stream_failures.queue_arn}})
                     function.add_property_override("Timeout", 120)
+                    if str(props.get("Handler", "")).endswith(".push_report_changes"):
+                        # the partner webhooks' consumer (chalicelib/workers/webhooks.py) is invoked only
+                        # for the writes of partners' and forwarded reports
+                        function.add_property_override(f"{base}.FilterCriteria", {"Filters": [
+                            {"Pattern": json.dumps({"dynamodb": {"NewImage": {name: {"S": [{"exists": True}]}}}})}
+                            for name in ("partner_id", "forwarded_to")]})
                     continue
                 if event["Type"] != "SQS":
                     continue

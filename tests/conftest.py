@@ -193,9 +193,12 @@ class Pipeline:
                                                AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
                 self.pollers[queue.logical] = SqsPoller(
                     name=source.name, handler=app.handler_map[source.name], sqs=sqs, queue_url=urls[queue.logical],
-                    queue_arn=arn, batch_size=source.batch_size, retry_delay=0, wait_seconds=0)
+                    queue_arn=arn, batch_size=source.batch_size, retry_delay=0, wait_seconds=0,
+                    keep_visibility=queue.own_backoff)
             elif isinstance(source, DynamoDBEventConfig):  # this test's writes on: the records after now
-                self.pollers["stream"] = StreamPoller(source.name, app.handler_map[source.name], boto3, REPORTS.name,
+                # "stream": the tallies' consumer; the others by their handler's name
+                name = "stream" if source.name == "count_report_changes" else source.name
+                self.pollers[name] = StreamPoller(source.name, app.handler_map[source.name], boto3, REPORTS.name,
                                                       source.batch_size, start="LATEST")
 
     def run(self, max_rounds: int = 20) -> int:

@@ -314,11 +314,11 @@ def test_a_topic_that_refuses_and_a_partner_webhook_are_recorded_once(api, pipel
         "damkar": {"kind": "webhook", "partner_id": "0123456789abcdef"}})
     flood, fire = create(api, category="banjir"), create(api, category="kebakaran")
     pipeline.run()  # nothing raised: SQS does not retry what can never succeed
-    for report_id, expected in ((flood, "refused"), (fire, "unavailable")):
+    for report_id, expected in ((flood, "refused"), (fire, "refused")):  # an unknown partner can never take it
         assert f"responder:{'bpbd' if report_id == flood else 'damkar'}" in _notified(report_id)
         again = routing.handle_event({"event": "status_changed", "report_id": report_id, "status": "verified"})
         assert again["responder"] == "already", expected
-    assert "no partner-webhook delivery" in caplog.text and DUTY_PHONE not in caplog.text
+    assert "partner_unavailable" in caplog.text and DUTY_PHONE not in caplog.text
 
 
 def _notified(report_id):

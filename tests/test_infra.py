@@ -126,14 +126,22 @@ def test_the_reports_stream_feeds_the_tallies(synth, declared):
     tables = {r["Properties"]["TableName"]: (lid, r) for lid, r in of_type(template, "AWS::DynamoDB::Table").items()}
     reports_id, reports = tables[resources.REPORTS.name]
     assert reports["Properties"]["StreamSpecification"] == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
-    streams = [event for function in of_type(template, "AWS::Serverless::Function").values()
-               for event in (function["Properties"].get("Events") or {}).values() if event["Type"] == "DynamoDB"]
-    [event] = streams
-    props = event["Properties"]
-    assert props["Stream"] == {"Fn::GetAtt": [reports_id, "StreamArn"]}
-    assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"] and props["BisectBatchOnFunctionError"]
-    assert props["MaximumRetryAttempts"] == 10 and props["StartingPosition"] == "TRIM_HORIZON"
-    assert ref_id(props["DestinationConfig"]["OnFailure"]["Destination"]) in of_type(template, "AWS::SQS::Queue")
+    streams = {function["Properties"]["Handler"].rsplit(".", 1)[-1]: event
+               for function in of_type(template, "AWS::Serverless::Function").values()
+               for event in (function["Properties"].get("Events") or {}).values() if event["Type"] == "DynamoDB"}
+    # two consumers, each with its own position: the tallies and the partner webhooks
+    assert set(streams) == {"count_report_changes", "push_report_changes"}
+    for event in streams.values():
+        props = event["Properties"]
+        assert props["Stream"] == {"Fn::GetAtt": [reports_id, "StreamArn"]}
+        assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"] and props["BisectBatchOnFunctionError"]
+        assert props["MaximumRetryAttempts"] == 10 and props["StartingPosition"] == "TRIM_HORIZON"
+        assert ref_id(props["DestinationConfig"]["OnFailure"]["Destination"]) in of_type(template, "AWS::SQS::Queue")
+    # the webhooks' consumer is invoked only for partners' and forwarded reports
+    patterns = [json.loads(f["Pattern"]) for f in streams["push_report_changes"]["Properties"]["FilterCriteria"]["Filters"]]
+    assert patterns == [{"dynamodb": {"NewImage": {name: {"S": [{"exists": True}]}}}}
+                        for name in ("partner_id", "forwarded_to")]
+    assert "FilterCriteria" not in streams["count_report_changes"]["Properties"]
 
 
 def test_function_environment_names_queues_and_pool(synth, declared):
@@ -286,7 +294,7 @@ def test_console_distribution_sends_the_api_paths_to_api_gateway(synth):
     origins = {o["Id"]: o for o in dist["Origins"]}
     [api] = of_type(template, "AWS::Serverless::Api").values()
     behaviors = {b["PathPattern"]: b for b in dist["CacheBehaviors"]}
-    assert set(behaviors) == {"/v1/*", "/openapi.json", "/health"}
+    assert set(behaviors) == {"/v1/*", "/open311/*", "/openapi.json", "/health"}
     for path, behavior in behaviors.items():
         origin = origins[behavior["TargetOriginId"]]
         domain, names = origin["DomainName"]["Fn::Sub"]

@@ -56,7 +56,8 @@ def test_every_change_reaches_the_figures_once(api, pipeline):
     public = stats(api)
     assert public["now"] == {"waiting": 1, "in_process": 0, "done": 1, "overdue": 0}
     by_status = {g["key"]: g["count"] for g in public["groups"]}
-    assert by_status == {"waiting": 1, "verified": 0, "in_process": 0, "done": 1, "rejected": 1, "duplicate": 0}
+    assert by_status == {"waiting": 1, "verified": 0, "in_process": 0, "done": 1, "rejected": 1, "duplicate": 0,
+                         "forwarded": 0}
     assert public["total"]["received"] == 3 and public["total"]["rejected"] == 1 and public["total"]["done"] == 1
     assert public["total"]["sla"] is None and public["queries"] == 2  # counts only, for everyone
     staff = stats(api, as_="verifier", group_by="agency")

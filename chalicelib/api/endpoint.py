@@ -39,6 +39,7 @@ class Header(msgspec.Struct, frozen=True):
     description: str
     max_length: int = 128
     code: str = "invalid_header"
+    status: int = 400  # 403: a credential (a partner's X-Api-Key), malformed like a wrong one
 
 
 IDEMPOTENCY_KEY = Header("Idempotency-Key", "Any unique string (e.g. a UUID) per request. A retry with the same key "
@@ -67,6 +68,10 @@ class Operation(msgspec.Struct, frozen=True):
     errors: dict[int, str]
     headers: tuple[Header, ...]
     reply_headers: dict[str, str] = msgspec.field(default_factory=dict)
+    # other success statuses, answering the same model (a replayed create's 200)
+    also: dict[int, str] = msgspec.field(default_factory=dict)
+    # errors of a format defined by others (Open311's), by media type; empty: our ErrorBody
+    error_media: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
 OPERATIONS: list[Operation] = []
@@ -92,7 +97,9 @@ def route(bp: Blueprint, path: str, method: str = "GET", *, summary: str, descri
           returns: Any = None, status: int = 200, reply_media: str = JSON, alt_media: dict[str, Any] | None = None,
           auth: str | None = None, roles: tuple[str, ...] | None = None, errors: dict[int, str] | None = None,
           headers: tuple[Header, ...] = (), reply_headers: dict[str, str] | None = None,
-          cache: str = "no-store") -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+          body_reader: Callable[[Request], Any] | None = None,
+          cache: str = "no-store", also: dict[int, str] | None = None,
+          error_media: dict[str, Any] | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare and register one endpoint.
 
     The view receives the path parameters, plus ``actor`` (an ``Identity``,
@@ -114,7 +121,8 @@ def route(bp: Blueprint, path: str, method: str = "GET", *, summary: str, descri
             description=description or (view.__doc__ or "").strip(), tag=str(getattr(bp, "_import_name", "api")).rsplit(".", 1)[-1],
             body=body, body_media=body_media, query=query, status=status, returns=returns,
             reply_media=reply_media, alt_media=dict(alt_media or {}), auth=auth, roles=roles,
-            errors=dict(errors or {}), headers=headers, reply_headers=dict(reply_headers or {}))
+            errors=dict(errors or {}), headers=headers, reply_headers=dict(reply_headers or {}),
+            also=dict(also or {}), error_media=dict(error_media or {}))
         OPERATIONS.append(operation)
 
         @functools.wraps(view)
@@ -127,7 +135,8 @@ def route(bp: Blueprint, path: str, method: str = "GET", *, summary: str, descri
                 if auth is not None:
                     kwargs["actor"] = caller(request, auth, roles)
                 if body is not None:
-                    kwargs["body"] = reading.decode(request.raw_body, body)
+                    # a format defined by others (an SMS gateway's form) is read by its own reader
+                    kwargs["body"] = body_reader(request) if body_reader else reading.decode(request.raw_body, body)
                 if query is not None:
                     kwargs["query"] = reading.from_query(request.query_params, query)
                 for header in headers:
@@ -176,6 +185,8 @@ def _header(request: Request, header: Header) -> str | None:
     if value is None:
         return None
     if not re.fullmatch(r"[\x21-\x7e]{1,%d}" % header.max_length, value):
+        if header.status == 403:
+            raise Forbidden(header.code)
         raise InvalidInput(header.code, header=header.name, max=header.max_length)
     return value
 

@@ -63,7 +63,8 @@ def document() -> dict[str, Any]:
 def _models() -> list[Any]:
     found: list[Any] = [ErrorBody]
     for op in OPERATIONS:
-        for model in (op.body, op.query, op.returns, *op.alt_media.values()):
+        returns = op.returns if isinstance(op.returns, tuple) else (op.returns,)  # one of several documents
+        for model in (op.body, op.query, *returns, *op.alt_media.values(), *op.error_media.values()):
             if model is not None and model not in found:
                 found.append(model)
     return found
@@ -89,6 +90,8 @@ def _operation(op: Operation, ref_of: dict[Any, Any], components: dict[str, Any]
     if op.body is not None:
         result["requestBody"] = {"required": True, "content": {m: {"schema": ref_of[op.body]} for m in op.body_media}}
     responses: dict[str, Any] = {str(op.status): _success(op, ref_of)}
+    for status, text in op.also.items():
+        responses[str(status)] = {**_success(op, ref_of), "description": text}
     errors = dict(op.errors)
     if op.body is not None or op.query is not None:
         errors.setdefault(400, "Invalid input")
@@ -101,8 +104,9 @@ def _operation(op: Operation, ref_of: dict[Any, Any], components: dict[str, Any]
     if op.auth is not None:
         errors.setdefault(403, "Role, region or ownership not allowed")
     for status, text in sorted(errors.items()):
-        responses[str(status)] = {"description": text,
-                                  "content": {"application/json": {"schema": ref_of[ErrorBody]}}}
+        content = {media: {"schema": ref_of[model]} for media, model in op.error_media.items()} \
+            or {"application/json": {"schema": ref_of[ErrorBody]}}
+        responses[str(status)] = {"description": text, "content": content}
     result["responses"] = responses
     return result
 
@@ -110,7 +114,9 @@ def _operation(op: Operation, ref_of: dict[Any, Any], components: dict[str, Any]
 def _success(op: Operation, ref_of: dict[Any, Any]) -> dict[str, Any]:
     reply: dict[str, Any] = {"description": op.summary}
     content: dict[str, Any] = {}
-    if op.returns is not None:
+    if isinstance(op.returns, tuple):
+        content[op.reply_media] = {"schema": {"anyOf": [ref_of[model] for model in op.returns]}}
+    elif op.returns is not None:
         content[op.reply_media] = {"schema": ref_of[op.returns]}
     for media, model in op.alt_media.items():
         content[media] = {"schema": ref_of[model]}

@@ -5,7 +5,7 @@ from chalice import Blueprint
 from ..contract import reports as contract
 from ..contract.common import Page, PageQuery
 from ..domain import roles
-from ..services import regions, reports, workflow
+from ..services import forwarding, regions, reports, workflow
 from .endpoint import route
 
 bp = Blueprint(__name__)
@@ -32,6 +32,21 @@ def transition(report_id, actor, body):
                404: "Unknown report (or another region's)", 409: "Not verified or in process, or changed meanwhile"})
 def handoff(report_id, actor, body):
     report, region = workflow.handoff(report_id, body, actor)
+    return reports.report_view(report, region, actor)
+
+
+@route(bp, "/v1/reports/{report_id}/forward", "POST",
+       summary="Forward a report that is not the region's authority (bukan wewenang) to a partner system",
+       description="The desk (verifiers, region admins) forwards a waiting or verified report to one of the region's "
+                   "partner systems (LAPOR! SP4N in practice), which takes it over: it is closed here as `forwarded` "
+                   "(Open311 `closed`), its clocks stop, it keeps the partner's tracking id, and the partner receives "
+                   "it through its signed webhook (`report.forwarded`), without the reporter's contact.",
+       body=contract.ForwardRequest, returns=contract.Report, auth="required", roles=roles.DESK,
+       errors={400: "Unknown partner of this region", 403: "Not the verification desk",
+               404: "Unknown report (or another region's)", 409: "Not waiting or verified, or changed meanwhile",
+               422: "The partner is revoked or has no webhook"})
+def forward(report_id, actor, body):
+    report, region = forwarding.forward(report_id, body, actor)
     return reports.report_view(report, region, actor)
 
 

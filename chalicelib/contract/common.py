@@ -42,6 +42,8 @@ class ErrorDetail(Struct, kw_only=True):
     # 422 of a boundaries upload
     problems: list[dict[str, Any]] | UnsetType = UNSET
     missing_kelurahan_codes: list[str] | UnsetType = UNSET
+    # 400 of an unknown category sent by a partner system: the codes it may use
+    allowed_codes: list[str] | UnsetType = UNSET
 
 
 class ErrorBody(Struct):

@@ -19,6 +19,9 @@ class NewPartner(Request):
     webhook_url: Annotated[str, Meta(max_length=500, pattern=WEBHOOK_URL_PATTERN, description=(
         "Where every change of the partner's reports is pushed (https; signed, see the README)."))] | None = None
     rate_per_minute: Annotated[int, Meta(ge=1, le=6000, description="Requests a minute this key may make.")] = 120
+    twilio_auth_token: Annotated[str, Meta(pattern=r"^[A-Za-z0-9_-]{16,128}$", description=(
+        "An `sms` gateway on Twilio: the account's auth token, which signs Twilio's requests "
+        "(`X-Twilio-Signature`). Stored, never shown."))] | None = None
 
 
 class Partner(Struct, kw_only=True):
@@ -40,4 +43,5 @@ class PartnerCredentials(Partner, kw_only=True):
     api_key: Annotated[str, Meta(description=(
         "Sent by the partner as `X-Api-Key` (the partner API) or `api_key` (Open311). Shown only now."))]
     webhook_secret: Annotated[str | None, Meta(description=(
-        "Verifies the `X-Aduan-Signature` of the pushed status. Shown only now."))]
+        "Verifies the `X-Aduan-Signature` of the pushed status; an `sms` gateway (always given one) also "
+        "signs its inbound messages with it. Shown only now."))]

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from msgspec import UNSET, Meta, Struct, UnsetType, field
 
 from ..domain import emergencies
+from ..domain import questions as question_rules
 from .common import DateTime, I18nText, Query, Request
 from .reports import UploadForm
 
@@ -134,6 +135,24 @@ class RegionSettings(Request):
         "The console's map tiles; null: none (the kelurahan boundaries are the base layer)."))] | UnsetType = UNSET
 
 
+class ChoiceRequest(Request):
+    key: Annotated[str, Meta(min_length=1, max_length=question_rules.KEY_MAX, pattern=CODE_PATTERN)]
+    name_id: Annotated[str, Meta(min_length=1, max_length=question_rules.CHOICE_NAME_MAX)]
+    name_en: Annotated[str, Meta(min_length=1, max_length=question_rules.CHOICE_NAME_MAX)]
+
+
+class QuestionRequest(Request):
+    """One question of a category (an Open311 attribute): the list types list their `values`, the others none
+    (`invalid_question`)."""
+
+    code: TableCode
+    datatype: Literal["string", "number", "text", "singlevaluelist", "multivaluelist"]
+    description_id: Annotated[str, Meta(min_length=1, max_length=question_rules.DESCRIPTION_MAX)]
+    description_en: Annotated[str, Meta(min_length=1, max_length=question_rules.DESCRIPTION_MAX)]
+    required: bool = False
+    values: Annotated[list[ChoiceRequest], Meta(max_length=50)] = []
+
+
 class CategoryRequest(Request):
     code: TableCode
     name_id: CategoryName
@@ -144,6 +163,12 @@ class CategoryRequest(Request):
     emergency: Annotated[bool, Meta(description=(
         "An emergency (fire, disaster, medical): its reports skip the verification queue, reach the agency's "
         "responder at once and run on clocks in hours."))] = False
+    questions: Annotated[list[QuestionRequest], Meta(max_length=question_rules.MAX_PER_CATEGORY, description=(
+        "What a report of the category is asked besides its description: the Open311 service's attributes "
+        "(`GET /open311/v2/services/{code}.json`), checked on every Open311 POST. At most "
+        f"{question_rules.MAX_QUESTIONS} questions and {question_rules.MAX_CHOICES} listed values per region "
+        "(`too_many_questions_in_region`). Left out: the category keeps the questions it has."))] \
+        | UnsetType = UNSET
 
 
 class CategoriesRequest(Request):

@@ -64,6 +64,16 @@ class HandoffRequest(Request):
     kelurahan_code: Annotated[str, Meta(max_length=32, description="the kelurahan/desa that takes it over")] | None = None
 
 
+class ForwardRequest(Request):
+    """"Not our authority" (*bukan wewenang*): forward a waiting or verified
+    report to one of the region's partner systems (LAPOR! SP4N in practice),
+    which takes it over; closed here as `forwarded`."""
+
+    partner_id: Annotated[str, Meta(min_length=1, max_length=64, description="the partner's id (its key's public id)")]
+    reason: Annotated[str, Meta(min_length=3, max_length=NOTE_MAX, description=(
+        "why it is not the region's authority (in the history for staff, and sent to the partner)"))]
+
+
 class NoteRequest(Request):
     note: Annotated[str, Meta(min_length=1, max_length=NOTE_MAX)]
 
@@ -128,6 +138,15 @@ class ReporterView(Struct, kw_only=True):
     phone: str | None = None
 
 
+class PartnerReporter(Struct, kw_only=True):
+    """The reporter a partner system named (a caller to its call centre), shown
+    to the region's staff unless the report is anonymous."""
+
+    name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
 class Report(Struct, kw_only=True):
     """A report as the caller may see it: contact details only to its reporter; who reported it to nobody else."""
 
@@ -138,8 +157,9 @@ class Report(Struct, kw_only=True):
     category: str
     category_name: I18nText
     description: str
-    lat: float
-    lon: float
+    lat: Annotated[float | None, Meta(description=(
+        "None: a partner system's report placed by its kelurahan/desa code only (no point)."))]
+    lon: float | None
     address: str | None
     anonymous: bool
     routed: Annotated[bool, Meta(description="False until the routing worker has run.")]
@@ -178,6 +198,13 @@ class Report(Struct, kw_only=True):
     assignee: str | None | UnsetType = UNSET
     assignee_name: str | None | UnsetType = UNSET
     review_pending: bool | UnsetType = UNSET
+    # staff of the report's region only: where it came from (a partner system's channel and
+    # tracking id), whether it is confidential (rahasia: in no public view), and the reporter a
+    # partner named unless the report is anonymous (anonim: hidden from staff too)
+    channel: str | UnsetType = UNSET
+    partner_ref: str | None | UnsetType = UNSET
+    confidential: bool | UnsetType = UNSET
+    reporter_contact: PartnerReporter | None | UnsetType = UNSET
     # the reporter only
     reporter: ReporterView | None | UnsetType = UNSET
     mine: bool | UnsetType = UNSET

@@ -109,21 +109,25 @@ def alert(report: Any, region: RegionConfig) -> Alert:
     category = region.categories.get(report.category)
     name_id = category.name_id if category else report.category
     name_en = category.name_en if category else report.category
-    lat, lon = f"{float(report.lat):.7f}".rstrip("0").rstrip("."), f"{float(report.lon):.7f}".rstrip("0").rstrip(".")
+    point = report.lat is not None and report.lon is not None  # a partner's report may name only its desa
+    lat = f"{float(report.lat):.7f}".rstrip("0").rstrip(".") if point else ""
+    lon = f"{float(report.lon):.7f}".rstrip("0").rstrip(".") if point else ""
     place = ", ".join(part for part in (report.kelurahan, f"Kec. {report.kecamatan}" if report.kecamatan else None)
                       if part) or "di luar batas wilayah"
     address = _clip(report.address, ADDRESS_MAX)
     description = _clip(report.description, DESCRIPTION_MAX)
     agency_id, agency_en = region.agency_names(report.agency)
     text = (f"[DARURAT {region.name}] {name_id}. Lokasi: {place}" + (f"; {address}" if address else "")
-            + f". Peta: https://maps.google.com/?q={lat},{lon} - {description} (Laporan {report.id})")
+            + (f". Peta: https://maps.google.com/?q={lat},{lon}" if point else "")
+            + f" - {description} (Laporan {report.id})")
     attributes = {"report_id": report.id, "region_id": report.region_id, "category": report.category,
                   "agency": report.agency or "", "emergency": "true"}
     payload = {
         "event": "emergency", "report_id": report.id, "region_id": report.region_id,
         "category": report.category, "category_name": {"id": name_id, "en": name_en},
         "agency": report.agency, "agency_name": {"id": agency_id, "en": agency_en},
-        "lat": float(report.lat), "lon": float(report.lon), "address": report.address or None,
+        "lat": float(report.lat) if point else None, "lon": float(report.lon) if point else None,
+        "address": report.address or None,
         "kelurahan_code": report.kelurahan_code, "kelurahan": report.kelurahan,
         "kecamatan_code": report.kecamatan_code, "kecamatan": report.kecamatan,
         "description": report.description, "created_at": report.created_at, "due_at": report.due_at,

@@ -48,3 +48,7 @@ class TooManyRequests(AppError):
     def __init__(self, code: str, retry_after: int, **params: object) -> None:
         super().__init__(code, **params)
         self.retry_after = retry_after
+
+
+class PayloadTooLarge(AppError):
+    status = 413

@@ -182,6 +182,60 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Mitra tidak ditemukan di wilayah ini.",
         "en": "No such partner in this region.",
     },
+    # the SMS gateway's inbound webhook (services.sms)
+    "invalid_signature": {
+        "id": "Tanda tangan permintaan tidak ada, tidak sah atau kedaluwarsa (lebih dari 5 menit).",
+        "en": "The request's signature is missing, invalid or stale (more than 5 minutes old).",
+    },
+    "invalid_sms": {
+        "id": "SMS tidak lengkap atau tidak sah ({field}): perlu nomor pengirim, teks dan id pesan.",
+        "en": "Incomplete or invalid SMS ({field}): it needs a sender number, a text and a message id.",
+    },
+    "twilio_sms_only": {
+        "id": "twilio_auth_token hanya untuk mitra berkanal sms.",
+        "en": "twilio_auth_token is only for partners of the sms channel.",
+    },
+    # the partner intake (services.intake)
+    "partner_unknown_category": {
+        "id": "Kategori '{category}' tidak dikenal di wilayah ini. Kategori yang berlaku: {allowed}.",
+        "en": "Category '{category}' is not known in this region. Valid categories: {allowed}.",
+    },
+    "partner_unknown_kelurahan": {
+        "id": "Kode kelurahan/desa '{kelurahan_code}' tidak dikenal di wilayah ini; daftar kodenya ada di "
+              "GET /v1/regions/{region_id}/areas.",
+        "en": "Kelurahan/desa code '{kelurahan_code}' is not known in this region; the codes are listed at "
+              "GET /v1/regions/{region_id}/areas.",
+    },
+    "location_required": {
+        "id": "Sebutkan lokasi: titik (lat dan lon) atau kode kelurahan/desa (kelurahan_code).",
+        "en": "Give a location: a point (lat and lon) or a kelurahan/desa code (kelurahan_code).",
+    },
+    "tracking_id_reused": {
+        "id": "tracking_id ini sudah dipakai untuk laporan lain dengan isi berbeda.",
+        "en": "This tracking_id was already used for a different report.",
+    },
+    "invalid_photo": {
+        "id": "photo_base64 bukan base64 yang sah.",
+        "en": "photo_base64 is not valid base64.",
+    },
+    "photo_type_required": {
+        "id": "Foto dikirim tanpa jenisnya: sebutkan photo_type (image/jpeg, image/png atau image/webp).",
+        "en": "A photo needs its photo_type (image/jpeg, image/png or image/webp).",
+    },
+    "photo_over_limit": {
+        "id": "Foto terlalu besar: paling banyak {max} bita; kirim tautan media_url untuk berkas besar.",
+        "en": "The photo is too large: at most {max} bytes; send a media_url link for big files.",
+    },
+    "invalid_media_url": {
+        "id": "media_url harus berupa tautan https.",
+        "en": "media_url must be an https link.",
+    },
+    "too_many_attributes": {
+        "id": "Terlalu banyak atribut: paling banyak {max}, kode paling panjang {code_max} dan nilai {value_max} "
+              "karakter.",
+        "en": "Too many or too long attributes: at most {max}, codes of {code_max} and values of {value_max} "
+              "characters.",
+    },
     "too_many_requests": {
         "id": "Terlalu banyak permintaan. Coba lagi nanti.",
         "en": "Too many requests. Try again later.",
@@ -351,6 +405,26 @@ MESSAGES: dict[str, dict[str, str]] = {
     "handoff_not_open": {
         "id": "Hanya laporan yang terverifikasi atau sedang diproses yang dapat dialihkan.",
         "en": "Only a verified or in-process report can be handed over.",
+    },
+    "history_forwarded": {
+        "id": "Diteruskan ke {partner}: bukan wewenang daerah.",
+        "en": "Forwarded to {partner}: not the region's authority.",
+    },
+    "forward_not_open": {
+        "id": "Hanya laporan yang menunggu atau terverifikasi yang dapat diteruskan.",
+        "en": "Only a waiting or verified report can be forwarded.",
+    },
+    "unknown_partner": {
+        "id": "Mitra {partner_id} tidak dikenal di wilayah ini.",
+        "en": "Unknown partner {partner_id} in this region.",
+    },
+    "partner_revoked": {
+        "id": "Kunci mitra ini sudah dicabut.",
+        "en": "This partner's key is revoked.",
+    },
+    "partner_no_webhook": {
+        "id": "Mitra ini tidak memiliki alamat webhook untuk menerima laporan.",
+        "en": "This partner has no webhook address to receive the report.",
     },
     "handoff_needs_target": {
         "id": "Sebutkan dinas atau kelurahan/desa tujuan pengalihan.",
@@ -597,6 +671,73 @@ MESSAGES: dict[str, dict[str, str]] = {
     "reopen_limit": {
         "id": "Laporan ini sudah dibuka kembali {limit} kali; tidak dapat dibuka kembali lagi.",
         "en": "This report has already been reopened {limit} times; it cannot be reopened again.",
+    },
+    # a category's questions (domain.questions) and Open311 GeoReport v2 (services.open311)
+    "too_many_questions": {
+        "id": "Kategori '{category}' paling banyak punya {max} pertanyaan.",
+        "en": "Category '{category}' may have at most {max} questions.",
+    },
+    "too_many_questions_in_region": {
+        "id": "Wilayah ini paling banyak punya {max} pertanyaan dan {choices} pilihan jawaban di semua kategori.",
+        "en": "A region may have at most {max} questions and {choices} listed answers across its categories.",
+    },
+    "invalid_question": {
+        "id": "Pertanyaan '{question}' kategori '{category}' tidak sah: kodenya berulang, atau pilihan jawaban "
+              "hanya untuk singlevaluelist/multivaluelist (dan wajib di sana, tanpa kunci berulang).",
+        "en": "Question '{question}' of category '{category}' is invalid: a repeated code, or listed values "
+              "outside singlevaluelist/multivaluelist (required there, with no repeated key).",
+    },
+    "attribute_required": {
+        "id": "Atribut '{attribute}' wajib diisi untuk layanan ini.",
+        "en": "The attribute '{attribute}' is required for this service.",
+    },
+    "invalid_attribute": {
+        "id": "Nilai atribut '{attribute}' tidak sah (lihat definisi layanan).",
+        "en": "The value of attribute '{attribute}' is not valid (see the service definition).",
+    },
+    "open311_jurisdiction_required": {
+        "id": "jurisdiction_id wajib diisi: id wilayah (mis. trenggalek).",
+        "en": "jurisdiction_id is required: the region's id (e.g. trenggalek).",
+    },
+    "open311_unknown_format": {
+        "id": "Format tidak dikenal: akhiri alamat dengan .xml atau .json.",
+        "en": "Unknown format: end the path with .xml or .json.",
+    },
+    "open311_service_not_found": {
+        "id": "Layanan '{service_code}' tidak dikenal di wilayah ini.",
+        "en": "Service '{service_code}' is not known in this region.",
+    },
+    "open311_request_not_found": {
+        "id": "Permintaan layanan tidak ditemukan.",
+        "en": "Service request not found.",
+    },
+    "open311_invalid_date": {
+        "id": "{field} harus berupa tanggal-waktu W3C (mis. 2026-01-01T00:00:00+07:00).",
+        "en": "{field} must be a W3C date-time (e.g. 2026-01-01T00:00:00+07:00).",
+    },
+    "open311_range_too_long": {
+        "id": "Rentang start_date sampai end_date paling lama {days} hari dan start_date tidak setelah end_date.",
+        "en": "start_date to end_date may span at most {days} days, and start_date may not follow end_date.",
+    },
+    "open311_invalid_status": {
+        "id": "status harus open, closed, atau keduanya dipisah koma.",
+        "en": "status must be open, closed, or both separated by a comma.",
+    },
+    "open311_too_many_ids": {
+        "id": "Paling banyak {max} service_request_id sekaligus.",
+        "en": "At most {max} service_request_id values at once.",
+    },
+    "open311_media_too_large": {
+        "id": "Berkas media terlalu besar: paling banyak {max_mb} MB; kirim tautan media_url untuk berkas besar.",
+        "en": "The media file is too large: at most {max_mb} MB; send a media_url link for big files.",
+    },
+    "open311_location_required": {
+        "id": "Sebutkan lokasi: lat dan long, atau address_string, atau address_id (kode kelurahan/desa).",
+        "en": "Give a location: lat and long, or address_string, or address_id (a kelurahan/desa code).",
+    },
+    "open311_invalid_form": {
+        "id": "Isi permintaan harus application/x-www-form-urlencoded atau multipart/form-data dalam UTF-8.",
+        "en": "The request body must be application/x-www-form-urlencoded or multipart/form-data in UTF-8.",
     },
 }
 

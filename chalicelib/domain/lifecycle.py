@@ -4,6 +4,7 @@
        │                                       ▲                   │
        ├──reject──▶ rejected                   └──────reopen───────┤ (verifier, after a rating of 1–2)
        └──mark duplicate──▶ duplicate                 confirm ◀────┘ (verifier keeps it done)
+    waiting, verified ──forward (the desk: not our authority)──▶ forwarded
 
 Given the target status and the actor's role, the source status is unique
 (``rule_for``), so a transition is one conditional write whose condition
@@ -26,8 +27,15 @@ STATUS_LABELS: dict[str, dict[str, str]] = {
     "done": {"id": "Selesai", "en": "Done"},
     "rejected": {"id": "Ditolak", "en": "Rejected"},
     "duplicate": {"id": "Laporan ganda", "en": "Duplicate"},
+    "forwarded": {"id": "Diteruskan", "en": "Forwarded"},
 }
 OPEN_STATUSES = ("waiting", "verified", "in_process")
+# "Not our authority" (bukan wewenang): the desk forwards a waiting or
+# verified report to a partner system outside the region (LAPOR! in practice,
+# ``domain.workflow.plan_forward``); ``forwarded`` is closed for good here
+# (Open311 ``closed``), like rejected and duplicate: its clocks stop.
+FORWARD_SOURCES = ("waiting", "verified")
+FORWARD_ROLES = ("verifier", "region_admin", "platform_admin")  # roles.DESK
 REJECT_REASONS = ("spam", "duplicate", "outside_region", "not_actionable")
 REJECT_REASON_LABELS = {
     "spam": {"id": "spam", "en": "spam"},

@@ -359,7 +359,8 @@ def changes(old: Snapshot | None, new: Snapshot, tz: tzinfo, sla_days: Mapping[s
     else:
         before, after = _area_units(old), _area_units(new)
         left = [u for u in before if u not in after]  # handed over (or corrected at verification)
-        add(left, {f"now_{old.status}": -1, **({"handed_off": 1} if old.status in HELD else {})})
+        handed_off = old.status in HELD and new.status != "forwarded"  # forwarded: closed, not passed on here
+        add(left, {f"now_{old.status}": -1, **({"handed_off": 1} if handed_off else {})})
         add([u for u in after if u not in before], {"received": 1, f"now_{new.status}": 1})  # arrives here now
         if old.status != new.status:
             add([u for u in after if u in before], {f"now_{old.status}": -1, f"now_{new.status}": 1})
@@ -371,6 +372,8 @@ def changes(old: Snapshot | None, new: Snapshot, tz: tzinfo, sla_days: Mapping[s
                 add(after, {"rejected": 1, f"rejected_{new.rejection_reason or 'other'}": 1})
             elif transition == ("waiting", "duplicate"):
                 add(after, {"duplicates": 1})
+            elif new.status == "forwarded":  # not the region's authority: closed, like a rejection
+                add(after, {"forwarded": 1})
             elif transition == ("verified", "in_process"):
                 add(_holders(new, new.assignee), {"taken": 1})
                 stage("take", new.held_since or new.verified_at, sla_days["respond"], _holders(new, new.assignee))

@@ -14,6 +14,7 @@ import msgspec
 
 from .emergencies import Responder
 from .projects import Rules
+from .questions import Question
 from .sla import SlaDays
 
 # A region is one DynamoDB item (its tables are always read together).  Its
@@ -112,6 +113,13 @@ class Category(msgspec.Struct, frozen=True):
     team: str
     active: bool = True
     emergency: bool = False
+    # what a report of the category is asked besides its description (Open311 service attributes)
+    questions: tuple[Question, ...] = ()
+
+    @classmethod
+    def from_record(cls, record: Any) -> "Category":
+        fields = {k: v for k, v in record.items() if k != "questions"}
+        return cls(**fields, questions=tuple(Question.from_record(q) for q in record.get("questions") or []))
 
 
 class Agency(msgspec.Struct, frozen=True):
@@ -168,7 +176,7 @@ class RegionConfig(msgspec.Struct, frozen=True):
             kemendagri_code=record["kemendagri_code"],
             time_zone=record["time_zone"],
             status=record.get("status", "trial"),
-            categories={c["code"]: Category(**c) for c in record.get("categories") or []},
+            categories={c["code"]: Category.from_record(c) for c in record.get("categories") or []},
             agencies={a["code"]: Agency.from_record(a) for a in record.get("agencies") or []},
             kelurahan=kelurahan,
             kota=kota,

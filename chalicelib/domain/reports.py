@@ -141,6 +141,19 @@ def route(region: RegionConfig, areas: AreaIndex, category: str, lat: float, lon
                    out_of_area=False, hint_mismatch=kelurahan_hint is not None and kelurahan_hint != area.kelurahan_code)
 
 
+def route_by_kelurahan(region: RegionConfig, category: str, kelurahan_code: str | None) -> Routing:
+    """A report with no point (a partner's, placed by its desa/kelurahan
+    code): agency and team as ``route``, the place from the code given;
+    without a usable code it is ``out_of_area`` for the verifier to place."""
+    cat = region.categories.get(category)
+    agency, team = (cat.agency, cat.team) if cat is not None else ("", "")
+    place = region.kelurahan.get(kelurahan_code or "")
+    if place is None:
+        return Routing(agency, team, None, None, None, None, out_of_area=True, hint_mismatch=False)
+    return Routing(agency, team, kelurahan_code, place[0], place[1], place[2], out_of_area=False,
+                   hint_mismatch=False)
+
+
 def category_view(region: RegionConfig, code: str) -> dict[str, Any]:
     cat = region.categories.get(code)
     if cat is None:

@@ -280,6 +280,19 @@ def _iso(moment: datetime | None) -> str | None:
     return rules.iso_utc(moment) if moment else None
 
 
+def on_map(region_id: str) -> Copy:
+    """The public map's key a report gets once verified: its region, unless
+    the report was kept off the map when it was created (``off_map``: a
+    confidential report, or one with no point), which the plan need not read."""
+    return Copy("off_map", region_id)
+
+
+def off_map_key(region_id: str) -> str:
+    """The map index key of a report kept off the public map: a partition the
+    map never queries (region ids hold no ``#``)."""
+    return f"{region_id}#off-map"
+
+
 def plan_transition(report_id: str, request: lifecycle.TransitionRequest, actor: Actor,
                     region: RegionConfig | None, now: datetime) -> Change | None:
     """The change moving a report to ``request.target``, without knowing its
@@ -309,7 +322,7 @@ def plan_transition(report_id: str, request: lifecycle.TransitionRequest, actor:
     due: str | Copy | None = None
 
     if rule.action == "verified":
-        fields.update(verified_at=at, routed_at=IfAbsent(at), unrouted_shard=None, map_key=region.region_id)
+        fields.update(verified_at=at, routed_at=IfAbsent(at), unrouted_shard=None, map_key=on_map(region.region_id))
         if request.agency:
             if request.agency not in region.agencies:
                 raise InvalidInput("unknown_agency", agency=request.agency)
@@ -386,7 +399,7 @@ def plan_emergency_routing(report_id: str, routing: dict[str, Any], entry: dict[
     resolve = _iso(sla.deadline("in_process", now, region.sla, region.tz, emergency=True)[1])
     fields: dict[str, Any] = {
         **routing, "routed_at": at, "updated_at": at, "unrouted_shard": None, "emergency": True,
-        "status": "verified", "verified_at": at, "queue_key": None, "map_key": region.region_id,
+        "status": "verified", "verified_at": at, "queue_key": None, "map_key": on_map(region.region_id),
         "resolve_due_at": resolve, "resolve_inbox_at": inbox_at("in_process", resolve) if resolve else None,
         **_clock(report_id, "verified", due, at)}
     agency_id, agency_en = region.agency_names(routing.get("agency"))
@@ -456,6 +469,30 @@ def plan_handoff(report: Any, request: Handoff, actor: Actor, region: RegionConf
         "to": {"agency": agency, "kelurahan_code": kelurahan_code,
                "kecamatan_code": place[1] if place else report.kecamatan_code}}
     condition = Condition(region_id=region.region_id, version=int(report.version))
+    return Change(fields, {"history": [entry]}, condition, event="status_changed")
+
+
+def plan_forward(report: Any, partner_id: str, partner_name: str, reason: str, actor: Actor, region: RegionConfig,
+                 now: datetime) -> Change:
+    """"Not our authority" (*bukan wewenang*): the desk forwards a waiting or
+    verified report to a partner system (LAPOR! in practice), which takes it
+    over.  Closed here as ``forwarded``: out of every queue and inbox, its
+    clocks stopped; the partner's tracking id (``partner_ref``) stays.  The
+    partner receives the report through its webhook (``report.forwarded``,
+    from the reports stream: ``domain.webhooks``).  Decided on the report
+    as read, applied if it is still at that version."""
+    if _hidden(report, actor) or report.region_id != region.region_id:
+        raise NotFound("report_not_found", report_id=str(getattr(report, "id", ""))[:64])
+    if actor.role not in lifecycle.FORWARD_ROLES:
+        raise Forbidden("forbidden")
+    if report.status not in lifecycle.FORWARD_SOURCES:
+        raise Conflict("forward_not_open")
+    at = rules.iso_utc(now)
+    fields: dict[str, Any] = {
+        "status": "forwarded", "updated_at": at, "forwarded_to": partner_id, "forwarded_at": at,
+        "queue_key": None, "unrouted_shard": None, "review_pending": False, **_clock(report.id, "forwarded", None, at)}
+    entry = _entry("forwarded", at, actor, "history_forwarded", reason, partner=partner_name)
+    condition = Condition(region_id=region.region_id, statuses=lifecycle.FORWARD_SOURCES, version=int(report.version))
     return Change(fields, {"history": [entry]}, condition, event="status_changed")
 
 

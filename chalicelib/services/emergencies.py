@@ -10,8 +10,8 @@ interface, as the reporter's channels are (``services.notifications``):
 
 * ``sms``: an SMS to the duty phone, through the notification port;
 * ``sns``: a message on the responders' topic, with attributes to filter on;
-* ``webhook``: a partner system's webhook (``deliver_to_partner_webhook``,
-  where the partner-webhook delivery plugs in).
+* ``webhook``: a partner system's webhook (``deliver_to_partner_webhook``:
+  a signed ``emergency.dispatched`` event through the partner webhooks' queue).
 
 Once per agency holding the report, however often the event arrives: the
 alert is marked on the report (``responder:<agency>``) as soon as it is
@@ -30,26 +30,21 @@ from ..domain import emergencies as rules
 from ..domain.regions import RegionConfig
 from ..store import reports as store
 from ..store.models import ReportModel
-from . import usage
+from . import usage, webhooks
 
 log = logging.getLogger(__name__)
 OPEN_AT_AGENCY = ("verified", "in_process")
 
 
-class PartnerWebhookUnavailable(Exception):
-    """No partner-webhook delivery is wired yet: the alert did not leave."""
-
-
 def deliver_to_partner_webhook(region_id: str, partner_id: str, alert: rules.Alert) -> None:
     """Hand an emergency to a partner system's webhook (PSC 119, the BPBD
-    hotline): the partner-webhook delivery of issue 16 ("status back to
-    partners": signed, queued, retried, dead-lettered) replaces this body
-    with its own enqueue of ``alert.payload`` for ``partner_id`` of
-    ``region_id``; it must raise on a transient failure (SQS retries the
+    hotline): ``alert.payload`` is queued as an ``emergency.dispatched``
+    event for ``partner_id`` of ``region_id``, then signed, sent, retried
+    with backoff and dead-lettered like every partner event
+    (``services.webhooks``).  Raises on a transient failure (SQS retries the
     dispatch message) and ``notify.Refused`` for a partner that can never
-    take it (revoked, no webhook URL).  Until then nothing is sent: the
-    dispatcher logs an error and marks the alert, so it is not retried."""
-    raise PartnerWebhookUnavailable(partner_id)
+    take it (unknown, revoked, no webhook URL)."""
+    webhooks.enqueue_emergency(region_id, partner_id, alert.payload)
 
 
 class ResponderChannel(Protocol):
@@ -80,8 +75,8 @@ USAGE = {"sms": {"sms_sent": 1}, "sns": {"notifications_sent": 1}}
 
 def alert_responder(report: ReportModel, region: RegionConfig) -> str:
     """Alert the responder of the agency holding the emergency ``report``,
-    once; what happened: ``sent``, ``refused`` (for good, by the provider),
-    ``unavailable`` (no partner-webhook delivery yet), ``already`` (done
+    once; what happened: ``sent`` (a partner webhook: queued), ``refused``
+    (for good, by the provider, or a partner that cannot take it), ``already`` (done
     before), ``no_responder`` (the agency has none: the report is in its
     inbox, as any other) or ``not_open`` (no longer open at an agency)."""
     if not report.emergency or not report.agency or report.status not in OPEN_AT_AGENCY:
@@ -101,10 +96,6 @@ def alert_responder(report: ReportModel, region: RegionConfig) -> str:
         outcome = "refused"
         log.error("emergency report %s: the %s responder of %s refused by the provider (%s), not retried",
                   report.id, responder.kind, report.agency, refused.code)
-    except PartnerWebhookUnavailable:
-        outcome = "unavailable"
-        log.error("emergency report %s: no partner-webhook delivery for the responder of %s yet; not sent",
-                  report.id, report.agency)
     store.mark_notified(report.id, marker)
     if outcome == "sent" and responder.kind in USAGE:
         usage.meter(report.region_id, USAGE[responder.kind])

@@ -19,11 +19,13 @@ from ..auth.identity import Identity
 from ..contract import regions as contract
 from ..contract.common import I18nText
 from ..domain import areas, pilot
+from ..domain import questions as question_rules
 from ..domain import regions as rules_regions
 from ..domain import reports as rules
 from ..domain.emergencies import Responder, valid
 from ..domain.errors import Conflict, InvalidInput
-from ..domain.regions import DEFAULT_AGENCIES, TIME_ZONES, RegionConfig, default_categories
+from ..domain.questions import Question
+from ..domain.regions import DEFAULT_AGENCIES, TIME_ZONES, Category, RegionConfig, default_categories
 from ..domain.sla import DEFAULT_DAYS, DEFAULT_EMERGENCY_HOURS
 from ..store import regions as region_store
 from . import guards, regions
@@ -177,11 +179,17 @@ def update_categories(region_id: str, body: contract.CategoriesRequest,
         if item.agency not in region.agencies:
             raise InvalidInput("unknown_agency", agency=item.agency[:40])
         table.append({"code": item.code, "name_id": item.name_id, "name_en": item.name_en, "agency": item.agency,
-                      "team": item.team, "active": item.active, "emergency": item.emergency})
+                      "team": item.team, "active": item.active, "emergency": item.emergency,
+                      "questions": _questions(item.questions, region.categories.get(item.code))})
     for old in region.categories.values():
         if old.code not in seen:  # dropped from the list: kept, retired
             table.append({"code": old.code, "name_id": old.name_id, "name_en": old.name_en, "agency": old.agency,
-                          "team": old.team, "active": False, "emergency": old.emergency})
+                          "team": old.team, "active": False, "emergency": old.emergency,
+                          "questions": [q.as_record() for q in old.questions]})
+    question_rules.check_table({c["code"]: tuple(Question.from_record(q) for q in c["questions"]) for c in table})
+    for category in table:
+        if not category["questions"]:
+            del category["questions"]
     stamp = rules.iso_utc(rules.now_utc())
     region_store.update(region.region_id, {"categories": table, "updated_at": stamp}, {},
                         audit={"action": "categories", "actor": actor.sub, "at": stamp, "from": None, "to": None})
@@ -189,6 +197,13 @@ def update_categories(region_id: str, body: contract.CategoriesRequest,
     return contract.CategoriesReplaced(region_id=region.region_id,
                                        categories=regions.categories_view(regions.get_region(region_id)),
                                        retired=sorted(c["code"] for c in table if not c["active"]))
+
+
+def _questions(given: Any, current: Category | None) -> list[dict[str, Any]]:
+    """A category's questions to store: the ones sent, or its current ones when left out."""
+    if given is UNSET:
+        return [q.as_record() for q in current.questions] if current is not None else []
+    return [msgspec.to_builtins(q) for q in given]
 
 
 def update_settings(region_id: str, body: contract.RegionSettings, actor: Identity) -> contract.Region:

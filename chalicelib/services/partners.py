@@ -29,6 +29,7 @@ class Partner(msgspec.Struct, frozen=True, kw_only=True):
     channel: str
     webhook_url: str | None = None
     webhook_secret: str | None = None
+    active: bool = True  # False once revoked (``get`` returns revoked partners too)
 
 
 def view(item: PartnerModel) -> contract.Partner:
@@ -42,10 +43,14 @@ def create(region_id: str, body: contract.NewPartner, actor: Identity) -> contra
     region = regions.get_region(region_id)
     guards.require_region_admin(actor, region.region_id)
     key = rules.new_key(region.region_id)
-    webhook_secret = rules.new_webhook_secret() if body.webhook_url else None
+    if body.twilio_auth_token and body.channel != "sms":
+        raise InvalidInput("twilio_sms_only")
+    # an SMS gateway signs its inbound messages with it (README, "SMS gateway")
+    webhook_secret = rules.new_webhook_secret() if body.webhook_url or body.channel == "sms" else None
     item = store.add(region.region_id, key.partner_id, {
         "name": body.name, "channel": body.channel, "secret_hash": key.secret_hash, "webhook_url": body.webhook_url,
-        "webhook_secret": webhook_secret, "rate_per_minute": body.rate_per_minute, "created_by": actor.sub,
+        "webhook_secret": webhook_secret, "twilio_auth_token": body.twilio_auth_token,
+        "rate_per_minute": body.rate_per_minute, "created_by": actor.sub,
         "created_at": clock.iso_utc(clock.now_utc())})
     return contract.PartnerCredentials(**msgspec.structs.asdict(view(item)), api_key=key.api_key,
                                        webhook_secret=webhook_secret)
@@ -92,11 +97,16 @@ def authenticate(api_key: str | None, region_id: str | None = None, channels: tu
     if channels is not None and item.channel not in channels:
         raise Forbidden("invalid_api_key")
     if count:
-        window, ends, retry_after = limits.minute_window(clock.now_utc())
-        if not limit_store.take(pseudonyms.of(partner_id, "limit:partner"), window, int(item.rate_per_minute), ends):
-            raise TooManyRequests("too_many_requests", retry_after=retry_after)
+        spend(partner_id, int(item.rate_per_minute))
     return Partner(region_id=item.region_id, partner_id=item.partner_id, name=item.name, channel=item.channel,
                    webhook_url=item.webhook_url, webhook_secret=item.webhook_secret)
+
+
+def spend(partner_id: str, rate_per_minute: int) -> None:
+    """Count one request against the key's limit a minute (429 when over)."""
+    window, ends, retry_after = limits.minute_window(clock.now_utc())
+    if not limit_store.take(pseudonyms.of(partner_id, "limit:partner"), window, rate_per_minute, ends):
+        raise TooManyRequests("too_many_requests", retry_after=retry_after)
 
 
 def get(region_id: str, partner_id: str) -> Partner | None:
@@ -105,4 +115,5 @@ def get(region_id: str, partner_id: str) -> Partner | None:
     if item is None:
         return None
     return Partner(region_id=item.region_id, partner_id=item.partner_id, name=item.name, channel=item.channel,
-                   webhook_url=item.webhook_url, webhook_secret=item.webhook_secret)
+                   webhook_url=item.webhook_url, webhook_secret=item.webhook_secret,
+                   active=item.revoked_at is None)

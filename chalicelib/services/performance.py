@@ -282,6 +282,8 @@ def reports_map(region_id: str, query: contract.MapQuery) -> contract.ReportsMap
         raise InvalidInput("invalid_cursor") from None
     features = []
     for report in items:
+        if report.lat is None or report.lon is None or report.confidential:  # kept off the map (``off_map``)
+            continue
         lon, lat = float(report.lon), float(report.lat)
         if box and not (box[0] <= lon <= box[2] and box[1] <= lat <= box[3]):
             continue

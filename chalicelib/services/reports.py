@@ -145,6 +145,7 @@ def report_view(report: ReportModel, region: RegionConfig, viewer: Identity | No
     """A report as ``viewer`` may see it.  Contact details appear only to the
     reporter; who reported it appears to nobody else, anonymous or not."""
     level = viewer_level(report, viewer)
+    hide_confidential(report, level)
     agency_id, agency_en = region.agency_names(report.agency)
     expires = datetime.now(timezone.utc) + timedelta(seconds=resources.VIEW_URL_SECONDS)
     team = domain.team_view(report.team)
@@ -157,8 +158,8 @@ def report_view(report: ReportModel, region: RegionConfig, viewer: Identity | No
         category=report.category,
         category_name=text(domain.category_view(region, report.category)["name"]),
         description=report.description,
-        lat=float(report.lat),
-        lon=float(report.lon),
+        lat=float(report.lat) if report.lat is not None else None,
+        lon=float(report.lon) if report.lon is not None else None,
         address=report.address,
         anonymous=bool(report.anonymous),
         routed=report.routed_at is not None,
@@ -204,6 +205,11 @@ def report_view(report: ReportModel, region: RegionConfig, viewer: Identity | No
         view.assignee = report.assignee
         view.assignee_name = report.assignee_name
         view.review_pending = bool(report.review_pending)
+        view.channel = report.channel or "app"
+        view.confidential = bool(report.confidential)
+        if report.partner_id:
+            view.partner_ref = report.partner_ref
+            view.reporter_contact = partner_reporter(report)
     if level == "reporter":
         contact = report.reporter.as_dict() if hasattr(report.reporter, "as_dict") else (report.reporter or {})
         view.reporter = contract.ReporterView(phone=contact.get("phone")) \
@@ -230,11 +236,32 @@ def earlier_history(report_id: str, viewer: Identity | None, page: Any) -> contr
     """The entries moved off a report's item, oldest first, as the report's
     view shows its recent ones to ``viewer``: one GetItem, one Query."""
     report, region = get_report(report_id)
+    level = viewer_level(report, viewer)
+    hide_confidential(report, level)
     try:
         entries, cursor = store.earlier_history(report.id, page.limit, page.cursor)
     except store.BadCursor:
         raise InvalidInput("invalid_cursor") from None
-    return contract.HistoryPage(items=history_view(entries, region, viewer_level(report, viewer)), next_cursor=cursor)
+    return contract.HistoryPage(items=history_view(entries, region, level), next_cursor=cursor)
+
+
+def hide_confidential(report: ReportModel, level: str) -> None:
+    """A confidential report (a partner's *rahasia*) is, to the public, a
+    report that does not exist: the same 404 as an unknown id."""
+    if report.confidential and level == "public":
+        raise NotFound("report_not_found", report_id=report.id)
+
+
+def partner_reporter(report: ReportModel) -> contract.PartnerReporter | None:
+    """The reporter a partner named, for staff; nobody for an anonymous
+    report (anonim: hidden from staff too) or one whose reporter was erased."""
+    if report.anonymous or report.reporter_erased:
+        return None
+    contact = report.reporter.as_dict() if hasattr(report.reporter, "as_dict") else (report.reporter or {})
+    if not any(contact.get(k) for k in ("name", "phone", "given_phone", "email")):
+        return None
+    return contract.PartnerReporter(name=contact.get("name"), phone=contact.get("phone") or contact.get("given_phone"),
+                                    email=contact.get("email"))
 
 
 def photo_is_public(report: ReportModel, photo_id: str) -> bool:

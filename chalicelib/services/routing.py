@@ -48,8 +48,11 @@ def route_report(report_id: str) -> dict[str, Any]:
     region = regions.get_region(report.region_id, fresh=True)
     outcome = "already_routed"
     if report.routed_at is None:
-        decision = domain.route(region, boundary_files.area_index(region), report.category,
-                                float(report.lat), float(report.lon), report.kelurahan_hint)
+        if report.lat is None or report.lon is None:  # a partner's report placed by its desa code only
+            decision = domain.route_by_kelurahan(region, report.category, report.kelurahan_hint)
+        else:
+            decision = domain.route(region, boundary_files.area_index(region), report.category,
+                                    float(report.lat), float(report.lon), report.kelurahan_hint)
         moment = domain.now_utc()
         now = domain.iso_utc(moment)
         if report.project_id:

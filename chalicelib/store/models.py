@@ -106,11 +106,22 @@ class ReportModel(Model):
     region_id = UnicodeAttribute()
     category = UnicodeAttribute()
     description = UnicodeAttribute()
-    lat = NumberAttribute()
-    lon = NumberAttribute()
+    # no point: a partner's report placed by its desa/kelurahan code only (``kelurahan_hint``)
+    lat = NumberAttribute(null=True)
+    lon = NumberAttribute(null=True)
     address = UnicodeAttribute(null=True)
     kelurahan_hint = UnicodeAttribute(null=True)
     anonymous = BooleanAttribute(default=False)
+    # a partner system's report (``services.intake``): the partner, its own tracking id, the
+    # category's answers, a link to a big file; ``confidential`` (rahasia): in no public view
+    partner_id = UnicodeAttribute(null=True)
+    partner_ref = UnicodeAttribute(null=True)
+    attributes: MapAttribute[str, Any] = MapAttribute(null=True)
+    media_url = UnicodeAttribute(null=True)
+    confidential = BooleanAttribute(null=True)
+    # set on a report kept off the public map (confidential, or with no point): the map index
+    # key it gets instead of its region at verification (``domain.workflow``)
+    off_map = UnicodeAttribute(null=True)
     # Contact details: stored, never shown to anyone but the reporter.
     reporter: MapAttribute[str, Any] = MapAttribute(null=True)
     status = UnicodeAttribute()
@@ -194,6 +205,9 @@ class ReportModel(Model):
     dispatched_at = UnicodeAttribute(null=True)
     # an emergency category's report: dispatched at once at routing, clocks in hours, charged to no one
     emergency = BooleanAttribute(null=True)
+    # "not our authority": the partner (of the region's partners) it was forwarded to, and when
+    forwarded_to = UnicodeAttribute(null=True)
+    forwarded_at = UnicodeAttribute(null=True)
     history = HistoryAttribute(default=list)
     # accepted photos: [{id, key, thumb_key, content_type, width, height, bytes, at}]
     photos: ListAttribute[Any] = ListAttribute(default=list)
@@ -451,6 +465,8 @@ class PartnerModel(Model):
     secret_hash = UnicodeAttribute()  # sha256 of the key's secret part (hex)
     webhook_url = UnicodeAttribute(null=True)
     webhook_secret = UnicodeAttribute(null=True)  # signs the status pushed to the partner (HMAC-SHA256)
+    # an SMS gateway on Twilio: its auth token, which signs Twilio's requests (X-Twilio-Signature); never shown
+    twilio_auth_token = UnicodeAttribute(null=True)
     rate_per_minute = NumberAttribute()
     created_by = UnicodeAttribute()
     created_at = UnicodeAttribute()

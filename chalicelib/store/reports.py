@@ -475,3 +475,10 @@ def created_between(region_id: str, first: str, last: str, limit: int, cursor: s
     (ISO UTC), oldest first: one Query."""
     return page(ReportModel.by_creation, region_id, limit, cursor,
                 range_condition=ReportModel.created_at.between(first, last))
+
+
+def get_many(report_ids: list[str]) -> list[ReportModel]:
+    """Reports by id (BatchGetItem, 100 keys a call); unknown ids are left out."""
+    if not report_ids:
+        return []
+    return list(ReportModel.batch_get(list(dict.fromkeys(report_ids))))

@@ -1,0 +1,63 @@
+"""Partner webhooks: the reports table's stream feeds the queue, the queue
+feeds the partners (``services.webhooks``).
+
+The stream has two consumers, each with its own position, retries and
+failure record: ``stats.count_report_changes`` (the performance tallies)
+and ``push_report_changes`` here.  Separate, so that a partner feed that
+cannot queue (SQS throttled) never holds back the rankings, nor a tally
+bug the partners' status; on AWS an event filter invokes this one only for
+partners' and forwarded reports (``infra/stack.py``).  Two is the number of
+readers DynamoDB Streams serves per shard without throttling: a third
+consumer would have to fan out from one of these.
+
+The queue's consumer retries with an exponential backoff: a failed
+delivery's message is kept invisible for its backoff
+(``ChangeMessageVisibility``) and returned as a batch item failure; SQS
+redelivers it then, and dead-letters it after ``maxReceiveCount``."""
+import logging
+
+from boto3.dynamodb.types import TypeDeserializer
+from chalice import Blueprint
+
+from .. import logs, resources
+from ..services import webhooks
+from . import batch
+
+bp = Blueprint(__name__)
+log = logging.getLogger(__name__)
+_values = TypeDeserializer()
+
+
+def _plain(image):
+    return {name: _values.deserialize(value) for name, value in image.items()} if image else None
+
+
+@bp.on_dynamodb_record(stream_arn=resources.REPORTS_STREAM_ARN, batch_size=resources.REPORTS_STREAM_BATCH,
+                       starting_position="TRIM_HORIZON")
+def push_report_changes(event):
+    for record in batch.records(event):
+        change = record.get("dynamodb", {})
+        sequence = change.get("SequenceNumber", "")
+        logs.correlate(sequence)
+        try:
+            webhooks.record(_plain(change.get("OldImage")), _plain(change.get("NewImage")))
+        except Exception:  # retried from here, in order; what came before is kept
+            log.exception("stream record %s not queued for partners", sequence)
+            return {"batchItemFailures": [{"itemIdentifier": sequence}]}
+    return {"batchItemFailures": []}
+
+
+def _send(record):
+    attempt = int(record.get("attributes", {}).get("ApproximateReceiveCount") or 1)
+    try:
+        webhooks.deliver(batch.body(record), attempt)
+    except webhooks.Retry as retry:
+        log.warning("webhook message %s: attempt %d failed (%s); next in %d s", record.get("messageId"), attempt,
+                    retry.reason, retry.delay)
+        webhooks.defer(record["receiptHandle"], retry.delay)
+        raise
+
+
+@bp.on_sqs_message(queue=resources.PARTNER_WEBHOOKS_QUEUE.name, batch_size=resources.PARTNER_WEBHOOKS_QUEUE.batch_size)
+def send_partner_webhooks(event):
+    return batch.process(event, _send)
