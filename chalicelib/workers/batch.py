@@ -8,6 +8,8 @@ import logging
 from typing import Any, Callable, Iterator
 from urllib.parse import unquote_plus
 
+from boto3.dynamodb.types import TypeDeserializer
+
 from .. import logs
 
 log = logging.getLogger(__name__)
@@ -47,3 +49,25 @@ def s3_objects(record: dict[str, Any]) -> Iterator[tuple[str, str]]:
         return
     for entry in notification.get("Records", []):
         yield entry["s3"]["bucket"]["name"], unquote_plus(entry["s3"]["object"]["key"])
+
+
+def stream_changes(event: Any, handle: Callable[[dict[str, Any] | None, dict[str, Any] | None, str], Any],
+                   log: logging.Logger, what: str) -> dict[str, list[dict[str, str]]]:
+    """A DynamoDB stream batch, in order: ``handle(old, new, sequence)`` with
+    plain images; the first record that fails is reported with everything
+    after it (retried from there, in order; what came before is kept)."""
+    values = TypeDeserializer()
+
+    def plain(image: dict[str, Any] | None) -> dict[str, Any] | None:
+        return {name: values.deserialize(value) for name, value in image.items()} if image else None
+
+    for record in records(event):
+        change = record.get("dynamodb", {})
+        sequence = change.get("SequenceNumber", "")
+        logs.correlate(sequence)
+        try:
+            handle(plain(change.get("OldImage")), plain(change.get("NewImage")), sequence)
+        except Exception:
+            log.exception("stream record %s failed: %s", sequence, what)
+            return {"batchItemFailures": [{"itemIdentifier": sequence}]}
+    return {"batchItemFailures": []}

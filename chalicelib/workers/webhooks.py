@@ -16,35 +16,21 @@ delivery's message is kept invisible for its backoff
 redelivers it then, and dead-letters it after ``maxReceiveCount``."""
 import logging
 
-from boto3.dynamodb.types import TypeDeserializer
 from chalice import Blueprint
 
-from .. import logs, resources
+from .. import resources
 from ..services import webhooks
 from . import batch
 
 bp = Blueprint(__name__)
 log = logging.getLogger(__name__)
-_values = TypeDeserializer()
-
-
-def _plain(image):
-    return {name: _values.deserialize(value) for name, value in image.items()} if image else None
 
 
 @bp.on_dynamodb_record(stream_arn=resources.REPORTS_STREAM_ARN, batch_size=resources.REPORTS_STREAM_BATCH,
                        starting_position="TRIM_HORIZON")
 def push_report_changes(event):
-    for record in batch.records(event):
-        change = record.get("dynamodb", {})
-        sequence = change.get("SequenceNumber", "")
-        logs.correlate(sequence)
-        try:
-            webhooks.record(_plain(change.get("OldImage")), _plain(change.get("NewImage")))
-        except Exception:  # retried from here, in order; what came before is kept
-            log.exception("stream record %s not queued for partners", sequence)
-            return {"batchItemFailures": [{"itemIdentifier": sequence}]}
-    return {"batchItemFailures": []}
+    return batch.stream_changes(event, lambda old, new, _sequence: webhooks.record(old, new), log,
+                                "not queued for partners")
 
 
 def _send(record):
