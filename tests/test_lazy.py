@@ -5,7 +5,9 @@ import subprocess
 import sys
 
 RARE = ("chalicelib.services.boundaries.uploads", "chalicelib.services.exports", "chalicelib.services.privacy",
-        "chalicelib.services.projects.ocds", "chalicelib.domain.boundaries", "shapefile")
+        "chalicelib.services.projects.ocds", "chalicelib.domain.boundaries", "shapefile",
+        "chalicelib.services.open311", "chalicelib.services.sms", "chalicelib.services.intake",
+        "chalicelib.services.webhooks", "chalicelib.services.forwarding", "chalicelib.adapters.webhook_http")
 
 
 def test_a_cold_start_imports_none_of_the_rare_capabilities():

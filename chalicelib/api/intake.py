@@ -1,11 +1,19 @@
 """The partner intake API: partner systems (LAPOR! SP4N, call-centre
 consoles, PSC 119, the BPBD hotline) send reports with their API key and
 follow them by their own tracking id."""
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint
 
 from ..contract import intake as contract
-from ..services import intake, partners
+from ..lazy import lazy
+from ..services import partners
 from .endpoint import Header, Reply, route
+
+if TYPE_CHECKING:  # a channel's requests: imported on first use (chalicelib/lazy.py)
+    from ..services import intake
+else:
+    intake = lazy("chalicelib.services.intake")
 
 bp = Blueprint(__name__)
 

@@ -11,7 +11,7 @@ import email.parser
 import email.policy
 import logging
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 import msgspec
@@ -22,9 +22,14 @@ from ..contract import open311 as contract
 from ..domain import i18n
 from ..domain import open311 as rules
 from ..domain.errors import AppError, InvalidInput, NotFound, PayloadTooLarge
-from ..services import open311 as service
+from ..lazy import lazy
 from ..services import reports as report_service
 from .endpoint import language, route
+
+if TYPE_CHECKING:  # a channel's requests: imported on first use (chalicelib/lazy.py)
+    from ..services import open311 as service
+else:
+    service = lazy("chalicelib.services.open311")
 
 log = logging.getLogger(__name__)
 bp = Blueprint(__name__)

@@ -3,7 +3,7 @@ SMS, forwarded signed by the region's gateway, answered with the text to
 send back (JSON, or TwiML for Twilio)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
 
@@ -11,9 +11,14 @@ from chalice import Blueprint, Response
 from chalice.app import Request
 
 from ..contract import sms as contract
-from ..services import sms
+from ..lazy import lazy
 from . import body as reading
 from .endpoint import route
+
+if TYPE_CHECKING:  # a channel's requests: imported on first use (chalicelib/lazy.py)
+    from ..services import sms
+else:
+    sms = lazy("chalicelib.services.sms")
 
 bp = Blueprint(__name__)
 

@@ -1,12 +1,20 @@
 """Staff work and citizen follow-up: transitions, notes, ratings, the
 verification queue, inboxes and "my reports"."""
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint
 
 from ..contract import reports as contract
 from ..contract.common import Page, PageQuery
 from ..domain import roles
-from ..services import forwarding, regions, reports, workflow
+from ..lazy import lazy
+from ..services import regions, reports, workflow
 from .endpoint import route
+
+if TYPE_CHECKING:  # a channel's requests: imported on first use (chalicelib/lazy.py)
+    from ..services import forwarding
+else:
+    forwarding = lazy("chalicelib.services.forwarding")
 
 bp = Blueprint(__name__)
 _ILLEGAL = "Illegal transition; `error.allowed_transitions` lists the allowed ones"

@@ -23,14 +23,20 @@ Nothing here logs a phone number or a topic: report id, agency and kind."""
 from __future__ import annotations
 
 import logging
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ..adapters import notify
 from ..domain import emergencies as rules
 from ..domain.regions import RegionConfig
+from ..lazy import lazy
 from ..store import reports as store
 from ..store.models import ReportModel
-from . import usage, webhooks
+from . import usage
+
+if TYPE_CHECKING:  # partner responders are rare: the webhook sender is imported on first use
+    from . import webhooks
+else:
+    webhooks = lazy("chalicelib.services.webhooks")
 
 log = logging.getLogger(__name__)
 OPEN_AT_AGENCY = ("verified", "in_process")

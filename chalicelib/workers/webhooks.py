@@ -15,12 +15,18 @@ delivery's message is kept invisible for its backoff
 (``ChangeMessageVisibility``) and returned as a batch item failure; SQS
 redelivers it then, and dead-letters it after ``maxReceiveCount``."""
 import logging
+from typing import TYPE_CHECKING
 
 from chalice import Blueprint
 
 from .. import resources
-from ..services import webhooks
+from ..lazy import lazy
 from . import batch
+
+if TYPE_CHECKING:  # a channel's requests: imported on first use (chalicelib/lazy.py)
+    from ..services import webhooks
+else:
+    webhooks = lazy("chalicelib.services.webhooks")
 
 bp = Blueprint(__name__)
 log = logging.getLogger(__name__)
