@@ -155,8 +155,8 @@ def build_source(arch: str, bytecode: bool = True) -> Path:
 
 
 # Run in the staged package to list the modules a cold start loads
-# (``import app``): only those, chalicelib and Pillow's image path get bytecode,
-# keeping the zip under 5 MB.  The probe also cleans a JPEG, a PNG and a WebP
+# (``import app``): only those and Pillow's image path get bytecode (the modules
+# imported on first use stay source), keeping the zip under 5 MB.  The probe also cleans a JPEG, a PNG and a WebP
 # with the pruned Pillow, as the photo worker does.  Pillow's pure-Python part
 # is compiled from a fixed list (its native part may be for another architecture).
 _PROBE = """
@@ -199,7 +199,8 @@ def compile_bytecode(src: Path, arch: str) -> None:
     loaded = subprocess.run([sys.executable, "-c", _PROBE, str(src), *native], env=env, check=True,
                             capture_output=True, text=True).stdout.split()
     files = {Path(f) for f in loaded if f.endswith(".py")}
-    files |= set((src / "chalicelib").rglob("*.py"))
+    # chalicelib's modules a cold start does not load (``chalicelib/lazy.py``: the channels, exports,
+    # boundary uploads, data rights) stay source: compiled in memory by the rare request that needs them
     files |= {src / "vendor" / "PIL" / f"{name}.py" for name in PIL_MODULES if (src / "vendor" / "PIL" / f"{name}.py").exists()}
     for file in sorted(files):
         if file == src / "app.py":
