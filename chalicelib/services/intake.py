@@ -28,13 +28,13 @@ from ..adapters import aws
 from ..contract import intake as contract
 from ..domain import intake as rules
 from ..domain import reports as domain
-from ..domain import sla, workflow
+from ..domain import workflow
 from ..domain.errors import Forbidden, InvalidInput, NotFound, PayloadTooLarge, Unprocessable
 from ..domain.regions import RegionConfig
 from ..store import reports as store
 from ..store.models import ReportModel
 from . import partners, regions
-from .reports import _label, _try_enqueue, history_view
+from .reports import history_view, received, status_label, try_enqueue
 from .uploads.kinds import PHOTO
 from .uploads.reports import REPORT_PHOTOS
 
@@ -84,7 +84,7 @@ def submit(partner: partners.Partner, submission: Submission, channel: str | Non
         store.insert(report)
     except store.AlreadyExists:
         return _replay(partner, report, submission)
-    _try_enqueue(report.id)
+    try_enqueue(report.id)
     if submission.photo and draft.photo_type:
         _put_photo(report.id, submission.photo, draft.photo_type)
     return Submitted(report_id=report.id, created=True, status=report.status)
@@ -93,15 +93,10 @@ def submit(partner: partners.Partner, submission: Submission, channel: str | Non
 def _new_report(partner: partners.Partner, region: RegionConfig, draft: rules.Draft, channel: str,
                 tracking_id: str | None) -> ReportModel:
     report_id = rules.report_id(region.region_id, partner.partner_id, tracking_id)
-    moment = domain.now_utc()
-    now = domain.iso_utc(moment)
-    _, due = sla.deadline(domain.INITIAL_STATUS, moment, region.sla, region.tz)
-    placement = workflow.on_receipt(region.region_id, report_id, domain.iso_utc(due) if due else None)
     # kept off the public map: confidential (rahasia), or no point to draw
     off_map = draft.confidential or draft.lat is None
-    return ReportModel(
-        id=report_id,
-        region_id=region.region_id,
+    return received(
+        region, report_id,
         category=draft.category,
         description=draft.description,
         lat=draft.lat,
@@ -118,13 +113,7 @@ def _new_report(partner: partners.Partner, region: RegionConfig, draft: rules.Dr
         attributes=draft.attributes,
         media_url=draft.media_url,
         upload_ids=[rules.photo_id(report_id)] if draft.photo_type else [],
-        **{k: v for k, v in placement.items() if v is not None},
-        status=domain.INITIAL_STATUS,
-        created_at=now,
-        updated_at=now,
         fingerprint=draft.fingerprint,
-        unrouted_shard=store.unrouted_shard(report_id),
-        history=[domain.history_entry(domain.INITIAL_STATUS, now, "history_received", actor="reporter")],
     )
 
 
@@ -136,7 +125,7 @@ def _replay(partner: partners.Partner, report: ReportModel, submission: Submissi
     if existing is None or existing.partner_id != partner.partner_id or existing.fingerprint != report.fingerprint:
         raise Unprocessable("tracking_id_reused")
     if existing.routed_at is None:
-        _try_enqueue(existing.id)
+        try_enqueue(existing.id)
     upload_id = rules.photo_id(existing.id)
     if submission.photo and upload_id in (existing.upload_ids or []) and upload_id not in (existing.photo_ids or []):
         _put_photo(existing.id, submission.photo, (submission.photo_type or "").strip().lower())
@@ -175,7 +164,7 @@ def status_view(report: ReportModel, region: RegionConfig) -> contract.PartnerRe
     agency_id, agency_en = region.agency_names(report.agency)
     return contract.PartnerReportStatus(
         id=report.id, tracking_id=report.partner_ref or "", channel=report.channel or "app", status=report.status,
-        status_label=_label(report.status), agency=report.agency or None,
+        status_label=status_label(report.status), agency=report.agency or None,
         agency_name=contract.I18nText(id=agency_id, en=agency_en) if report.agency else None,
         kelurahan_code=report.kelurahan_code, kelurahan=report.kelurahan,
         due_at=domain.local_iso(report.due_at, region) if report.due_at else None,

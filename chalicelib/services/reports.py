@@ -58,20 +58,13 @@ def create_report(region_id: str, body: contract.NewReport, idempotency_key: str
 
         audits.audit_target(region, draft.project_id)
         watching = audits.watchers(region)
-    moment = domain.now_utc()
-    now = domain.iso_utc(moment)
     # The key is scoped to the reporter: two phones cannot collide on it.
     report_id = domain.new_report_id(region.region_id, f"{actor.sub}:{key}" if key else None)
-    _, due = sla.deadline(domain.INITIAL_STATUS, moment, region.sla, region.tz)
-    due_at = domain.iso_utc(due) if due else None
     # The only contact kept: the account's verified phone, for status SMS
     # (nothing from the request, no name, no e-mail: anyone could name anyone).
     phone = phones.textable(actor.phone) if actor.phone_verified else None
-    contact = {"phone": phone} if phone else None
-    placement = workflow.on_receipt(region.region_id, report_id, due_at)
-    report = ReportModel(
-        id=report_id,
-        region_id=region.region_id,
+    report = received(
+        region, report_id,
         category=draft.category,
         description=draft.description,
         lat=draft.lat,
@@ -79,18 +72,12 @@ def create_report(region_id: str, body: contract.NewReport, idempotency_key: str
         address=draft.address,
         kelurahan_hint=draft.kelurahan_code,
         anonymous=draft.anonymous,
-        reporter=contact,
+        reporter={"phone": phone} if phone else None,
         reporter_id=actor.sub,
         project_id=draft.project_id,
         watchers=watching or None,
         audit_key=f"{region.region_id}#{watching[0]}" if watching else None,
-        **{k: v for k, v in placement.items() if v is not None},
-        status=domain.INITIAL_STATUS,
-        created_at=now,
-        updated_at=now,
         fingerprint=draft.fingerprint() if key else None,
-        unrouted_shard=store.unrouted_shard(report_id),
-        history=[domain.history_entry(domain.INITIAL_STATUS, now, "history_received", actor="reporter")],
     )
     try:
         store.insert(report)
@@ -100,13 +87,34 @@ def create_report(region_id: str, body: contract.NewReport, idempotency_key: str
             raise Unprocessable("idempotency_key_reused") from None
         idempotency.replayed(existing.fingerprint, report.fingerprint)
         if existing.routed_at is None:
-            _try_enqueue(report_id)
+            try_enqueue(report_id)
         return Created(existing, replayed=True)
-    _try_enqueue(report_id)
+    try_enqueue(report_id)
     return Created(report, replayed=False)
 
 
-def _try_enqueue(report_id: str) -> None:
+def received(region: RegionConfig, report_id: str, **fields: Any) -> ReportModel:
+    """A new report as every channel receives it: waiting, its verification
+    clock started, in the unrouted sweep, with its first history entry;
+    ``fields`` are the channel's (what was reported, by whom)."""
+    moment = domain.now_utc()
+    now = domain.iso_utc(moment)
+    _, due = sla.deadline(domain.INITIAL_STATUS, moment, region.sla, region.tz)
+    placement = workflow.on_receipt(region.region_id, report_id, domain.iso_utc(due) if due else None)
+    return ReportModel(
+        id=report_id,
+        region_id=region.region_id,
+        **fields,
+        **{k: v for k, v in placement.items() if v is not None},
+        status=domain.INITIAL_STATUS,
+        created_at=now,
+        updated_at=now,
+        unrouted_shard=store.unrouted_shard(report_id),
+        history=[domain.history_entry(domain.INITIAL_STATUS, now, "history_received", actor="reporter")],
+    )
+
+
+def try_enqueue(report_id: str) -> None:
     try:
         enqueue_routing(report_id)
     except Exception:  # the report is stored; the sweep routes it
@@ -137,7 +145,7 @@ def viewer_level(report: ReportModel, viewer: Identity | None) -> str:
     return "staff" if viewer.in_region(report.region_id) else "public"
 
 
-def _label(status: str) -> I18nText:
+def status_label(status: str) -> I18nText:
     return text(lifecycle.STATUS_LABELS.get(status, {"id": status, "en": status}))
 
 
@@ -154,7 +162,7 @@ def report_view(report: ReportModel, region: RegionConfig, viewer: Identity | No
         id=report.id,
         region_id=report.region_id,
         status=report.status,
-        status_label=_label(report.status),
+        status_label=status_label(report.status),
         category=report.category,
         category_name=text(domain.category_view(region, report.category)["name"]),
         description=report.description,
@@ -223,7 +231,7 @@ def history_view(entries: Any, region: RegionConfig, level: str) -> list[contrac
     never the person) and the staff's comment."""
     view = []
     for entry in entries:
-        item = contract.HistoryEntry(status=entry["status"], status_label=_label(entry["status"]),
+        item = contract.HistoryEntry(status=entry["status"], status_label=status_label(entry["status"]),
                                      at=domain.local_iso(entry["at"], region), note=text(entry["note"]))
         if level == "staff":
             item.actor_role = entry.get("actor_role")
@@ -311,7 +319,7 @@ def summary(report: ReportModel, region: RegionConfig, staff: bool) -> contract.
     entry = contract.ReportSummary(
         id=report.id,
         status=report.status,
-        status_label=_label(report.status),
+        status_label=status_label(report.status),
         category=report.category,
         category_name=text(domain.category_view(region, report.category)["name"]),
         description=report.description[:280],
