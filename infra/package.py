@@ -154,9 +154,10 @@ def build_source(arch: str, bytecode: bool = True) -> Path:
     return src
 
 
-# Run in the staged package to list the modules a cold start loads
-# (``import app``): only those and Pillow's image path get bytecode (the modules
-# imported on first use stay source), keeping the zip under 5 MB.  The probe also cleans a JPEG, a PNG and a WebP
+# Run in the staged package to list the modules a cold start and ordinary
+# requests load (``import app``, then ``chalicelib.lazy.common()``): only those
+# and Pillow's image path get bytecode (the rare capabilities stay source),
+# keeping the zip under 5 MB.  The probe also cleans a JPEG, a PNG and a WebP
 # with the pruned Pillow, as the photo worker does.  Pillow's pure-Python part
 # is compiled from a fixed list (its native part may be for another architecture).
 _PROBE = """
@@ -165,7 +166,11 @@ import sys
 # (an arm64 package built on x86_64): native extensions load from there, and
 # the files loaded are mapped back onto the package's own vendor/.
 sys.path[:0] = [sys.argv[1]] + sys.argv[2:] + [sys.argv[1] + '/vendor']
+import importlib
 import app
+from chalicelib.lazy import common
+for name in common():
+    importlib.import_module(name)
 for m in list(sys.modules.values()):
     f = getattr(m, '__file__', None) or ''
     for root, target in [(sys.argv[1], sys.argv[1])] + [(d, sys.argv[1] + '/vendor') for d in sys.argv[2:]]:
@@ -199,8 +204,8 @@ def compile_bytecode(src: Path, arch: str) -> None:
     loaded = subprocess.run([sys.executable, "-c", _PROBE, str(src), *native], env=env, check=True,
                             capture_output=True, text=True).stdout.split()
     files = {Path(f) for f in loaded if f.endswith(".py")}
-    # chalicelib's modules a cold start does not load (``chalicelib/lazy.py``: the channels, exports,
-    # boundary uploads, data rights) stay source: compiled in memory by the rare request that needs them
+    # the rare capabilities (``chalicelib/lazy.py``: the channels, exports, boundary uploads, data rights)
+    # stay source: compiled in memory by the rare request that needs them
     files |= {src / "vendor" / "PIL" / f"{name}.py" for name in PIL_MODULES if (src / "vendor" / "PIL" / f"{name}.py").exists()}
     for file in sorted(files):
         if file == src / "app.py":

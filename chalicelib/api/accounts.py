@@ -1,12 +1,19 @@
 """Accounts: citizens sign up, staff are created by their region's admin,
 and everyone can ask who they are signed in as."""
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint
 
 from ..contract import accounts as contract
 from ..contract.common import I18nText, Page
 from ..domain import notice, roles
-from ..services import accounts
+from ..lazy import lazy
 from .endpoint import route
+
+if TYPE_CHECKING:  # imported on the first request that uses them (chalicelib/lazy.py)
+    from ..services import accounts
+else:
+    accounts = lazy("chalicelib.services.accounts")
 
 bp = Blueprint(__name__)
 

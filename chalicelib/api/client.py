@@ -1,10 +1,17 @@
 """The client configuration (public): what the web console and the mobile
 app read before signing in."""
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint
 
 from ..contract.client import ClientConfig
-from ..services import client
+from ..lazy import lazy
 from .endpoint import route
+
+if TYPE_CHECKING:  # imported on the first request that uses them (chalicelib/lazy.py)
+    from ..services import client
+else:
+    client = lazy("chalicelib.services.client")
 
 bp = Blueprint(__name__)
 

@@ -7,13 +7,13 @@ from chalice import Blueprint
 
 from ..contract import intake as contract
 from ..lazy import lazy
-from ..services import partners
 from .endpoint import Header, Reply, route
 
-if TYPE_CHECKING:  # a channel's requests: imported on first use (chalicelib/lazy.py)
-    from ..services import intake
+if TYPE_CHECKING:  # imported on the first request that uses them (chalicelib/lazy.py)
+    from ..services import intake, partners
 else:
-    intake = lazy("chalicelib.services.intake")
+    intake = lazy("chalicelib.services.intake", rare=True)
+    partners = lazy("chalicelib.services.partners")
 
 bp = Blueprint(__name__)
 

@@ -23,13 +23,14 @@ from ..domain import i18n
 from ..domain import open311 as rules
 from ..domain.errors import AppError, InvalidInput, NotFound, PayloadTooLarge
 from ..lazy import lazy
-from ..services import reports as report_service
 from .endpoint import language, route
 
-if TYPE_CHECKING:  # a channel's requests: imported on first use (chalicelib/lazy.py)
+if TYPE_CHECKING:  # imported on the first request that uses them (chalicelib/lazy.py)
     from ..services import open311 as service
+    from ..services import reports as report_service
 else:
-    service = lazy("chalicelib.services.open311")
+    report_service = lazy("chalicelib.services.reports")
+    service = lazy("chalicelib.services.open311", rare=True)
 
 log = logging.getLogger(__name__)
 bp = Blueprint(__name__)

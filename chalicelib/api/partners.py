@@ -1,12 +1,19 @@
 """Partner systems of a region (LAPOR!, PSC 119, BPBD, the call centre, the
 SMS gateway, Open311 clients): their API keys, for the region admin."""
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint
 
 from ..contract import partners as contract
 from ..contract.common import Page, PageQuery
 from ..domain import roles
-from ..services import partners
+from ..lazy import lazy
 from .endpoint import route
+
+if TYPE_CHECKING:  # imported on the first request that uses them (chalicelib/lazy.py)
+    from ..services import partners
+else:
+    partners = lazy("chalicelib.services.partners")
 
 bp = Blueprint(__name__)
 

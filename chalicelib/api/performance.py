@@ -6,13 +6,13 @@ from chalice import Blueprint, Response
 from ..contract import performance as contract
 from ..domain import roles
 from ..lazy import lazy
-from ..services import performance
 from .endpoint import route
 
-if TYPE_CHECKING:  # rare requests: imported on first use (chalicelib/lazy.py)
-    from ..services import exports
+if TYPE_CHECKING:  # imported on the first request that uses them (chalicelib/lazy.py)
+    from ..services import exports, performance
 else:
-    exports = lazy("chalicelib.services.exports")
+    exports = lazy("chalicelib.services.exports", rare=True)
+    performance = lazy("chalicelib.services.performance")
 
 CSV = "text/csv"
 

@@ -10,10 +10,10 @@ from ..domain import roles
 from ..lazy import lazy
 from .endpoint import route
 
-if TYPE_CHECKING:  # rare requests: imported on first use (chalicelib/lazy.py)
+if TYPE_CHECKING:  # imported on the first request that uses them (chalicelib/lazy.py)
     from ..services import privacy
 else:
-    privacy = lazy("chalicelib.services.privacy")
+    privacy = lazy("chalicelib.services.privacy", rare=True)
 
 bp = Blueprint(__name__)
 

@@ -5,25 +5,29 @@ from typing import TYPE_CHECKING
 from chalice import Blueprint, Response
 
 from ..contract import projects as contract
-from ..contract.common import Page
+from ..contract.common import GEOJSON, Page
 from ..domain import roles
 from ..lazy import lazy
-from ..services.projects import commands, files, queries, views
-from ..services.projects.clock import today
-from ..services.reports import view_url
 from .endpoint import IDEMPOTENCY_KEY, Reply, route
 
-if TYPE_CHECKING:  # rare requests: imported on first use (chalicelib/lazy.py)
-    from ..services.projects import ocds
+if TYPE_CHECKING:  # imported on the first request that uses them (chalicelib/lazy.py)
+    from ..services import reports
+    from ..services.projects import clock, commands, files, ocds, queries, views
 else:
-    ocds = lazy("chalicelib.services.projects.ocds")
+    commands = lazy("chalicelib.services.projects.commands")
+    files = lazy("chalicelib.services.projects.files")
+    ocds = lazy("chalicelib.services.projects.ocds", rare=True)
+    clock = lazy("chalicelib.services.projects.clock")
+    queries = lazy("chalicelib.services.projects.queries")
+    reports = lazy("chalicelib.services.reports")
+    views = lazy("chalicelib.services.projects.views")
 
 bp = Blueprint(__name__)
 _RETRY = "A retry with the same key (from the same account) is answered with the project as it is, never applied twice."
 
 
 def _page(project, region):
-    return views.project_view(project, region, today(region), view_url, queries.audit_reports(project))
+    return views.project_view(project, region, clock.today(region), reports.view_url, queries.audit_reports(project))
 
 
 @route(bp, "/v1/regions/{region_id}/projects", "POST",
@@ -45,16 +49,16 @@ def register_project(region_id, actor, body, idempotency_key):
        description="Filters `status` and `red_flag` are evaluated as of today, after the Query: a page may hold "
                    "fewer than `limit` items; follow `next_cursor` until it is null.",
        query=contract.ProjectsQuery, returns=Page[contract.ProjectSummary],
-       alt_media={views.GEOJSON: contract.ProjectFeatureCollection},
+       alt_media={GEOJSON: contract.ProjectFeatureCollection},
        errors={404: "Unknown region"})
 def list_projects(region_id, query):
     wanted = views.list_format(query, bp.current_request.headers.get("accept"))
     items, cursor, region = queries.list_projects(region_id, query)
-    on = today(region)
+    on = clock.today(region)
     if wanted == "geojson":
         collection = contract.ProjectFeatureCollection(
             features=[views.feature(p, region, on) for p in items], next_cursor=cursor)
-        return Reply(collection, media=views.GEOJSON)
+        return Reply(collection, media=GEOJSON)
     return Page([views.summary(p, region, on) for p in items], cursor)
 
 
@@ -73,7 +77,7 @@ def get_project(project_id):
        status=302, returns=None, reply_headers={"Location": "A presigned GET of the file, valid for 15 minutes"},
        errors={404: "Unknown project or file"})
 def get_project_file(project_id, file_id):
-    location = view_url(files.file_key(project_id, file_id))
+    location = reports.view_url(files.file_key(project_id, file_id))
     return Response(body="", status_code=302, headers={"Location": location, "Cache-Control": "no-store"})
 
 

@@ -5,20 +5,25 @@ from typing import TYPE_CHECKING
 from chalice import Blueprint, Response
 
 from ..contract import regions as contract
+from ..contract.common import GEOJSON
 from ..domain import roles
 from ..lazy import lazy
-from ..services import onboarding, pilots, regions
-from ..services import usage as metering
-from ..services.boundaries import files as boundary_files
 from .endpoint import JSON, Reply, route
 
-if TYPE_CHECKING:  # a few uploads a year: imported on first use (chalicelib/lazy.py)
+if TYPE_CHECKING:  # imported on the first request that uses them (chalicelib/lazy.py)
+    from ..services import onboarding, pilots, regions
+    from ..services import usage as metering
+    from ..services.boundaries import files as boundary_files
     from ..services.boundaries import uploads as boundary_uploads
 else:
-    boundary_uploads = lazy("chalicelib.services.boundaries.uploads")
+    boundary_files = lazy("chalicelib.services.boundaries.files")
+    boundary_uploads = lazy("chalicelib.services.boundaries.uploads", rare=True)
+    metering = lazy("chalicelib.services.usage")
+    onboarding = lazy("chalicelib.services.onboarding")
+    pilots = lazy("chalicelib.services.pilots")
+    regions = lazy("chalicelib.services.regions")
 
 bp = Blueprint(__name__)
-GEOJSON = "application/geo+json"
 CSV = "text/csv"
 
 

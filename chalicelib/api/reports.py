@@ -1,11 +1,19 @@
 """Citizen reports: create, follow, attach photos."""
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint
 
 from ..contract import reports as contract
 from ..contract.common import PageQuery
 from ..domain import roles
-from ..services import regions, reports
+from ..lazy import lazy
 from .endpoint import IDEMPOTENCY_KEY, Reply, route
+
+if TYPE_CHECKING:  # imported on the first request that uses them (chalicelib/lazy.py)
+    from ..services import regions, reports
+else:
+    regions = lazy("chalicelib.services.regions")
+    reports = lazy("chalicelib.services.reports")
 
 bp = Blueprint(__name__)
 

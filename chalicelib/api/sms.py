@@ -15,10 +15,10 @@ from ..lazy import lazy
 from . import body as reading
 from .endpoint import route
 
-if TYPE_CHECKING:  # a channel's requests: imported on first use (chalicelib/lazy.py)
+if TYPE_CHECKING:  # imported on the first request that uses them (chalicelib/lazy.py)
     from ..services import sms
 else:
-    sms = lazy("chalicelib.services.sms")
+    sms = lazy("chalicelib.services.sms", rare=True)
 
 bp = Blueprint(__name__)
 

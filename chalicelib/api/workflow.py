@@ -8,13 +8,15 @@ from ..contract import reports as contract
 from ..contract.common import Page, PageQuery
 from ..domain import roles
 from ..lazy import lazy
-from ..services import regions, reports, workflow
 from .endpoint import route
 
-if TYPE_CHECKING:  # a channel's requests: imported on first use (chalicelib/lazy.py)
-    from ..services import forwarding
+if TYPE_CHECKING:  # imported on the first request that uses them (chalicelib/lazy.py)
+    from ..services import forwarding, regions, reports, workflow
 else:
-    forwarding = lazy("chalicelib.services.forwarding")
+    forwarding = lazy("chalicelib.services.forwarding", rare=True)
+    regions = lazy("chalicelib.services.regions")
+    reports = lazy("chalicelib.services.reports")
+    workflow = lazy("chalicelib.services.workflow")
 
 bp = Blueprint(__name__)
 _ILLEGAL = "Illegal transition; `error.allowed_transitions` lists the allowed ones"

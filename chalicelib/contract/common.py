@@ -6,6 +6,7 @@ from typing import Annotated, Any, Generic, TypeVar
 from msgspec import UNSET, Meta, Struct, UnsetType
 
 T = TypeVar("T")
+GEOJSON = "application/geo+json"  # the media type of a GeoJSON reply (RFC 7946)
 
 
 DateTime = Annotated[str, Meta(extra_json_schema={"format": "date-time"}, examples=["2026-11-22T08:15:00+07:00"],

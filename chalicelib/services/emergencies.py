@@ -36,7 +36,7 @@ from . import usage
 if TYPE_CHECKING:  # partner responders are rare: the webhook sender is imported on first use
     from . import webhooks
 else:
-    webhooks = lazy("chalicelib.services.webhooks")
+    webhooks = lazy("chalicelib.services.webhooks", rare=True)
 
 log = logging.getLogger(__name__)
 OPEN_AT_AGENCY = ("verified", "in_process")

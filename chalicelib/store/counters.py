@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pynamodb.exceptions import TransactWriteError
 
-from .models import CounterModel, transaction_connection
+from .models import CounterModel, shared_connection
 
 
 def scope(region_id: str, month: str) -> str:
@@ -26,7 +26,7 @@ def mark_active(region_id: str, month: str, kind: str, sub: str) -> bool:
 
     key = scope(region_id, month)
     try:
-        with TransactWrite(connection=transaction_connection()) as transaction:
+        with TransactWrite(connection=shared_connection()) as transaction:
             transaction.save(CounterModel(scope=key, metric=f"seen#{kind}#{sub}", value=1),
                              condition=CounterModel.metric.does_not_exist())
             transaction.update(CounterModel(scope=key, metric=f"count#active_{kind}"),

@@ -31,7 +31,8 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UnicodeSetAttribute,
 )
-from pynamodb.connection import Connection
+from pynamodb.connection import Connection, TableConnection
+from pynamodb.exceptions import TableError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -47,16 +48,35 @@ class _Meta:
     billing_mode = "PAY_PER_REQUEST"
 
 
-_transactions: Connection | None = None
+_connection: Connection | None = None
 
 
-def transaction_connection() -> Connection:
-    """One connection for every transaction of the process: a new one builds
-    a botocore client, about 0.1 s of CPU per request (models cache theirs)."""
-    global _transactions
-    if _transactions is None:
-        _transactions = Connection(region=_Meta.region)
-    return _transactions
+def shared_connection() -> Connection:
+    """The process's one DynamoDB connection, for every table and every
+    transaction (see ``_Model``)."""
+    global _connection
+    if _connection is None:
+        _connection = Connection(region=_Meta.region)
+    return _connection
+
+
+class _Model(Model):
+    """Every table through the process's one connection.  PynamoDB gives each
+    model its own, and each builds its own botocore session and client on
+    first use (the DynamoDB service model parsed again, 50-70 ms of a cold
+    start): a request that reads a report and its region paid that twice."""
+
+    @classmethod
+    def _get_connection(cls) -> TableConnection:
+        table = super()._get_connection()
+        shared = shared_connection()
+        if table.connection is not shared:
+            try:
+                shared.get_meta_table(table.table_name)
+            except TableError:
+                shared.add_meta_table(table.get_meta_table())
+            table.connection = shared
+        return table
 
 
 def _index(table: resources.Table, name: str) -> GlobalSecondaryIndex:
@@ -98,7 +118,7 @@ class HistoryAttribute(ListAttribute[Any]):
         return entries
 
 
-class ReportModel(Model):
+class ReportModel(_Model):
     class Meta(_Meta):
         table_name = resources.REPORTS.name
 
@@ -223,7 +243,7 @@ class ReportModel(Model):
     history_archived = NumberAttribute(default=0)
 
 
-class RegionModel(Model):
+class RegionModel(_Model):
     class Meta(_Meta):
         table_name = resources.REGIONS.name
 
@@ -262,7 +282,7 @@ class RegionModel(Model):
     updated_at = UnicodeAttribute()
 
 
-class BoundaryUploadModel(Model):
+class BoundaryUploadModel(_Model):
     """One boundary upload of a region: granted, processing, then accepted
     (with the version it became) or rejected (with its problems: the first
     ones here, every one in the bucket)."""
@@ -291,7 +311,7 @@ class BoundaryUploadModel(Model):
     finished_at = UnicodeAttribute(null=True)
 
 
-class CounterModel(Model):
+class CounterModel(_Model):
     class Meta(_Meta):
         table_name = resources.COUNTERS.name
 
@@ -302,7 +322,7 @@ class CounterModel(Model):
     expires_at = NumberAttribute(null=True)
 
 
-class ProjectModel(Model):
+class ProjectModel(_Model):
     """A public works project; amounts are whole rupiah, progress is basis
     points (see ``chalicelib.domain.projects``)."""
 
@@ -377,7 +397,7 @@ class ProjectModel(Model):
     by_contractor = _index(resources.PROJECTS, "contractor")
 
 
-class BudgetTotalModel(Model):
+class BudgetTotalModel(_Model):
     class Meta(_Meta):
         table_name = resources.BUDGET.name
 
@@ -390,7 +410,7 @@ class BudgetTotalModel(Model):
     flagged = NumberAttribute(default=0)
 
 
-class ContractorModel(Model):
+class ContractorModel(_Model):
     class Meta(_Meta):
         table_name = resources.CONTRACTORS.name
 
@@ -402,7 +422,7 @@ class ContractorModel(Model):
     created_at = UnicodeAttribute()
 
 
-class EntryModel(Model):
+class EntryModel(_Model):
     """One entry of a list that grows with use (``resources.ENTRIES``)."""
 
     class Meta(_Meta):
@@ -413,7 +433,7 @@ class EntryModel(Model):
     entry: MapAttribute[str, Any] = MapAttribute(default=dict)
 
 
-class StaffModel(Model):
+class StaffModel(_Model):
     """A staff account in its region's directory (``resources.STAFF``)."""
 
     class Meta(_Meta):
@@ -436,7 +456,7 @@ class StaffModel(Model):
     by_account = _index(resources.STAFF, "account")
 
 
-class PrivacyRequestModel(Model):
+class PrivacyRequestModel(_Model):
     """A data-rights request (``resources.PRIVACY``)."""
 
     class Meta(_Meta):
@@ -452,7 +472,7 @@ class PrivacyRequestModel(Model):
     detail: MapAttribute[str, Any] = MapAttribute(null=True)
 
 
-class PartnerModel(Model):
+class PartnerModel(_Model):
     """A partner system's API key (``resources.PARTNERS``)."""
 
     class Meta(_Meta):
@@ -474,7 +494,7 @@ class PartnerModel(Model):
     revoked_by = UnicodeAttribute(null=True)
 
 
-class StatsModel(Model):
+class StatsModel(_Model):
     """The keys of the performance tallies; their counters are top-level
     numbers named by ``chalicelib.domain.performance`` and written by
     ``chalicelib.store.stats`` with ``ADD`` (names a model cannot declare)."""

@@ -17,7 +17,7 @@ from pynamodb.expressions.condition import size
 from pynamodb.transactions import TransactWrite
 
 from ..domain.projects import GROWING_LISTS, RECENT_ENTRIES, TOTAL_FIELDS, AuditMark, Change, EntryMark, Registration
-from .models import BudgetTotalModel, ContractorModel, EntryModel, ProjectModel, ReportModel, transaction_connection
+from .models import BudgetTotalModel, ContractorModel, EntryModel, ProjectModel, ReportModel, shared_connection
 from .reports import BadCursor, ConditionFailed, condition_failed, page  # noqa: F401 - BadCursor is part of this module's API
 
 
@@ -78,7 +78,7 @@ def insert(registration: Registration) -> ProjectModel:
     attributes: dict[str, Any] = {**registration.fields, **_keys(registration.fields)}
     project = ProjectModel(registration.project_id, **attributes)
     try:
-        with TransactWrite(connection=transaction_connection()) as transaction:
+        with TransactWrite(connection=shared_connection()) as transaction:
             transaction.save(project, condition=ProjectModel.id.does_not_exist())
             for position, entry in enumerate(registration.fields.get("history") or []):
                 transaction.save(EntryModel(parent=project.id, seq=_seq("history", entry, 0, position), entry=entry))
@@ -112,7 +112,7 @@ def apply(project: ProjectModel, change: Change) -> ProjectModel:
     actions.append(ProjectModel.version.set(ProjectModel.version + 1))
     marker_at = None
     try:
-        with TransactWrite(connection=transaction_connection()) as transaction:
+        with TransactWrite(connection=shared_connection()) as transaction:
             transaction.update(ProjectModel(id=project.id), actions=actions, condition=condition)
             if change.entry is not None:
                 # PynamoDB sends condition checks, deletes, puts, then updates:
@@ -224,7 +224,7 @@ def add_upload_outcome(project_id: str, upload_id: str, target: str | None, reco
     try:
         # the history entry joins the item's recent ones (bounded: one per
         # upload, UPLOADS_PER_PROJECT) and the entries table, like every other
-        with TransactWrite(connection=transaction_connection()) as transaction:
+        with TransactWrite(connection=shared_connection()) as transaction:
             transaction.update(ProjectModel(id=project_id), actions=[
                 attribute.set(attribute.append([record])),
                 ProjectModel.handled.set(ProjectModel.handled.append([upload_id])),

@@ -9,7 +9,7 @@ from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, Upda
 from pynamodb.expressions.condition import size
 from pynamodb.transactions import TransactWrite
 
-from .models import EntryModel, RegionModel, transaction_connection
+from .models import EntryModel, RegionModel, shared_connection
 from .reports import condition_failed
 
 REGION_FIELDS = ("region_id", "name", "kemendagri_code", "time_zone", "status", "categories",
@@ -82,7 +82,7 @@ def update(region_id: str, fields: dict[str, Any], expected: dict[str, Any], aud
         if audit is None:
             item.update(actions=actions, condition=condition)
         else:  # the audit entry also as its own item: the region keeps the recent ones
-            with TransactWrite(connection=transaction_connection()) as transaction:
+            with TransactWrite(connection=shared_connection()) as transaction:
                 transaction.update(item, actions=actions, condition=condition)
                 transaction.save(EntryModel(parent=f"region#{region_id}", seq=f"audit#{audit['at']}#{uuid.uuid4().hex}",
                                             entry=audit))

@@ -14,7 +14,7 @@ from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from ..domain.workflow import HISTORY_MAX, SHARDS, Add, Change, Compaction, Condition, Copy, IfAbsent
-from .models import CounterModel, EntryModel, ReportModel, transaction_connection
+from .models import CounterModel, EntryModel, ReportModel, shared_connection
 
 UNROUTED_SHARDS = 4
 
@@ -85,7 +85,7 @@ def record_dispatch(report_id: str, at: str, counter_scope: str, counter_metric:
     report = ReportModel(id=report_id)
     counter = CounterModel(scope=counter_scope, metric=counter_metric)
     try:
-        with TransactWrite(connection=transaction_connection()) as transaction:
+        with TransactWrite(connection=shared_connection()) as transaction:
             transaction.update(
                 report,
                 actions=[ReportModel.dispatched_at.set(at)],

@@ -8,8 +8,6 @@ import logging
 from typing import Any, Callable, Iterator
 from urllib.parse import unquote_plus
 
-from boto3.dynamodb.types import TypeDeserializer
-
 from .. import logs
 
 log = logging.getLogger(__name__)
@@ -56,6 +54,8 @@ def stream_changes(event: Any, handle: Callable[[dict[str, Any] | None, dict[str
     """A DynamoDB stream batch, in order: ``handle(old, new, sequence)`` with
     plain images; the first record that fails is reported with everything
     after it (retried from there, in order; what came before is kept)."""
+    from boto3.dynamodb.types import TypeDeserializer  # boto3: not a cost of the API's cold start
+
     values = TypeDeserializer()
 
     def plain(image: dict[str, Any] | None) -> dict[str, Any] | None:

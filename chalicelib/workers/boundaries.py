@@ -11,10 +11,10 @@ from .. import resources
 from ..lazy import lazy
 from . import batch
 
-if TYPE_CHECKING:  # a few uploads a year: imported on first use (chalicelib/lazy.py)
+if TYPE_CHECKING:  # imported on the first request that uses them (chalicelib/lazy.py)
     from ..services.boundaries import uploads
 else:
-    uploads = lazy("chalicelib.services.boundaries.uploads")
+    uploads = lazy("chalicelib.services.boundaries.uploads", rare=True)
 
 bp = Blueprint(__name__)
 log = logging.getLogger(__name__)

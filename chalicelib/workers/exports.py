@@ -9,10 +9,10 @@ from .. import resources
 from ..lazy import lazy
 from . import batch
 
-if TYPE_CHECKING:  # rare jobs: imported on first use (chalicelib/lazy.py)
+if TYPE_CHECKING:  # imported on the first request that uses them (chalicelib/lazy.py)
     from ..services import exports
 else:
-    exports = lazy("chalicelib.services.exports")
+    exports = lazy("chalicelib.services.exports", rare=True)
 
 bp = Blueprint(__name__)
 log = logging.getLogger(__name__)

@@ -1,12 +1,18 @@
 """Upload worker: S3 object-created notifications (report photos, project photos and documents)
 arrive through SQS; each object goes through the one upload pipeline."""
 import logging
+from typing import TYPE_CHECKING
 
 from chalice import Blueprint
 
 from .. import resources
-from ..services.uploads import pipeline
+from ..lazy import lazy
 from . import batch
+
+if TYPE_CHECKING:  # imported on the first request that uses them (chalicelib/lazy.py)
+    from ..services.uploads import pipeline
+else:
+    pipeline = lazy("chalicelib.services.uploads.pipeline")
 
 bp = Blueprint(__name__)
 log = logging.getLogger(__name__)

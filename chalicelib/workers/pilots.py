@@ -1,7 +1,14 @@
 """Scheduled pilot sweep: trial reminders and expiry."""
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint, Rate
 
-from ..services import pilots
+from ..lazy import lazy
+
+if TYPE_CHECKING:  # imported on the first request that uses them (chalicelib/lazy.py)
+    from ..services import pilots
+else:
+    pilots = lazy("chalicelib.services.pilots")
 
 bp = Blueprint(__name__)
 

@@ -1,9 +1,16 @@
 """Routing worker: decides agency and kelurahan, then fans out to the agency."""
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint
 
 from .. import resources
-from ..services import routing
+from ..lazy import lazy
 from . import batch
+
+if TYPE_CHECKING:  # imported on the first request that uses them (chalicelib/lazy.py)
+    from ..services import routing
+else:
+    routing = lazy("chalicelib.services.routing")
 
 bp = Blueprint(__name__)
 

@@ -1,7 +1,14 @@
 """Scheduled SLA sweep: flag overdue reports and escalate them."""
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint, Rate
 
-from ..services import workflow
+from ..lazy import lazy
+
+if TYPE_CHECKING:  # imported on the first request that uses them (chalicelib/lazy.py)
+    from ..services import workflow
+else:
+    workflow = lazy("chalicelib.services.workflow")
 
 bp = Blueprint(__name__)
 

@@ -4,12 +4,18 @@ DynamoDB stream (new and old images) and is counted once by
 failure, and the records after it are left for the retry, so each shard
 keeps its order."""
 import logging
+from typing import TYPE_CHECKING
 
 from chalice import Blueprint
 
 from .. import resources
-from ..services import performance
+from ..lazy import lazy
 from . import batch
+
+if TYPE_CHECKING:  # imported on the first request that uses them (chalicelib/lazy.py)
+    from ..services import performance
+else:
+    performance = lazy("chalicelib.services.performance")
 
 bp = Blueprint(__name__)
 log = logging.getLogger(__name__)

@@ -1,9 +1,15 @@
 """Scheduled safety net: re-enqueue reports left unrouted too long."""
 import os
+from typing import TYPE_CHECKING
 
 from chalice import Blueprint, Rate
 
-from ..services import routing
+from ..lazy import lazy
+
+if TYPE_CHECKING:  # imported on the first request that uses them (chalicelib/lazy.py)
+    from ..services import routing
+else:
+    routing = lazy("chalicelib.services.routing")
 
 bp = Blueprint(__name__)
 

@@ -23,10 +23,10 @@ from .. import resources
 from ..lazy import lazy
 from . import batch
 
-if TYPE_CHECKING:  # a channel's requests: imported on first use (chalicelib/lazy.py)
+if TYPE_CHECKING:  # imported on the first request that uses them (chalicelib/lazy.py)
     from ..services import webhooks
 else:
-    webhooks = lazy("chalicelib.services.webhooks")
+    webhooks = lazy("chalicelib.services.webhooks", rare=True)
 
 bp = Blueprint(__name__)
 log = logging.getLogger(__name__)

@@ -7,14 +7,12 @@ from datetime import date
 from typing import Any, Callable, cast
 
 from ...contract import projects as contract
-from ...contract.common import I18nText, text
+from ...contract.common import GEOJSON, I18nText, text
 from ...domain import i18n
 from ...domain import projects as rules
 from ...domain import reports as report_rules
 from ...domain.regions import RegionConfig
 from ...store.models import ProjectModel, ReportModel
-
-GEOJSON = "application/geo+json"
 
 
 def list_format(query: contract.ProjectsQuery, accept: str | None) -> str:
