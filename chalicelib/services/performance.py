@@ -15,7 +15,6 @@ import msgspec
 
 from ..auth.identity import Identity
 from ..contract import performance as contract
-from ..contract.common import I18nText
 from ..domain import lifecycle, roles
 from ..domain import performance as rules
 from ..domain.errors import Forbidden, InvalidInput
@@ -24,7 +23,7 @@ from ..domain.regions import TIME_ZONES, RegionConfig
 from ..domain.reports import iso_utc, local_iso, now_utc
 from ..store import reports as report_store
 from ..store import stats as store
-from . import regions
+from . import regions, reports
 
 log = logging.getLogger(__name__)
 
@@ -292,7 +291,7 @@ def reports_map(region_id: str, query: contract.MapQuery) -> contract.ReportsMap
         category = region.categories.get(report.category)
         features.append(contract.MapFeature(type="Feature", geometry=contract.Point(type="Point", coordinates=[lon, lat]),
                                             properties=contract.MapProperties(
-            id=report.id, status=report.status, status_label=_status_label(report.status), category=report.category,
+            id=report.id, status=report.status, status_label=reports.status_label(report.status), category=report.category,
             category_name=category.name_id if category else None, created_at=local_iso(report.created_at, region),
             kelurahan_code=report.kelurahan_code, kelurahan=report.kelurahan, kecamatan=report.kecamatan,
             address=None if report.anonymous else report.address)))
@@ -300,8 +299,3 @@ def reports_map(region_id: str, query: contract.MapQuery) -> contract.ReportsMap
                   f"&to={last.isoformat()}")
     return contract.ReportsMap(type="FeatureCollection", features=features, next_cursor=cursor,
                                choropleth_url=choropleth)
-
-
-def _status_label(status: str) -> I18nText:
-    label = lifecycle.STATUS_LABELS[status]
-    return I18nText(id=label["id"], en=label["en"])

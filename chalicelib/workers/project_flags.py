@@ -9,7 +9,7 @@ from chalice import Blueprint, Rate
 
 from ..lazy import lazy
 
-if TYPE_CHECKING:  # imported on the first request that uses them (chalicelib/lazy.py)
+if TYPE_CHECKING:  # imported on first use (chalicelib/lazy.py)
     from ..services.projects import flag_sweep
 else:
     flag_sweep = lazy("chalicelib.services.projects.flag_sweep")

@@ -7,7 +7,7 @@ from .. import resources
 from ..lazy import lazy
 from . import batch
 
-if TYPE_CHECKING:  # imported on the first request that uses them (chalicelib/lazy.py)
+if TYPE_CHECKING:  # imported on first use (chalicelib/lazy.py)
     from ..services import routing
 else:
     routing = lazy("chalicelib.services.routing")

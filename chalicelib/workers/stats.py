@@ -12,7 +12,7 @@ from .. import resources
 from ..lazy import lazy
 from . import batch
 
-if TYPE_CHECKING:  # imported on the first request that uses them (chalicelib/lazy.py)
+if TYPE_CHECKING:  # imported on first use (chalicelib/lazy.py)
     from ..services import performance
 else:
     performance = lazy("chalicelib.services.performance")

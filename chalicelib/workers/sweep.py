@@ -6,7 +6,7 @@ from chalice import Blueprint, Rate
 
 from ..lazy import lazy
 
-if TYPE_CHECKING:  # imported on the first request that uses them (chalicelib/lazy.py)
+if TYPE_CHECKING:  # imported on first use (chalicelib/lazy.py)
     from ..services import routing
 else:
     routing = lazy("chalicelib.services.routing")
