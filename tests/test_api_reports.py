@@ -120,9 +120,23 @@ def test_body_that_is_not_json(api, aws):
 
 
 def test_unsupported_media_type_has_our_error_shape(api):
-    response = api.get("/v1/regions/trenggalek/categories", headers={"Content-Type": "image/png"})
+    response = api.post("/v1/regions/trenggalek/reports", new_report(), as_="citizen",
+                        headers={"Content-Type": "image/png"})
     assert response.status_code == 415
     assert response.json_body["error"]["code"] == "unsupported_media_type"
+    assert count_items("reports") == 0
+
+
+def test_a_read_ignores_the_content_type_it_does_not_need():
+    """A GET has no body: a Content-Type on it (XML clients send text/xml) changes nothing."""
+    from chalice.test import Client
+
+    from app import app
+
+    with Client(app) as client:
+        plain = client.http.get("/v1/regions/trenggalek/categories")
+        odd = client.http.get("/v1/regions/trenggalek/categories", headers={"Content-Type": "image/png"})
+    assert odd.status_code == plain.status_code and odd.body == plain.body
 
 
 def test_unknown_region(api):

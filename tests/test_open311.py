@@ -449,7 +449,7 @@ def stored():
     ("lat without long", 400), ("no location", 400), ("unknown desa", 400), ("required attribute missing", 400),
     ("unlisted attribute value", 400), ("number attribute not a number", 400), ("not utf-8", 400),
     ("no jurisdiction", 400), ("unknown jurisdiction", 404), ("unknown format", 404), ("media over 4 MB", 413),
-    ("media_url not https", 400),
+    ("media_url not https", 400), ("address over 300", 400),
 ])
 def test_hostile_posts_get_the_spec_error_and_store_nothing(api, client, case, status):
     ask_questions(api)
@@ -509,11 +509,16 @@ def test_hostile_posts_get_the_spec_error_and_store_nothing(api, client, case, s
         body, content_type = multipart(form, {"media": ("big.jpg", "image/jpeg", b"\xff\xd8" + b"0" * (4 * 2**20))})
     elif case == "media_url not https":
         form["media_url"] = "javascript:alert(1)"
+    elif case == "address over 300":  # a report's address limit, named by the spec's field
+        form.pop("lat"), form.pop("long")
+        form["address_string"] = "Jl. " + "a" * 297
     payload = body if body is not None else urlencode(form).encode("utf-8", "surrogatepass")
     reply = client.http.post(f"/open311/v2/requests.{path_format}", body=payload,
                              headers={"Content-Type": content_type, "Accept-Language": "en"})
     description = spec_error(reply, status, fmt)
     assert "\ud800" not in description
+    if case == "address over 300":
+        assert "address_string" in description and "300" in description, description
     assert stored() == before, case
 
 
@@ -573,3 +578,26 @@ def test_questions_are_bounded_and_kept_when_the_console_leaves_them_out(api):
                                 headers={"Content-Type": "application/json",
                                          "Authorization": f"Bearer {api.tokens['region_admin']}"})
     assert reply.status_code == 400 and reply.json_body["error"]["code"] == "invalid_question"
+
+
+@pytest.mark.parametrize("content_type", ["text/xml", "application/xml", "image/png", "multipart/form-data"])
+def test_a_read_with_any_content_type_is_answered_as_a_read(api, client, content_type):
+    """A GET carries no body; clients that still send a Content-Type (XML
+    clients send text/xml) get the document, not a 415."""
+    reply = client.http.get("/open311/v2/services.xml?jurisdiction_id=trenggalek",
+                            headers={"Content-Type": content_type})
+    assert reply.status_code == 200, reply.body[:300]
+    assert reply.headers["Content-Type"].startswith("text/xml") or reply.headers["Content-Type"].startswith(
+        "application/xml")
+
+
+def test_the_post_form_is_the_documented_request_body():
+    from chalicelib.api.openapi import document
+
+    doc = document()
+    body = doc["paths"]["/open311/v2/{resource}"]["post"]["requestBody"]
+    assert set(body["content"]) == {"application/x-www-form-urlencoded", "multipart/form-data"}
+    form = doc["components"]["schemas"]["RequestForm"]
+    assert {"service_code", "description"} <= set(form["required"])
+    assert form["properties"]["address_string"]["anyOf"][0]["maxLength"] == 300
+    assert "media" in form["properties"]

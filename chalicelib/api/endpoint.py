@@ -93,7 +93,7 @@ def language(request: Request | None) -> str:
 
 
 def route(bp: Blueprint, path: str, method: str = "GET", *, summary: str, description: str = "",
-          body: Any = None, body_media: tuple[str, ...] = (JSON,), query: Any = None,
+          body: Any = None, body_media: tuple[str, ...] = (JSON,), form: Any = None, query: Any = None,
           returns: Any = None, status: int = 200, reply_media: str = JSON, alt_media: dict[str, Any] | None = None,
           auth: str | None = None, roles: tuple[str, ...] | None = None, errors: dict[int, str] | None = None,
           headers: tuple[Header, ...] = (), reply_headers: dict[str, str] | None = None,
@@ -111,7 +111,11 @@ def route(bp: Blueprint, path: str, method: str = "GET", *, summary: str, descri
 
     ``auth``: None (public, token ignored), ``"optional"`` (anonymous or
     signed in; a bad token is 401) or ``"required"``; ``roles`` limits a
-    required or optional caller to those roles (403 otherwise)."""
+    required or optional caller to those roles (403 otherwise).
+
+    ``form``: a body the view reads and checks itself because its errors
+    take a format defined by others (Open311's): documented as the request
+    body, never read by this wrapper."""
     if auth not in (None, "optional", "required"):
         raise ValueError(f"auth must be None, 'optional' or 'required', not {auth!r}")
 
@@ -119,7 +123,7 @@ def route(bp: Blueprint, path: str, method: str = "GET", *, summary: str, descri
         operation = Operation(
             path=path, method=method.lower(), name=_camel(view.__name__), summary=summary,
             description=description or (view.__doc__ or "").strip(), tag=str(getattr(bp, "_import_name", "api")).rsplit(".", 1)[-1],
-            body=body, body_media=body_media, query=query, status=status, returns=returns,
+            body=body if body is not None else form, body_media=body_media, query=query, status=status, returns=returns,
             reply_media=reply_media, alt_media=dict(alt_media or {}), auth=auth, roles=roles,
             errors=dict(errors or {}), headers=headers, reply_headers=dict(reply_headers or {}),
             also=dict(also or {}), error_media=dict(error_media or {}))
@@ -150,8 +154,8 @@ def route(bp: Blueprint, path: str, method: str = "GET", *, summary: str, descri
                 return error_reply(AppError("internal_error"), language(request), status=500)
 
         content_types = list(ANY_BODY) + [m for m in body_media if m not in ANY_BODY]
-        if method.upper() in ("GET", "DELETE"):
-            bp.route(path, methods=[method.upper()])(wrapper)
+        if method.upper() in ("GET", "DELETE"):  # no body: whatever Content-Type a client sends is not read
+            bp.route(path, methods=[method.upper()], content_types=["*/*"])(wrapper)
         else:
             bp.route(path, methods=[method.upper()], content_types=content_types)(wrapper)
         return wrapper

@@ -140,6 +140,7 @@ def open311_document(resource):
                    "`account_id`, `media_url`. The reply names the report as `service_request_id` at once. "
                    + FORMAT_NOTE,
        returns=list[contract.CreatedRequest], status=201, alt_media={XML: str}, body_media=(FORM, MULTIPART),
+       form=contract.RequestForm,
        errors={400: "A missing or invalid field", 403: "A missing, bad or revoked api_key",
                404: "Unknown document, format, jurisdiction or service", 413: "media over 4 MB",
                429: "The key's limit per minute"},

@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 from msgspec import Meta, Struct
 
+from .reports import ADDRESS_MAX
+
 
 class Endpoint(Struct, kw_only=True):
     specification: str
@@ -92,3 +94,28 @@ class TokenRequest(Struct, kw_only=True):
 class Error(Struct, kw_only=True):
     code: int
     description: str
+
+
+class RequestForm(Struct, kw_only=True):
+    """The fields of a POST to `requests.xml`/`.json` (form-urlencoded, or
+    multipart with `media`); `attribute[code]` (`attribute[code][]` repeated
+    for a multivaluelist) answers the service definition's questions. Read
+    and checked by the Open311 service, errors in the spec's shape."""
+
+    service_code: Annotated[str, Meta(description="The category's code.")]
+    description: Annotated[str, Meta(max_length=4000)]
+    api_key: Annotated[str, Meta(description="A partner key of the region, channel `open311` (here or in the "
+                                             "query).")] | None = None
+    jurisdiction_id: Annotated[str, Meta(description="The region's id (here or in the query).")] | None = None
+    lat: Annotated[str, Meta(description="WGS84 latitude; with `long`, or give an address.")] | None = None
+    long: Annotated[str, Meta(description="WGS84 longitude.")] | None = None
+    address_string: Annotated[str, Meta(max_length=ADDRESS_MAX)] | None = None
+    address_id: Annotated[str, Meta(description="A kelurahan/desa code of the region (Kemendagri).")] | None = None
+    email: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    phone: str | None = None
+    device_id: str | None = None
+    account_id: str | None = None
+    media_url: Annotated[str, Meta(description="A link to a photo (kept as given).")] | None = None
+    media: Annotated[bytes, Meta(description="multipart only: one JPEG, PNG or WebP file, at most 4 MB")] | None = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from ..contract import open311 as contract
+from ..domain import intake as intake_rules
 from ..domain import open311 as rules
 from ..domain import questions as question_rules
 from ..domain.errors import InvalidInput, NotFound, PayloadTooLarge
@@ -243,8 +244,8 @@ def submit(region: RegionConfig, api_key: str | None, form: Form) -> contract.Cr
         raise InvalidInput("open311_location_required")
     if address_id is not None and address_id not in region.kelurahan:
         raise InvalidInput("partner_unknown_kelurahan", kelurahan_code=address_id[:40], region_id=region.region_id)
-    if address is not None and len(address) > 500:
-        raise InvalidInput("too_long", field="address_string", max=500)
+    if address is not None and len(address) > intake_rules.ADDRESS_MAX:
+        raise InvalidInput("too_long", field="address_string", max=intake_rules.ADDRESS_MAX)
     answers = question_rules.check_answers(category.questions, form.attributes())
     if form.media is not None and len(form.media) > rules.MEDIA_MAX_BYTES:
         raise PayloadTooLarge("open311_media_too_large", max_mb=rules.MEDIA_MAX_BYTES // (1024 * 1024))
