@@ -67,14 +67,19 @@ class Queue(msgspec.Struct, frozen=True):
     # The consumer sets a failed message's visibility itself (an exponential
     # backoff, ChangeMessageVisibility): pollers leave it as it is.
     own_backoff: bool = False
+    # FIFO: messages of one group (``MessageGroupId``) are delivered in order,
+    # one at a time, and a message waiting for its retry holds back the later
+    # ones of its group; a message id (``MessageDeduplicationId``) sent twice
+    # within 5 minutes is queued once.  Its dead-letter queue is FIFO too.
+    fifo: bool = False
 
     @property
     def name(self) -> str:
-        return physical_name(self.logical)
+        return physical_name(self.logical) + (".fifo" if self.fifo else "")
 
     @property
     def dlq_name(self) -> str:
-        return physical_name(f"{self.logical}-dlq")
+        return physical_name(f"{self.logical}-dlq") + (".fifo" if self.fifo else "")
 
     @property
     def visibility_timeout(self) -> int:
@@ -284,8 +289,14 @@ EXPORTS_QUEUE = Queue(logical="exports", consumer_timeout=900, batch_size=1, max
 # Signed webhooks to partner systems (chalicelib/workers/webhooks.py): one
 # message per event, fed by the reports stream; a failed delivery waits an
 # exponential backoff (1, 2, 4 … 60 minutes) and is dead-lettered after 8 attempts.
+# FIFO, one group per partner and report: a partner receives a report's
+# events in the order they happened, a retry included (the group waits for
+# it).  One message a batch: a later event of the group taken in the same
+# batch as a failing one would be returned unsent, and each such return
+# counts a receive towards the 8, so a long outage could dead-letter events
+# never attempted.  Other reports' groups are delivered meanwhile.
 PARTNER_WEBHOOKS_QUEUE = Queue(logical="partner_webhooks", consumer_timeout=60, max_receive_count=8,
-                               own_backoff=True)
+                               own_backoff=True, fifo=True, batch_size=1)
 
 QUEUES: tuple[Queue, ...] = (ROUTING_QUEUE, PHOTOS_QUEUE, DISPATCH_QUEUE, BOUNDARIES_QUEUE, EXPORTS_QUEUE,
                              PARTNER_WEBHOOKS_QUEUE)

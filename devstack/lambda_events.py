@@ -22,6 +22,9 @@ def sqs_record(message: dict[str, Any], queue_arn: str, region: str) -> dict[str
             "SentTimestamp": attributes.get("SentTimestamp", "0"),
             "SenderId": attributes.get("SenderId", ACCOUNT),
             "ApproximateFirstReceiveTimestamp": attributes.get("ApproximateFirstReceiveTimestamp", "0"),
+            # a FIFO queue's (as Lambda passes them)
+            **{name: attributes[name] for name in ("MessageGroupId", "MessageDeduplicationId", "SequenceNumber")
+               if name in attributes},
         },
         "messageAttributes": {
             name: {"stringValue": value.get("StringValue"), "stringListValues": [], "binaryListValues": [],

@@ -45,7 +45,13 @@ def queue_attributes(queue: resources.Queue, dlq_arn: str) -> dict[str, str]:
         "ReceiveMessageWaitTimeSeconds": "20",
         "SqsManagedSseEnabled": "true",
         "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": queue.max_receive_count}),
+        **fifo_attributes(queue),
     }
+
+
+def fifo_attributes(queue: resources.Queue) -> dict[str, str]:
+    """A FIFO queue's (and its dead-letter queue's): deduplicated by the id the sender gives."""
+    return {"FifoQueue": "true", "ContentBasedDeduplication": "false"} if queue.fifo else {}
 
 
 def local_console_origins(api_port: int) -> tuple[str, ...]:
@@ -90,7 +96,8 @@ def provision(session: Any, region: str, console_origins: Sequence[str] = ()) ->
     arns: dict[str, str] = {}
     for queue in resources.QUEUES:
         dlq_url = sqs.create_queue(QueueName=queue.dlq_name, Attributes={
-            "MessageRetentionPeriod": str(queue.dlq_retention_seconds), "SqsManagedSseEnabled": "true"})["QueueUrl"]
+            "MessageRetentionPeriod": str(queue.dlq_retention_seconds), "SqsManagedSseEnabled": "true",
+            **fifo_attributes(queue)})["QueueUrl"]
         dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         url = sqs.create_queue(QueueName=queue.name, Attributes=queue_attributes(queue, dlq_arn))["QueueUrl"]
         urls[queue.logical] = url

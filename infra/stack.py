@@ -144,10 +144,11 @@ class AduanStack(cdk.Stack):
         self.queues: dict[str, sqs.Queue] = {}
         self.dlqs: dict[str, sqs.Queue] = {}
         for decl in resources.QUEUES:
+            fifo = {"fifo": True, "content_based_deduplication": False} if decl.fifo else {}
             dlq = sqs.Queue(self, f"Dlq-{decl.logical}", queue_name=decl.dlq_name,
                             retention_period=cdk.Duration.seconds(decl.dlq_retention_seconds),
-                            encryption=sqs.QueueEncryption.SQS_MANAGED, enforce_ssl=True)
-            queue = sqs.Queue(self, f"Queue-{decl.logical}", queue_name=decl.name,
+                            encryption=sqs.QueueEncryption.SQS_MANAGED, enforce_ssl=True, **fifo)
+            queue = sqs.Queue(self, f"Queue-{decl.logical}", queue_name=decl.name, **fifo,
                               visibility_timeout=cdk.Duration.seconds(decl.visibility_timeout),
                               retention_period=cdk.Duration.days(4),
                               receive_message_wait_time=cdk.Duration.seconds(20),

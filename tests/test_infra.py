@@ -94,6 +94,11 @@ def test_every_queue_has_its_dlq(synth, declared):
         assert props["SqsManagedSseEnabled"] is True
         assert named[decl.dlq_name][1]["SqsManagedSseEnabled"] is True
         assert named[decl.dlq_name][1]["MessageRetentionPeriod"] == decl.dlq_retention_seconds
+        # FIFO (the partner webhooks): the queue and its dead-letter queue, as the local stack makes them
+        for props_ in (props, named[decl.dlq_name][1]):
+            assert props_.get("FifoQueue", False) is decl.fifo and (local_attrs.get("FifoQueue") == "true") is decl.fifo
+            assert props_.get("ContentBasedDeduplication", False) is False
+    assert resources.PARTNER_WEBHOOKS_QUEUE.fifo and resources.PARTNER_WEBHOOKS_QUEUE.name.endswith(".fifo")
 
 
 def test_sqs_event_sources_report_batch_item_failures(synth, declared):

@@ -104,7 +104,8 @@ def move(api, report_id, as_, **body):
 
 def queued(logical):
     sqs = boto3.client("sqs", region_name=REGION)
-    url = sqs.get_queue_url(QueueName=resources.physical_name(logical))["QueueUrl"]
+    decl = next(q for q in resources.QUEUES if logical in (q.logical, f"{q.logical}-dlq"))
+    url = sqs.get_queue_url(QueueName=decl.dlq_name if logical.endswith("-dlq") else decl.name)["QueueUrl"]
     attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages",
                                                                         "ApproximateNumberOfMessagesNotVisible"])
     return sum(int(v) for v in attributes["Attributes"].values())
@@ -193,6 +194,40 @@ def test_a_failing_receiver_gets_it_on_the_third_attempt_after_a_backoff(api, pi
     time.sleep(0.2)
     pipeline.run()
     assert len(receiver.requests) == 3 and queued("partner_webhooks") == 0  # delivered once, nothing left
+
+
+def test_a_retry_holds_back_the_later_events_of_its_report(api, pipeline, receiver):
+    """The queue is FIFO, one group per partner and report: the partner gets
+    `verified` (refused once, then accepted) before `in_process`, although
+    both were queued before the first attempt."""
+    partner_id, _ = make_partner(api, receiver.url)
+    report_id = partner_report(api, partner_id)
+    pipeline.run()
+    receiver.requests.clear()
+    receiver.fail_first = 1
+    move(api, report_id, "verifier", to="verified")
+    move(api, report_id, "officer", to="in_process")
+    run_until(pipeline, lambda: len(receiver.requests) == 3)
+    sent = [(json.loads(body)["report"]["status"], headers["X-Aduan-Attempt"]) for _, headers, body in receiver.requests]
+    assert sent == [("verified", "1"), ("verified", "2"), ("in_process", "1")]
+    assert queued("partner_webhooks") == 0
+
+
+def test_a_fifo_batch_returns_the_rest_of_a_failed_group_unhandled():
+    from chalicelib.workers import batch
+
+    handled = []
+
+    def handle(record):
+        handled.append(record["messageId"])
+        if record["messageId"] == "a1":
+            raise RuntimeError("partner down")
+
+    records = [{"messageId": m, "body": "{}", "attributes": {"MessageGroupId": g}}
+               for m, g in (("a1", "A"), ("b1", "B"), ("a2", "A"), ("b2", "B"))]
+    result = batch.process({"Records": records}, handle)
+    assert [f["itemIdentifier"] for f in result["batchItemFailures"]] == ["a1", "a2"]
+    assert handled == ["a1", "b1", "b2"]  # a2 never ran before a1 succeeded
 
 
 def test_a_delivery_that_keeps_failing_is_dead_lettered(api, pipeline, receiver, monkeypatch):

@@ -55,8 +55,15 @@ def queue_url(queue: resources.Queue) -> str:
     return url
 
 
-def send(queue: resources.Queue, body: dict[str, Any], attributes: dict[str, str] | None = None) -> None:
+def send(queue: resources.Queue, body: dict[str, Any], attributes: dict[str, str] | None = None,
+         group: str | None = None, message_id: str | None = None) -> None:
+    """``group`` and ``message_id``: a FIFO queue's message group and
+    deduplication id (required there, refused elsewhere)."""
+    if queue.fifo != (group is not None and message_id is not None):
+        raise ValueError(f"{queue.logical}: a group and a message id {'are required' if queue.fifo else 'only on FIFO'}")
     params: dict[str, Any] = {"QueueUrl": queue_url(queue), "MessageBody": json.dumps(body)}
+    if group is not None:
+        params["MessageGroupId"], params["MessageDeduplicationId"] = group, message_id
     if attributes:
         params["MessageAttributes"] = {
             name: {"DataType": "String", "StringValue": value} for name, value in attributes.items() if value

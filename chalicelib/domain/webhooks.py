@@ -77,6 +77,12 @@ class Event(msgspec.Struct, frozen=True, kw_only=True):
         return {"event_id": self.event_id, "type": self.type, "occurred_at": self.occurred_at, "report": report}
 
 
+def message_group(event: Event) -> str:
+    """The queue's order: one partner's events of one report, in order."""
+    report = event.report.get("id") or event.report.get("report_id") or event.event_id
+    return f"{event.partner_id}:{report}"[:128]
+
+
 def event_id(*parts: object) -> str:
     return str(uuid.uuid5(_NAMESPACE, "#".join(str(p) for p in parts)))
 

@@ -67,7 +67,8 @@ def record(old_image: dict[str, Any] | None, new_image: dict[str, Any] | None) -
 
 def enqueue(event: rules.Event) -> None:
     aws.send(resources.PARTNER_WEBHOOKS_QUEUE, msgspec.to_builtins(event),
-             attributes={"region_id": event.region_id, "event": event.type})
+             attributes={"region_id": event.region_id, "event": event.type},
+             group=rules.message_group(event), message_id=event.event_id)
     log.info("webhook event %s (%s) for partner %s queued", event.event_id, event.type, event.partner_id)
 
 

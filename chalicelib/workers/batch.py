@@ -20,14 +20,27 @@ def records(event: Any) -> list[dict[str, Any]]:
 
 
 def process(event: Any, handle: Callable[[dict[str, Any]], Any]) -> dict[str, list[dict[str, str]]]:
+    """Each record on its own.  From a FIFO queue (records carry their
+    ``MessageGroupId``), once a record fails the later ones of its group are
+    returned unhandled, so that the group keeps its order; other groups go on.
+    (A message returned unhandled still counts a receive towards its
+    dead-letter limit: a FIFO queue whose consumer retries for long takes
+    one message a batch, see ``resources.PARTNER_WEBHOOKS_QUEUE``.)"""
     failures = []
+    held: set[str] = set()
     for record in records(event):
         logs.correlate(record.get("messageId"))
+        group = (record.get("attributes") or {}).get("MessageGroupId")
+        if group is not None and group in held:
+            failures.append({"itemIdentifier": record["messageId"]})
+            continue
         try:
             handle(record)
         except Exception:  # one bad record must not fail the batch
             log.exception("message %s failed", record.get("messageId"))
             failures.append({"itemIdentifier": record["messageId"]})
+            if group is not None:
+                held.add(group)
     return {"batchItemFailures": failures}
 
 
