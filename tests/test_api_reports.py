@@ -139,6 +139,12 @@ def test_a_read_ignores_the_content_type_it_does_not_need():
     assert odd.status_code == plain.status_code and odd.body == plain.body
 
 
+def test_categories_are_kept_by_clients_no_longer_than_by_the_api(api):
+    """An admin's edit reaches every client within the API's own cache time
+    plus the client's: both are ADUAN_CONFIG_TTL's default, 60 s."""
+    assert api.get("/v1/regions/trenggalek/categories").headers["Cache-Control"] == "public, max-age=60"
+
+
 def test_unknown_region(api):
     response = api.post("/v1/regions/atlantis/reports", new_report())
     assert response.status_code == 404

@@ -53,7 +53,7 @@ def update_region(region_id, actor, body):
 
 
 @route(bp, "/v1/regions/{region_id}/categories", summary="The region's report categories, with agency and colour team",
-       returns=contract.Categories, errors={404: "Unknown region"}, cache="public, max-age=300")
+       returns=contract.Categories, errors={404: "Unknown region"}, cache="public, max-age=60")
 def categories(region_id):
     region = regions.get_region(region_id)
     return contract.Categories(region_id=region.region_id, categories=regions.categories_view(region))
