@@ -347,6 +347,31 @@ CONSOLE_BUCKET = Bucket(
     },
 )
 
+
+class OriginSecret(msgspec.Struct, frozen=True):
+    """A value only a CloudFront distribution and the functions know: the
+    distribution adds it as ``header`` to every request it sends the API,
+    and the API believes the viewer's address CloudFront sends with it
+    (``VIEWER_ADDRESS_HEADER``) only on a request that carries it
+    (``chalicelib/api/source.py``).  The deployment generates it per stage
+    in Secrets Manager (``name``) and gives it to the functions as
+    ``environment``; unset (the local stack), the viewer header is never
+    believed."""
+    logical: str
+    header: str
+    environment: str
+
+    @property
+    def name(self) -> str:
+        return physical_name(self.logical)
+
+
+# The console distribution in front of the API (its /v1/* behaviour, infra/stack.py).
+CONSOLE_ORIGIN_SECRET = OriginSecret(logical="console-origin-secret", header="X-Aduan-Origin-Secret",
+                                     environment="ADUAN_ORIGIN_SECRET")
+# CloudFront's header with the viewer's IP address and port ("198.51.100.7:46532", "2001:db8::1:443")
+VIEWER_ADDRESS_HEADER = "CloudFront-Viewer-Address"
+
 # A citizen's photo export (``GET /v1/me/data?photos=zip``) lives under this
 # prefix for EXPORT_DAYS; an overwritten or deleted object survives as a
 # noncurrent version for NONCURRENT_VERSION_DAYS (the bucket is versioned).

@@ -309,10 +309,23 @@ class AduanStack(cdk.Stack):
                                          removal_policy=cdk.RemovalPolicy.RETAIN)
         suppress(hash_key.node.default_child,
                  ("CKV_AWS_149", "the AWS-managed key suffices for a hashing key"))
+        # The console distribution's origin secret (resources.CONSOLE_ORIGIN_SECRET): CloudFront adds it to
+        # every request it sends the API, which then believes CloudFront-Viewer-Address (api/source.py).
+        # Generated once per stage; the template holds only {{resolve:secretsmanager:…}} references.
+        origin = resources.CONSOLE_ORIGIN_SECRET
+        self.origin_secret = secretsmanager.Secret(
+            self, "ConsoleOriginSecret", secret_name=origin.name,
+            description="aduan: the header value the console distribution adds to requests it sends the API",
+            generate_secret_string=secretsmanager.SecretStringGenerator(exclude_punctuation=True, password_length=64),
+            removal_policy=cdk.RemovalPolicy.DESTROY)  # nothing depends on its value between deployments
+        suppress(self.origin_secret.node.default_child,
+                 ("CKV_AWS_149", "the AWS-managed key suffices: the value is also in the distribution's origin "
+                                 "settings and the functions' environment"))
         env = {"ADUAN_STAGE": stage.name, "ADUAN_USER_POOL_ID": self.user_pool.user_pool_id,
                "ADUAN_PUBLIC_FILES_URL": f"https://{self.files.distribution_domain_name}",
                "ADUAN_USER_POOL_CLIENT_ID": self.client.user_pool_client_id,
-               "ADUAN_HASH_KEY": hash_key.secret_value.unsafe_unwrap()}
+               "ADUAN_HASH_KEY": hash_key.secret_value.unsafe_unwrap(),
+               origin.environment: self.origin_secret.secret_value.unsafe_unwrap()}
         for logical, queue in self.queues.items():
             env[f"ADUAN_QUEUE_URL_{logical.upper()}"] = queue.queue_url
         stage_config = {
@@ -408,7 +421,8 @@ class AduanStack(cdk.Stack):
             "ThrottlingBurstLimit": stage.api_burst, "MetricsEnabled": False}])
         api.add_property_override("AccessLogSetting", {
             "DestinationArn": access.log_group_arn,
-            "Format": '{"requestId":"$context.requestId","ip":"$context.identity.sourceIp",'
+            # no caller address (personal data under UU PDP) and the path's template, not its ids
+            "Format": '{"requestId":"$context.requestId",'
                       '"method":"$context.httpMethod","path":"$context.resourcePath",'
                       '"status":"$context.status","latency":"$context.responseLatency"}'})
         # API Gateway's own answers (unknown path, throttling, ...) in our error
@@ -449,10 +463,13 @@ class AduanStack(cdk.Stack):
         api = self.chalice.sam_template.get_resource("RestAPI")
         # Chalice serves the API under its stage ("api"): https://<id>.execute-api.<region>.amazonaws.com/api/
         api_stage = self._sam_props("RestAPI")["StageName"]
+        # Every request to the API carries the origin secret (a viewer's header of that name is overwritten),
+        # so the API can believe the CloudFront-Viewer-Address header on it (api/source.py).
         api_origin = origins.HttpOrigin(
             cdk.Fn.sub("${Api}.execute-api.${AWS::Region}.amazonaws.com", {"Api": api.ref}),
             origin_path=f"/{api_stage}", protocol_policy=cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
-            origin_ssl_protocols=[cloudfront.OriginSslPolicy.TLS_V1_2])
+            origin_ssl_protocols=[cloudfront.OriginSslPolicy.TLS_V1_2],
+            custom_headers={resources.CONSOLE_ORIGIN_SECRET.header: self.origin_secret.secret_value.unsafe_unwrap()})
         # The browser signs in with Cognito and uploads to the photo bucket
         # (presigned POST, global or regional S3 host) itself, and reads a
         # region's boundary files from the public files distribution; the
@@ -476,13 +493,14 @@ class AduanStack(cdk.Stack):
                 strict_transport_security=cloudfront.ResponseHeadersStrictTransportSecurity(
                     access_control_max_age=cdk.Duration.days(365), include_subdomains=False, override=True)))
         # The API: every method, never cached, the viewer's query string and
-        # headers (Authorization, Accept-Language, Idempotency-Key, ...) but Host.
+        # headers (Authorization, Accept-Language, Idempotency-Key, ...) but Host,
+        # and every CloudFront header, among them CloudFront-Viewer-Address (the
+        # viewer's ip:port; see VIEWER_HEADERS_POLICY below for why the managed policy).
         to_api = cloudfront.BehaviorOptions(
             origin=api_origin, viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
             allowed_methods=cloudfront.AllowedMethods.ALLOW_ALL,
             cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
-            origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-            response_headers_policy=headers)
+            origin_request_policy=VIEWER_HEADERS_POLICY, response_headers_policy=headers)
         self.console = cloudfront.Distribution(
             self, "Console", comment=f"aduan-{stage.name} web console and API",
             default_root_object="index.html",
@@ -555,6 +573,18 @@ class AduanStack(cdk.Stack):
         return self._sam()["Resources"][logical]["Properties"]
 
 
+# What the console distribution's API behaviours send the API: the managed
+# AllViewerExceptHostHeader policy, i.e. every viewer header but Host (API
+# Gateway answers 403 to a Host that is not its own) and every CloudFront
+# header, CloudFront-Viewer-Address (resources.VIEWER_ADDRESS_HEADER) among
+# them.  A policy of our own cannot say as much: "allExcept" (all viewer
+# headers but Host) adds no CloudFront header, "allViewerAndWhitelistCloudFront"
+# (CloudFront-Viewer-Address added) also sends Host, and a "whitelist" may not
+# name Authorization.  The origin secret is not a policy matter: it is one of
+# the origin's custom headers, which CloudFront always sends.
+VIEWER_HEADERS_POLICY = cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER
+
+
 FUNCTION_SUPPRESSIONS = (
     ("CKV_AWS_116", "SQS-triggered functions dead-letter at the queue (redrive policy), API and schedule "
                     "invocations are synchronous or retried by the next run"),
@@ -562,7 +592,9 @@ FUNCTION_SUPPRESSIONS = (
                     "US$7+/month each"),
     ("CKV_AWS_115", "no reserved concurrency: it would carve capacity out of the account pool for "
                     "nothing; API Gateway throttling bounds the load"),
-    ("CKV_AWS_173", "environment variables hold resource names and ids only, no secrets"),
+    ("CKV_AWS_173", "environment variables hold resource names and ids, and two values resolved from Secrets "
+                    "Manager at deployment (the hashing key, the console origin secret), which Lambda encrypts "
+                    "at rest with its AWS-managed key"),
 )
 
 

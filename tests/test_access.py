@@ -9,7 +9,7 @@ from datetime import datetime
 import boto3
 import pytest
 
-from support.data import REGION, new_report
+from support.data import INSIDE, REGION, new_report
 
 KUPANG = "kupang"
 KUPANG_ACCOUNTS = {
@@ -88,6 +88,13 @@ MATRIX = [
     ("take", "POST", "/v1/reports/{verified}/transitions", {"to": "in_process"}, "kupang_officer", 404),
     ("take", "POST", "/v1/reports/{verified}/transitions", {"to": "in_process"}, "kelurahan_officer", 403),
     ("take", "POST", "/v1/reports/{verified}/transitions", {"to": "in_process"}, "verifier", 409),
+    ("location", "POST", "/v1/reports/{waiting}/location", INSIDE, "verifier", 200),
+    ("location", "POST", "/v1/reports/{verified}/location", INSIDE, "region_admin", 200),
+    ("location", "POST", "/v1/reports/{waiting}/location", INSIDE, "kupang_verifier", 404),
+    ("location", "POST", "/v1/reports/{waiting}/location", INSIDE, "kupang_admin", 404),
+    ("location", "POST", "/v1/reports/{waiting}/location", INSIDE, "officer", 403),
+    ("location", "POST", "/v1/reports/{waiting}/location", INSIDE, "citizen", 403),
+    ("location", "POST", "/v1/reports/{waiting}/location", INSIDE, None, 401),
     ("note", "POST", "/v1/reports/{verified}/notes", {"note": "dicek"}, "officer", 201),
     ("note", "POST", "/v1/reports/{verified}/notes", {"note": "dicek"}, "kupang_officer", 404),
     ("note", "POST", "/v1/reports/{verified}/notes", {"note": "dicek"}, "citizen", 403),

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from support.data import count_items, new_report
+from support.data import assert_error, count_items, new_report
 
 REPORTS = "/v1/regions/trenggalek/reports"
 SETTINGS = "/v1/regions/trenggalek"
@@ -25,14 +25,6 @@ def raw_post(api, path, raw, as_="citizen", method="POST", **headers):
     if as_:
         headers["Authorization"] = f"Bearer {api.tokens[as_]}"
     return api.client.http.request(method, path, headers=headers, body=raw.encode("utf-8", "surrogatepass"))
-
-
-def assert_error(response, status, code=None):
-    assert response.status_code == status, (response.status_code, response.body[:300])
-    error = response.json_body["error"]
-    assert set(error) >= {"code", "message"} and error["message"]
-    if code is not None:
-        assert error["code"] == code, error
 
 
 def b64(data: bytes) -> str:

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from support.data import INSIDE, count_items
+from support.data import INSIDE, assert_error, count_items
 from support.images import jpeg_with_gps
 
 INTAKE = "/v1/partner/reports"
@@ -46,15 +46,6 @@ def report(**overrides):
 
 def stored():
     return {logical: count_items(logical) for logical in TABLES}
-
-
-def assert_error(response, status, code=None):
-    assert response.status_code == status, (response.status_code, response.body[:300])
-    error = response.json_body["error"]
-    assert error["message"]
-    if code is not None:
-        assert error["code"] == code, error
-    return error
 
 
 def test_a_report_is_created_once_per_tracking_id(api, pipeline):

@@ -5,7 +5,6 @@ against each other over every combination of the report's state."""
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from types import SimpleNamespace
 
@@ -15,6 +14,7 @@ from chalicelib.domain import lifecycle
 from chalicelib.domain import workflow as plans
 from chalicelib.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Unprocessable
 from chalicelib.domain.regions import RegionConfig, default_categories
+from support.actors import Actor
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)  # Monday 09:00 WIB
 AT = "2026-11-23T02:00:00.000000Z"
@@ -22,22 +22,6 @@ REPORT = "a" * 32
 ORIGINAL = "b" * 32
 
 
-@dataclass(frozen=True)
-class Actor:
-    sub: str
-    role: str
-    region_id: str = "r"
-    agency: str | None = None
-    kelurahan_code: str | None = None
-    name: str | None = None
-    username: str = "u"
-
-    @property
-    def is_staff(self) -> bool:
-        return self.role not in ("citizen", "contractor")
-
-    def in_region(self, region_id: str) -> bool:
-        return self.role == "platform_admin" or self.region_id == region_id
 
 
 VERIFIER = Actor("v", "verifier")

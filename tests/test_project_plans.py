@@ -17,6 +17,7 @@ from chalicelib.contract import projects as contract
 from chalicelib.domain import projects as rules
 from chalicelib.domain.errors import Conflict, Forbidden, InvalidInput, Unprocessable
 from chalicelib.domain.regions import RegionConfig, default_categories
+from support.actors import Actor
 
 TODAY = date(2026, 6, 10)
 AT = "2026-06-10T02:00:00.000000Z"
@@ -25,18 +26,6 @@ NPWP = "012345678901000"
 KELURAHAN = "99.01.01.1001"
 SCOPES = ("2026#region", "2026#agency#dpupr", "2026#kecamatan#99.01.01",
           "all#region", "all#agency#dpupr", "all#kecamatan#99.01.01")
-
-
-@dataclass(frozen=True)
-class Actor:
-    sub: str
-    role: str
-    region_id: str = "r"
-    agency: str | None = None
-    contractor: str | None = None
-
-    def in_region(self, region_id: str) -> bool:
-        return self.role == "platform_admin" or self.region_id == region_id
 
 
 CONTRACTOR = Actor("c", "contractor", contractor=NPWP)

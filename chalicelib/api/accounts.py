@@ -8,6 +8,7 @@ from ..contract import accounts as contract
 from ..contract.common import I18nText, Page
 from ..domain import notice, roles
 from ..lazy import lazy
+from . import source
 from .endpoint import route
 
 if TYPE_CHECKING:  # imported on the first request that uses them (chalicelib/lazy.py)
@@ -19,8 +20,9 @@ bp = Blueprint(__name__)
 
 
 def _source() -> str | None:
-    """The caller's IP address, as API Gateway saw it (rate limits)."""
-    return ((bp.current_request.context or {}).get("identity") or {}).get("sourceIp")
+    """The caller's IP address (rate limits): the viewer's behind our
+    CloudFront distribution, else the connection's (``api/source.py``)."""
+    return source.address(bp.current_request)
 
 
 @route(bp, "/v1/regions/{region_id}/signup", "POST", summary="A citizen signs up (Cognito sends a verification code)",
@@ -90,3 +92,16 @@ def deactivate_staff(region_id, username, actor):
        errors={403: "Not an admin of the region, or one's own account", 404: "No such staff in the region"})
 def reactivate_staff(region_id, username, actor):
     return accounts.set_staff_active(region_id, username, True, actor)
+
+
+@route(bp, "/v1/regions/{region_id}/staff/{username}/resend-invite", "POST",
+       summary="Send a staff account's invitation again (a new temporary password)",
+       description="For an account that has not signed in yet (`awaiting_first_sign_in`): Cognito sends a new "
+                   "temporary password to its e-mail address or phone number and restarts its validity.",
+       returns=contract.InvitationResent, auth="required", roles=roles.ADMINS,
+       errors={403: "Not an admin of the region", 404: "No such staff in the region",
+               409: "The account already set its password (`invitation_not_pending`) or is deactivated "
+                    "(`staff_inactive`)",
+               429: "Cognito's sending limit; retry after `Retry-After` seconds"})
+def resend_invite(region_id, username, actor):
+    return accounts.resend_invitation(region_id, username, actor)

@@ -1,5 +1,6 @@
 """Partner systems of a region (LAPOR!, PSC 119, BPBD, the call centre, the
-SMS gateway, Open311 clients): their API keys, for the region admin."""
+SMS gateway, Open311 clients): their API keys, for the region admin; the
+ones a report can be forwarded to, for the verification desk."""
 from typing import TYPE_CHECKING
 
 from chalice import Blueprint
@@ -31,6 +32,17 @@ def create_partner(region_id, actor, body):
        errors={403: "Not the region's admin", 404: "Unknown region"})
 def list_partners(region_id, actor, query):
     return partners.listing(region_id, query, actor)
+
+
+@route(bp, "/v1/regions/{region_id}/forward-targets",
+       summary="The partner systems the verification desk may forward a report to (bukan wewenang)",
+       description="The region's partners that are not revoked and have a webhook to receive a forwarded report "
+                   "(`POST /v1/reports/{report_id}/forward`): id, name and channel only, nothing secret. For the "
+                   "desk (verifiers, region admins).",
+       returns=contract.ForwardTargets, auth="required", roles=roles.DESK,
+       errors={403: "Not the region's verification desk", 404: "Unknown region"})
+def forward_targets(region_id, actor):
+    return partners.forward_targets(region_id, actor)
 
 
 @route(bp, "/v1/regions/{region_id}/partners/{partner_id}/revoke", "POST",

@@ -11,9 +11,10 @@ from ..lazy import lazy
 from .endpoint import route
 
 if TYPE_CHECKING:  # imported on the first request that uses them (chalicelib/lazy.py)
-    from ..services import forwarding, regions, reports, workflow
+    from ..services import forwarding, locations, regions, reports, workflow
 else:
     forwarding = lazy("chalicelib.services.forwarding", rare=True)
+    locations = lazy("chalicelib.services.locations", rare=True)
     regions = lazy("chalicelib.services.regions")
     reports = lazy("chalicelib.services.reports")
     workflow = lazy("chalicelib.services.workflow")
@@ -57,6 +58,23 @@ def handoff(report_id, actor, body):
                422: "The partner is revoked or has no webhook"})
 def forward(report_id, actor, body):
     report, region = forwarding.forward(report_id, body, actor)
+    return reports.report_view(report, region, actor)
+
+
+@route(bp, "/v1/reports/{report_id}/location", "POST",
+       summary="Set or correct a report's point (the desk), e.g. a partner's or SMS report placed by its desa only",
+       description="The desk (verifiers, region admins) places an open report on the map: the point must lie inside "
+                   "one of the region's kelurahan/desa. While the report waits for verification it is re-placed in "
+                   "the point's desa and kecamatan (its agency, routed by category, is unchanged); once verified "
+                   "the point must lie in the report's own desa (hand it over first). The report then shows on the "
+                   "public map like one created with a point (unless confidential); the history records it.",
+       body=contract.LocationRequest, returns=contract.Report, auth="required", roles=roles.DESK,
+       errors={400: "Not a WGS84 point (out of range, not a number, missing lat or lon)",
+               403: "Not the verification desk", 404: "Unknown report (or another region's)",
+               409: "Done, rejected, duplicate or forwarded; not routed yet; or changed meanwhile",
+               422: "Outside the region's boundaries, or (once verified) in another desa"})
+def set_location(report_id, actor, body):
+    report, region = locations.set_location(report_id, body, actor)
     return reports.report_view(report, region, actor)
 
 

@@ -105,5 +105,18 @@ class StaffEntry(Struct, kw_only=True):
     agency: str | None
     kelurahan_code: str | None
     active: bool
+    awaiting_first_sign_in: Annotated[bool, Meta(description=(
+        "The account has not signed in yet (Cognito's FORCE_CHANGE_PASSWORD): its invitation can be sent again "
+        "(`POST …/staff/{username}/resend-invite`)."))] = False
     created_at: str
     updated_at: str
+
+
+class InvitationResent(Struct, kw_only=True):
+    """A staff account's invitation sent again: a new temporary password, valid for the pool's set days."""
+
+    username: str
+    delivery: Annotated[Literal["email", "sms"], Meta(description="Where Cognito sends it: the account's e-mail "
+                                                                  "address or phone number (its username).")]
+    sent_at: str
+    entry: StaffEntry

@@ -45,3 +45,16 @@ class PartnerCredentials(Partner, kw_only=True):
     webhook_secret: Annotated[str | None, Meta(description=(
         "Verifies the `X-Aduan-Signature` of the pushed status; an `sms` gateway (always given one) also "
         "signs its inbound messages with it. Shown only now."))]
+
+
+class ForwardTarget(Struct, kw_only=True):
+    """A partner the verification desk may forward a report to (*bukan
+    wewenang*): active, with a webhook to receive it.  Nothing secret."""
+
+    id: Annotated[str, Meta(description="The partner's id: `partner_id` of the forward request.")]
+    name: str
+    channel: Channel
+
+
+class ForwardTargets(Struct, kw_only=True):
+    items: list[ForwardTarget]

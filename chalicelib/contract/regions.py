@@ -306,6 +306,23 @@ class Region(Struct, kw_only=True):
     audit: list[AuditEntry] | UnsetType = UNSET
 
 
+class Choice(Struct, kw_only=True):
+    key: str
+    name_id: str
+    name_en: str
+
+
+class Question(Struct, kw_only=True):
+    """A category's question, in the shape `PUT …/categories` takes it back."""
+
+    code: str
+    datatype: Literal["string", "number", "text", "singlevaluelist", "multivaluelist"]
+    description_id: str
+    description_en: str
+    required: bool
+    values: list[Choice]
+
+
 class Category(Struct, kw_only=True):
     code: str
     name: I18nText
@@ -315,6 +332,9 @@ class Category(Struct, kw_only=True):
     emergency: Annotated[bool, Meta(description=(
         "An emergency category: dispatched at once to the agency's responders, without waiting for "
         "verification."))] = False
+    questions: Annotated[list[Question], Meta(description=(
+        "What a report of the category is asked besides its description (the Open311 service's attributes); "
+        "left out when none."))] | UnsetType = UNSET
 
 
 class Categories(Struct, kw_only=True):

@@ -74,6 +74,17 @@ class ForwardRequest(Request):
         "why it is not the region's authority (in the history for staff, and sent to the partner)"))]
 
 
+class LocationRequest(Request):
+    """The desk sets or corrects a report's point (a partner's or SMS report
+    placed by its desa code alone has none, so it is on no map).  Inside the
+    region; while the report waits it re-places it in the point's desa, once
+    verified the point must lie in the report's desa (hand it off first)."""
+
+    lat: Latitude
+    lon: Longitude
+    note: Annotated[str, Meta(max_length=NOTE_MAX, description="why (in the history, for staff)")] | None = None
+
+
 class NoteRequest(Request):
     note: Annotated[str, Meta(min_length=1, max_length=NOTE_MAX)]
 
@@ -234,6 +245,9 @@ class ReportSummary(Struct, kw_only=True):
     photos: Annotated[int, Meta(description="Number of photos")]
     project_id: str | None
     emergency: Annotated[bool, Meta(description="An emergency, dispatched at once (clocks in hours).")] = False
+    lat: Annotated[float | None, Meta(description=(
+        "None: placed by its kelurahan/desa code only, no point (the desk can set one)."))] = None
+    lon: float | None = None
 
 
 class UploadForm(Struct):

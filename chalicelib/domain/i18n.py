@@ -170,6 +170,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Akun petugas tidak ditemukan di daerah ini.",
         "en": "No such staff account in this region.",
     },
+    "invitation_not_pending": {
+        "id": "Akun ini sudah mengganti kata sandi sementaranya; undangan tidak perlu dikirim ulang.",
+        "en": "This account has already set its own password; there is no invitation to resend.",
+    },
+    "staff_inactive": {
+        "id": "Akun ini nonaktif; aktifkan kembali sebelum mengirim ulang undangan.",
+        "en": "This account is deactivated; reactivate it before resending its invitation.",
+    },
     "cannot_deactivate_self": {
         "id": "Anda tidak dapat menonaktifkan akun Anda sendiri.",
         "en": "You cannot deactivate your own account.",
@@ -433,6 +441,29 @@ MESSAGES: dict[str, dict[str, str]] = {
     "handoff_same_holder": {
         "id": "Laporan ini sudah ditangani oleh tujuan tersebut.",
         "en": "The report is already with that agency and kelurahan/desa.",
+    },
+    # the desk sets a report's point (POST /v1/reports/{id}/location)
+    "history_located": {
+        "id": "Titik lokasi ditetapkan oleh petugas: {kelurahan}, kec. {kecamatan}.",
+        "en": "Location point set by staff: {kelurahan}, {kecamatan} district.",
+    },
+    "location_closed": {
+        "id": "Titik lokasi laporan berstatus '{status}' tidak dapat diubah lagi.",
+        "en": "The point of a report in status '{status}' can no longer be changed.",
+    },
+    "location_not_routed": {
+        "id": "Laporan belum diarahkan; coba lagi sebentar lagi.",
+        "en": "The report has not been routed yet; try again in a moment.",
+    },
+    "point_outside_region": {
+        "id": "Titik berada di luar batas kelurahan/desa wilayah ini.",
+        "en": "The point lies outside the region's kelurahan/desa boundaries.",
+    },
+    "point_in_other_kelurahan": {
+        "id": "Titik berada di {kelurahan} (kec. {kecamatan}), bukan di {current}. Alihkan laporan ke desa itu "
+              "terlebih dahulu, atau pilih titik di {current}.",
+        "en": "The point lies in {kelurahan} ({kecamatan}), not in {current}. Hand the report over to that desa "
+              "first, or choose a point in {current}.",
     },
     "history_verified": {
         "id": "Diverifikasi dan diteruskan ke {agency}.",

@@ -33,6 +33,7 @@ needs what it has not read (``chalicelib.resources.REPORTS``):
 """
 from __future__ import annotations
 
+import math
 import zlib
 from datetime import datetime
 from typing import Any, Protocol
@@ -42,6 +43,7 @@ import msgspec
 from . import i18n, lifecycle, roles, sla
 from . import reports as rules
 from .errors import AppError, Conflict, Forbidden, InvalidInput, NotFound, Unprocessable
+from .geo.index import AreaIndex
 from .regions import RegionConfig
 
 SHARDS = 4
@@ -494,6 +496,63 @@ def plan_forward(report: Any, partner_id: str, partner_name: str, reason: str, a
     entry = _entry("forwarded", at, actor, "history_forwarded", reason, partner=partner_name)
     condition = Condition(region_id=region.region_id, statuses=lifecycle.FORWARD_SOURCES, version=int(report.version))
     return Change(fields, {"history": [entry]}, condition, event="status_changed")
+
+
+# Where the desk may set a report's point: while it is open.  Done, rejected,
+# duplicate and forwarded reports keep theirs (their figures are counted).
+LOCATION_STATUSES = lifecycle.OPEN_STATUSES
+
+
+def plan_location(report: Any, lat: float, lon: float, note: str | None, actor: Actor, region: RegionConfig,
+                  areas: AreaIndex, now: datetime) -> Change:
+    """The desk sets (or corrects) a report's point: a partner's or an SMS
+    report placed by its desa code alone has none, so it is on no map.
+    Decided on the report as read (the map key it needs depends on its
+    status and confidentiality), applied if it is still at that version.
+
+    The point must be a finite WGS84 position inside one of the region's
+    desa/kelurahan (the routing index).  While the report waits for
+    verification the point re-places it: its desa and kecamatan (and the
+    desa inbox key) become the point's, as routing by point would have
+    proposed; the agency (routing by category) is unchanged.  Once
+    verified, the desa a report is counted in changes only by a hand-off
+    (``plan_handoff``, which the figures replay), so a point in another desa
+    is refused (422) naming it.  A report in a final status is not moved
+    (409).  It joins the public map as a report created with a point would:
+    its ``off_map`` key goes (unless it is confidential) and a verified one
+    gets its region as map key."""
+    if _hidden(report, actor) or report.region_id != region.region_id:
+        raise NotFound("report_not_found", report_id=str(getattr(report, "id", ""))[:64])
+    if actor.role not in DESK_ROLES:
+        raise Forbidden("forbidden")
+    if report.status not in LOCATION_STATUSES:
+        raise Conflict("location_closed", status=report.status)
+    for name, value, bound in (("lat", lat, 90), ("lon", lon, 180)):  # the contract checked it; the domain holds
+        if not (isinstance(value, (int, float)) and math.isfinite(value) and -bound <= value <= bound):
+            raise InvalidInput("out_of_range", field=name, min=-bound, max=bound)
+    lat, lon = rules.coordinate(lat), rules.coordinate(lon)
+    area = areas.locate(lon, lat)
+    if area is None:
+        raise Unprocessable("point_outside_region")
+    at = rules.iso_utc(now)
+    fields: dict[str, Any] = {"lat": lat, "lon": lon, "updated_at": at}
+    if report.status == rules.INITIAL_STATUS:
+        if report.routed_at is None:
+            raise Conflict("location_not_routed")  # the routing worker would overwrite the place
+        fields.update(kelurahan_code=area.kelurahan_code, kelurahan=area.kelurahan,
+                      kecamatan_code=area.kecamatan_code, kecamatan=area.kecamatan, out_of_area=False,
+                      hint_mismatch=False, kelurahan_key=kelurahan_key(region.region_id, area.kelurahan_code))
+    elif area.kelurahan_code != report.kelurahan_code:
+        raise Unprocessable("point_in_other_kelurahan", kelurahan=area.kelurahan, kecamatan=area.kecamatan,
+                            current=report.kelurahan or "-")
+    if not report.confidential:  # a confidential report stays off the map, point or not
+        fields["off_map"] = None
+        if report.status != rules.INITIAL_STATUS:
+            fields["map_key"] = region.region_id
+    entry = _entry(None, at, actor, "history_located", note, kelurahan=area.kelurahan, kecamatan=area.kecamatan)
+    entry["located"] = {"from": report.kelurahan_code, "to": area.kelurahan_code}
+    condition = Condition(region_id=region.region_id, statuses=(report.status,), version=int(report.version))
+    return Change(fields, {"history": [entry]}, condition)
 
 
 def plan_note(note: str, actor: Actor, now: datetime) -> Change | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from typing import Any, Literal
 
 from ..adapters import aws
 from ..auth import verifier
@@ -211,15 +211,52 @@ def register_staff(region_id: str, username: str, sub: str, name: str, role: str
     try:
         staff_store.add(region_id, username, {
             "sub": sub, "name": name, "role": role, "agency": agency, "kelurahan_code": kelurahan_code,
-            "contractor": contractor, "active": True, "created_by": by, "created_at": at, "updated_at": at})
+            "contractor": contractor, "active": True, "awaiting_first_sign_in": True, "created_by": by,
+            "created_at": at, "updated_at": at})
     except staff_store.Exists:
         pass  # seeded again
 
 
-def _entry(item: Any) -> contract.StaffEntry:
+def _entry(item: Any, awaiting: bool) -> contract.StaffEntry:
     return contract.StaffEntry(username=item.username, name=item.name, role=item.role, agency=item.agency,
                                kelurahan_code=item.kelurahan_code, active=bool(item.active),
-                               created_at=item.created_at, updated_at=item.updated_at)
+                               awaiting_first_sign_in=awaiting, created_at=item.created_at,
+                               updated_at=item.updated_at)
+
+
+def _cognito_status(cognito: Any, username: str) -> str | None:
+    """The account's Cognito status (``FORCE_CHANGE_PASSWORD`` until its
+    first sign-in), None if Cognito does not know it."""
+    try:
+        return str(cognito.admin_get_user(UserPoolId=verifier.pool_id(), Username=username).get("UserStatus"))
+    except cognito.exceptions.UserNotFoundException:
+        return None
+
+
+def _awaiting(cognito: Any, region_id: str, item: Any) -> bool:
+    """Whether the account still awaits its first sign-in.  Asked of Cognito
+    only while the directory does not know it has signed in (one
+    AdminGetUser per such entry; once it has, the entry says so for good)."""
+    if item.awaiting_first_sign_in is False:
+        return False
+    awaiting = _cognito_status(cognito, item.username) == "FORCE_CHANGE_PASSWORD"
+    if item.awaiting_first_sign_in is None or not awaiting:
+        staff_store.set_awaiting(region_id, item.username, awaiting)
+    return awaiting
+
+
+def _known_staff(region_id: str, username: str) -> Any:
+    """The directory entry of ``username`` in this region; any other name
+    (another region's, unknown, too long, not text) is the same 404, so
+    that no one learns which accounts exist elsewhere."""
+    try:
+        username.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        raise NotFound("staff_not_found") from None
+    item = staff_store.get(region_id, username) if 0 < len(username) <= 254 else None
+    if item is None:
+        raise NotFound("staff_not_found")
+    return item
 
 
 def list_staff(region_id: str, actor: Identity, query: contract.StaffQuery) -> tuple[list[contract.StaffEntry],
@@ -231,7 +268,8 @@ def list_staff(region_id: str, actor: Identity, query: contract.StaffQuery) -> t
                                          query.q)
     except staff_store.BadCursor:
         raise InvalidInput("invalid_cursor") from None
-    return [_entry(item) for item in items], cursor
+    cognito = aws.client("cognito-idp")
+    return [_entry(item, _awaiting(cognito, region.region_id, item)) for item in items], cursor
 
 
 def set_staff_active(region_id: str, username: str, active: bool, actor: Identity) -> contract.StaffEntry:
@@ -240,8 +278,7 @@ def set_staff_active(region_id: str, username: str, active: bool, actor: Identit
     reports' histories.  Not one's own account; not another region's."""
     region = regions.get_region(region_id)
     guards.require_region_admin(actor, region.region_id)
-    if len(username) > 254 or staff_store.get(region.region_id, username) is None:
-        raise NotFound("staff_not_found")
+    _known_staff(region.region_id, username)
     if username == actor.username:
         raise Forbidden("cannot_deactivate_self")
     cognito, pool = aws.client("cognito-idp"), verifier.pool_id()
@@ -253,4 +290,40 @@ def set_staff_active(region_id: str, username: str, active: bool, actor: Identit
     item = staff_store.set_active(region.region_id, username, active, rules.iso_utc(rules.now_utc()))
     if item is None:
         raise NotFound("staff_not_found")
-    return _entry(item)
+    return _entry(item, _awaiting(cognito, region.region_id, item))
+
+
+def resend_invitation(region_id: str, username: str, actor: Identity) -> contract.InvitationResent:
+    """Send a staff account's invitation again (Cognito ``AdminCreateUser``
+    with ``MessageAction=RESEND``: a new temporary password, its validity
+    restarted), for an account that has not signed in yet.  One that set its
+    own password, or a deactivated one, is a 409; another region's or an
+    unknown name the same 404."""
+    region = regions.get_region(region_id)
+    guards.require_region_admin(actor, region.region_id)
+    item = _known_staff(region.region_id, username)
+    if not item.active:
+        raise Conflict("staff_inactive")
+    cognito = aws.client("cognito-idp")
+    status = _cognito_status(cognito, username)
+    if status is None:
+        raise NotFound("staff_not_found")
+    if status != "FORCE_CHANGE_PASSWORD":
+        staff_store.set_awaiting(region.region_id, username, False)
+        raise Conflict("invitation_not_pending")
+    delivery: Literal["email", "sms"] = "sms" if username.startswith("+") else "email"
+    try:
+        cognito.admin_create_user(UserPoolId=verifier.pool_id(), Username=username, MessageAction="RESEND",
+                                  DesiredDeliveryMediums=[delivery.upper()])
+    except cognito.exceptions.ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "")
+        if code == "UnsupportedUserStateException":  # signed in meanwhile
+            raise Conflict("invitation_not_pending") from None
+        if code == "UserNotFoundException":
+            raise NotFound("staff_not_found") from None
+        if code in ("TooManyRequestsException", "LimitExceededException"):
+            raise TooManyRequests("too_many_requests", retry_after=60) from None
+        raise
+    log.info("staff invitation resent in %s by %s", region.region_id, actor.sub)  # never the address
+    return contract.InvitationResent(username=username, delivery=delivery, sent_at=rules.iso_utc(rules.now_utc()),
+                                     entry=_entry(item, True))

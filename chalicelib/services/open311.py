@@ -14,6 +14,7 @@ from ..contract import open311 as contract
 from ..domain import intake as intake_rules
 from ..domain import open311 as rules
 from ..domain import questions as question_rules
+from ..domain import workflow as workflow_rules
 from ..domain.errors import InvalidInput, NotFound, PayloadTooLarge
 from ..domain.regions import Category, RegionConfig
 from ..domain.reports import iso_utc, local_iso, now_utc
@@ -104,7 +105,8 @@ def is_public(report: ReportModel) -> bool:
 
 def on_public_map(report: ReportModel) -> bool:
     """What the public map lists: verified, on the map index, not confidential."""
-    return is_public(report) and report.map_key is not None and report.verified_at is not None
+    return (is_public(report) and report.map_key not in (None, workflow_rules.off_map_key(report.region_id))
+            and report.verified_at is not None)
 
 
 def request_view(report: ReportModel, region: RegionConfig, lang: str, base_url: str,

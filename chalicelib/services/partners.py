@@ -1,5 +1,6 @@
 """Partner systems of a region: the region admin creates and revokes their
-API keys; every partner request is authenticated here (one GetItem) and
+API keys (the verification desk sees only the forward targets: id, name,
+channel); every partner request is authenticated here (one GetItem) and
 counted against the key's limit per minute (one conditional UpdateItem)."""
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import msgspec
 from ..auth.identity import Identity
 from ..contract import partners as contract
 from ..contract.common import Page, PageQuery
-from ..domain import limits
+from ..domain import limits, roles
 from ..domain import partners as rules
 from ..domain import reports as clock
 from ..domain.errors import Forbidden, InvalidInput, NotFound, TooManyRequests
@@ -64,6 +65,20 @@ def listing(region_id: str, query: PageQuery, actor: Identity) -> Page[contract.
     except store.BadCursor:
         raise InvalidInput("invalid_cursor") from None
     return Page(items=[view(i) for i in items], next_cursor=cursor)
+
+
+def forward_targets(region_id: str, actor: Identity) -> contract.ForwardTargets:
+    """What the verification desk may forward a report to (*bukan wewenang*):
+    the region's partners not revoked and with a webhook; id, name and
+    channel only (never a key hint, an address or a secret)."""
+    region = regions.get_region(region_id)
+    if actor.role not in roles.DESK:
+        raise Forbidden("forbidden")
+    if not actor.in_region(region.region_id):
+        raise Forbidden("other_region")
+    items = sorted(store.forward_targets(region.region_id), key=lambda i: (i.name.casefold(), i.partner_id))
+    return contract.ForwardTargets(items=[
+        contract.ForwardTarget(id=i.partner_id, name=i.name, channel=cast(contract.Channel, i.channel)) for i in items])
 
 
 def revoke(region_id: str, partner_id: str, actor: Identity) -> contract.Partner:

@@ -90,4 +90,10 @@ def categories_view(region: RegionConfig) -> list[contract.Category]:
         result.append(contract.Category(code=cat.code, name=I18nText(id=cat.name_id, en=cat.name_en),
                                         agency=cat.agency, agency_name=I18nText(id=agency_id, en=agency_en),
                                         team=cast(Any, cat.team), emergency=cat.emergency))
+        if cat.questions:
+            result[-1].questions = [contract.Question(
+                code=q.code, datatype=cast(Any, q.datatype), description_id=q.description_id,
+                description_en=q.description_en, required=q.required,
+                values=[contract.Choice(key=v.key, name_id=v.name_id, name_en=v.name_en) for v in q.values])
+                for q in cat.questions]
     return result

@@ -336,6 +336,8 @@ def summary(report: ReportModel, region: RegionConfig, staff: bool) -> contract.
         photos=len(report.photos),
         project_id=report.project_id,
         emergency=bool(report.emergency),
+        lat=float(report.lat) if report.lat is not None else None,
+        lon=float(report.lon) if report.lon is not None else None,
     )
     if staff:
         entry.assignee_name = report.assignee_name

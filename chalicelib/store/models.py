@@ -450,6 +450,9 @@ class StaffModel(_Model):
     kelurahan_code = UnicodeAttribute(null=True)
     contractor = UnicodeAttribute(null=True)
     active = BooleanAttribute(default=True)
+    # True while the account may still be in Cognito's FORCE_CHANGE_PASSWORD (the invitation not yet used);
+    # False once Cognito said otherwise; absent on entries written before it existed (unknown)
+    awaiting_first_sign_in = BooleanAttribute(null=True)
     created_by = UnicodeAttribute()
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()

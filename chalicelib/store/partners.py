@@ -29,6 +29,18 @@ def page(region_id: str, limit: int, cursor: str | None) -> tuple[list[PartnerMo
     return reports.page(PartnerModel, region_id, limit, cursor)
 
 
+FORWARD_TARGETS_MAX = 200  # a region has a handful of partners; a bound all the same
+
+
+def forward_targets(region_id: str) -> list[PartnerModel]:
+    """The region's partners that can take a forwarded report: not revoked,
+    with a webhook (one Query of the region's partition, filtered; at most
+    ``FORWARD_TARGETS_MAX`` items read)."""
+    condition = PartnerModel.revoked_at.does_not_exist() & PartnerModel.webhook_url.exists()
+    results = PartnerModel.query(region_id, filter_condition=condition, limit=FORWARD_TARGETS_MAX)
+    return list(results)
+
+
 def revoke(region_id: str, partner_id: str, at: str, by: str) -> PartnerModel | None:
     """Revoke a key once (None: no such key, or revoked already)."""
     item = PartnerModel(region_id=region_id, partner_id=partner_id)

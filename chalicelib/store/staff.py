@@ -45,6 +45,18 @@ def set_active(region_id: str, username: str, active: bool, at: str) -> StaffMod
     return get(region_id, username)
 
 
+def set_awaiting(region_id: str, username: str, awaiting: bool) -> None:
+    """Record whether the account still awaits its first sign-in (as
+    Cognito last said); nothing if the entry is gone."""
+    item = StaffModel(region_id=region_id, username=username)
+    try:
+        item.update(actions=[StaffModel.awaiting_first_sign_in.set(awaiting)],
+                    condition=StaffModel.username.exists())
+    except UpdateError as error:
+        if not condition_failed(error):
+            raise
+
+
 def page(region_id: str, limit: int, cursor: str | None, role: str | None = None, active: bool | None = None,
          name: str | None = None) -> tuple[list[StaffModel], str | None]:
     """One page of a region's staff by username; ``role``, ``active`` and a

@@ -4,6 +4,7 @@ import uuid
 
 import requests
 
+from support.console import listed_card
 from support.data import new_report
 from support.localstack import wait_until
 
@@ -34,15 +35,7 @@ def test_an_emergency_is_marked_in_the_officers_inbox_and_on_its_page(browser, c
     watched = Watched(context.new_page(), base)
     watched.page.set_default_timeout(20_000)
     watched.sign_in(console_stack, "officer")
-    card = watched.page.locator(f"li[data-report-id='{report_id}']")
-
-    def listed():
-        watched.open("/inbox?tab=verified")
-        watched.page.reload()
-        watched.page.wait_for_selector("[data-testid=report-list], [data-testid=empty-list]")
-        return card.count() > 0
-
-    wait_until(listed, timeout=30, interval=0.5)
+    card = listed_card(watched, "/inbox?tab=verified", report_id)
     badge = card.locator("[data-emergency=true]")
     assert badge.inner_text().strip().endswith("DARURAT")
     assert watched.page.locator("[data-emergency=true]").count() >= 1

@@ -32,3 +32,13 @@ def new_report(**overrides):
     body = {"category": "jalan-rusak", "description": "Jalan berlubang besar di depan pasar.", **INSIDE}
     body.update(overrides)
     return body
+
+
+def assert_error(response, status, code=None):
+    """A reply in our error shape, with this status (and code); the error."""
+    assert response.status_code == status, (response.status_code, response.body[:300])
+    error = response.json_body["error"]
+    assert set(error) >= {"code", "message"} and error["message"]
+    if code is not None:
+        assert error["code"] == code, error
+    return error

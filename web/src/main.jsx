@@ -1,6 +1,6 @@
 // The console: one page application on the API's own origin.
 import { render } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import "./styles.css";
 import { get } from "./lib/api.js";
 import { can, session, signOut } from "./lib/auth.js";
@@ -55,6 +55,15 @@ function App() {
       (e) => { if (!stale) setError(e); });
     return () => { stale = true; };
   }, [regionId, current && current.idToken]);
+  // After the region admin saves agencies or categories: read the region again, so every page (queue,
+  // inbox filters, staff) sees the new tables at once; the page stays (a failure keeps the region read before).
+  const shown = useRef(regionId);
+  shown.current = regionId;
+  const refreshRegion = () => {
+    const asked = regionId;
+    return get(`/v1/regions/${encodeURIComponent(asked)}`, undefined, { headers: { "Cache-Control": "no-cache" } }).then(
+      (r) => { if (shown.current === asked) setRegion(r); return r; }, () => null);
+  };
 
   const found = PAGES.map((p) => ({ ...p, params: match(p.path, where.path) })).find((p) => p.params);
   let body;
@@ -69,7 +78,7 @@ function App() {
   } else if (found.roles && !can(found.roles)) body = <p role="alert">{tr(T, "forbidden")}</p>;
   else {
     const Page = found.page;
-    body = <Page key={`${where.path}|${regionId}|${lang.get()}`} app={{ config, region, regionId, me: current && current.me }}
+    body = <Page key={`${where.path}|${regionId}|${lang.get()}`} app={{ config, region, regionId, refreshRegion, me: current && current.me }}
       params={found.params} query={where.params} />;
   }
 

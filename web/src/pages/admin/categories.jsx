@@ -4,6 +4,10 @@
 // agency an active category still names is refused with 409) and PUT
 // …/categories {categories} (a category switched off or left out is
 // retired, never deleted; adding its code again brings it back).
+// An agency's emergency responder (agencies[].responder: an SMS number, an SNS
+// topic aduan-responder-*, or a partner's webhook; none) and a category's
+// questions (categories[].questions, the Open311 attributes) are edited in the
+// same drafts; the API's validation errors are shown next to the row they name.
 import { useRef, useState } from "preact/hooks";
 import { get, request } from "../../lib/api.js";
 import { text, tr } from "../../lib/i18n.js";
@@ -26,6 +30,15 @@ const T = {
     team_pink: "Pasukan pink (sosial)", team_white: "Pasukan putih (kesehatan)",
     team_orange: "Pasukan oranye (infrastruktur dan bencana)", team_yellow: "Pasukan kuning (kebersihan)",
     team_blue: "Pasukan biru (ketertiban)",
+    responder: "Kontak siaga darurat", responder_kind: "Jenis kontak", responder_none: "Tidak ada", responder_sms: "SMS ke nomor siaga",
+    responder_sns: "Topik SNS (aduan-responder-…)", responder_webhook: "Webhook sistem mitra",
+    responder_to: "Nomor ponsel siaga (+628…)", responder_topic: "ARN topik SNS", responder_partner: "Id mitra",
+    questions: "Pertanyaan tambahan ({n}/{max})", add_question: "Tambah pertanyaan", remove_question: "Hapus pertanyaan",
+    q_code: "Kode pertanyaan", q_type: "Jenis jawaban", q_desc_id: "Pertanyaan (Indonesia)", q_desc_en: "Pertanyaan (Inggris)",
+    q_required: "Wajib dijawab", q_values: "Pilihan jawaban", add_value: "Tambah pilihan", remove_value: "Hapus pilihan",
+    v_key: "Kunci", v_name_id: "Nama (Indonesia)", v_name_en: "Nama (Inggris)",
+    type_string: "Teks singkat", type_number: "Angka", type_text: "Teks panjang", type_singlevaluelist: "Pilih satu",
+    type_multivaluelist: "Pilih beberapa", row_error: "Baris ini: {message}",
   },
   en: {
     title: "Categories & agencies", agencies: "Agencies", categories: "Report categories",
@@ -43,9 +56,29 @@ const T = {
     team_pink: "Pink team (social)", team_white: "White team (health)",
     team_orange: "Orange team (infrastructure and disaster)", team_yellow: "Yellow team (cleanliness)",
     team_blue: "Blue team (public order)",
+    responder: "Emergency responder", responder_kind: "Kind of contact", responder_none: "None", responder_sms: "SMS to a duty phone",
+    responder_sns: "SNS topic (aduan-responder-…)", responder_webhook: "A partner system's webhook",
+    responder_to: "Duty mobile number (+628…)", responder_topic: "SNS topic ARN", responder_partner: "Partner id",
+    questions: "Extra questions ({n}/{max})", add_question: "Add a question", remove_question: "Remove the question",
+    q_code: "Question code", q_type: "Answer type", q_desc_id: "Question (Indonesian)", q_desc_en: "Question (English)",
+    q_required: "Required", q_values: "Listed answers", add_value: "Add an answer", remove_value: "Remove the answer",
+    v_key: "Key", v_name_id: "Name (Indonesian)", v_name_en: "Name (English)",
+    type_string: "Short text", type_number: "Number", type_text: "Long text", type_singlevaluelist: "Pick one",
+    type_multivaluelist: "Pick several", row_error: "This row: {message}",
   },
 };
 const TEAMS = ["pink", "white", "orange", "yellow", "blue"]; // TeamCode of the contract
+// the contract's limits (chalicelib/contract/regions.py, chalicelib/domain/questions.py and emergencies.py)
+const DATATYPES = ["string", "number", "text", "singlevaluelist", "multivaluelist"];
+const LISTS = ["singlevaluelist", "multivaluelist"];
+const QUESTIONS_MAX = 10; // per category (40 per region)
+const VALUES_MAX = 50; // per question (200 per region)
+const DESCRIPTION_MAX = 160;
+const CHOICE_NAME_MAX = 60;
+const KEY_MAX = 40;
+const RESPONDER_FIELD = { sms: "to", sns: "topic_arn", webhook: "partner_id" };
+const RESPONDER_MAX = { sms: 16, sns: 300, webhook: 64 };
+const RESPONDER_HINT = { sms: "+6281234567890", sns: "arn:aws:sns:ap-southeast-3:123456789012:aduan-responder-damkar", webhook: "psc119" };
 const CODE = /^[a-z0-9][a-z0-9-]{0,40}$/;
 // the categories are served with a 5-minute public cache: the admin reads them fresh
 const FRESH = { headers: { "Cache-Control": "no-cache" } };
@@ -67,25 +100,79 @@ function checkNew(fresh, taken) {
   return null;
 }
 
+// The row an API error names: by its index in the body sent (field "categories[2].questions[0].code"), or by
+// the category code it names (invalid_question); null: shown only at the bottom of the form.
+function errorRow(error, table, sent) {
+  if (!error || error.status !== 400 && error.status !== 409 && error.status !== 422) return null;
+  const params = error.params || {};
+  const match = new RegExp(`^${table}\\[(\\d+)\\]`).exec(String(params.field || ""));
+  if (match && sent[Number(match[1])]) return sent[Number(match[1])];
+  if (table === "categories" && params.category && sent.includes(params.category)) return params.category;
+  if (table === "agencies" && params.agency && sent.includes(params.agency)) return params.agency;
+  return null;
+}
+
+function RowError({ error }) {
+  return error ? <div data-testid="row-error"><ErrorBox error={error} /></div> : null;
+}
+
+const responderOf = (a) => {
+  const r = a.responder;
+  return r ? { kind: r.kind, value: r[RESPONDER_FIELD[r.kind]] || "" } : { kind: "", value: "" };
+};
+
+function ResponderFields({ code, value, partners, onChange }) {
+  return (
+    <fieldset class="admin-responder" data-testid="responder">
+      <legend>{tr(T, "responder")}</legend>
+      <label>{tr(T, "responder_kind")}
+        <select name={`responder_kind.${code}`} value={value.kind}
+          onChange={(e) => onChange({ kind: e.currentTarget.value, value: "" })}>
+          <option value="">{tr(T, "responder_none")}</option>
+          {Object.keys(RESPONDER_FIELD).map((k) => <option value={k}>{tr(T, `responder_${k}`)}</option>)}
+        </select></label>
+      {value.kind && (
+        <label>{tr(T, { sms: "responder_to", sns: "responder_topic", webhook: "responder_partner" }[value.kind])}
+          <input name={`responder_value.${code}`} value={value.value} required maxLength={RESPONDER_MAX[value.kind]}
+            placeholder={RESPONDER_HINT[value.kind]} autocapitalize="none" spellcheck={false}
+            type={value.kind === "sms" ? "tel" : "text"} list={value.kind === "webhook" ? "partner-ids" : undefined}
+            onInput={(e) => onChange({ ...value, value: e.currentTarget.value })} /></label>
+      )}
+      {value.kind === "webhook" && (
+        <datalist id="partner-ids">{partners.map((p) => <option value={p.id}>{p.name}</option>)}</datalist>
+      )}
+    </fieldset>
+  );
+}
+
 function Agencies({ regionId, agencies, onSaved }) {
-  const [rows, setRows] = useState(() => agencies.map((a) => ({ code: a.code, name_id: a.name.id, name_en: a.name.en })));
+  const [rows, setRows] = useState(() => agencies.map((a) => ({ code: a.code, name_id: a.name.id, name_en: a.name.en,
+    responder: responderOf(a) })));
   const [fresh, setFresh] = useState({ code: "", name_id: "", name_en: "" });
   const [addError, setAddError] = useState(null);
+  const [sent, setSent] = useState([]);
   const action = useAction();
+  // the region's partner systems, offered for a webhook responder (an admin may list them)
+  const partners = useApi(() => get(`/v1/regions/${encodeURIComponent(regionId)}/partners`).catch(() => null), [regionId]);
+  const partnerList = (partners.data && partners.data.items) || (Array.isArray(partners.data) ? partners.data : []);
+  const failedRow = errorRow(action.error, "agencies", sent);
   const edit = (code, field, value) => setRows((all) => all.map((r) => (r.code === code ? { ...r, [field]: value } : r)));
   function add() {
     const error = checkNew(fresh, rows.map((r) => r.code));
     setAddError(error);
     if (error) return;
-    setRows((all) => [...all, { code: fresh.code.trim(), name_id: fresh.name_id.trim(), name_en: fresh.name_en.trim(), added: true }]);
+    setRows((all) => [...all, { code: fresh.code.trim(), name_id: fresh.name_id.trim(), name_en: fresh.name_en.trim(), added: true,
+      responder: { kind: "", value: "" } }]);
     setFresh({ code: "", name_id: "", name_en: "" });
   }
   async function save(event) {
     event.preventDefault();
     const body = {
       agencies: rows.filter((r) => !r.removed)
-        .map((r) => ({ code: r.code, name_id: r.name_id.trim(), name_en: r.name_en.trim() })),
+        .map((r) => ({ code: r.code, name_id: r.name_id.trim(), name_en: r.name_en.trim(),
+          responder: r.responder.kind ? { kind: r.responder.kind, [RESPONDER_FIELD[r.responder.kind]]: r.responder.value.trim() } : null })),
     };
+    setSent(body.agencies.map((a) => a.code));
     const done = await action.run(() => request(`/v1/regions/${encodeURIComponent(regionId)}`, { method: "PATCH", body }));
     if (done) onSaved(done);
   }
@@ -106,6 +193,9 @@ function Agencies({ regionId, agencies, onSaved }) {
             <label>{tr(T, "name_en")}
               <input name={`name_en.${r.code}`} value={r.name_en} required maxLength={160} disabled={r.removed}
                 onInput={(e) => edit(r.code, "name_en", e.currentTarget.value)} /></label>
+            {!r.removed && <ResponderFields code={r.code} value={r.responder} partners={partnerList}
+              onChange={(v) => edit(r.code, "responder", v)} />}
+            {failedRow === r.code && <RowError error={action.error} />}
             <div class="admin-row-actions">
               <button type="button" class="secondary" data-action={r.removed ? "undo" : "remove"}
                 aria-label={`${tr(T, r.removed ? "undo" : "remove")}: ${r.code}`}
@@ -160,29 +250,105 @@ function TeamSelect({ name, value, onChange }) {
   );
 }
 
+const blankQuestion = () => ({ code: "", datatype: "string", description_id: "", description_en: "", required: false, values: [] });
+const blankValue = () => ({ key: "", name_id: "", name_en: "" });
+
+// A category's questions (add, remove, edit), with the contract's fields and limits.
+function Questions({ code, questions, onChange }) {
+  const set = (i, field, value) => onChange(questions.map((q, n) => (n === i ? { ...q, [field]: value } : q)));
+  const setType = (i, datatype) => onChange(questions.map((q, n) => (n !== i ? q : {
+    ...q, datatype, values: LISTS.includes(datatype) ? (q.values.length ? q.values : [blankValue()]) : [] })));
+  const setValue = (i, v, field, value) => set(i, "values", questions[i].values.map((x, m) => (m === v ? { ...x, [field]: value } : x)));
+  return (
+    <fieldset class="admin-questions" data-testid="questions">
+      <legend>{tr(T, "questions", { n: questions.length, max: QUESTIONS_MAX })}</legend>
+      {questions.map((q, i) => (
+        <div class="admin-question card" data-question={q.code || String(i)}>
+          <label>{tr(T, "q_code")}
+            <input name={`q_code.${code}.${i}`} value={q.code} required maxLength={41}
+              autocapitalize="none" spellcheck={false} onInput={(e) => set(i, "code", e.currentTarget.value)} /></label>
+          <label>{tr(T, "q_type")}
+            <select name={`q_type.${code}.${i}`} value={q.datatype} onChange={(e) => setType(i, e.currentTarget.value)}>
+              {DATATYPES.map((d) => <option value={d}>{tr(T, `type_${d}`)}</option>)}
+            </select></label>
+          <label>{tr(T, "q_desc_id")}
+            <input name={`q_desc_id.${code}.${i}`} value={q.description_id} required maxLength={DESCRIPTION_MAX}
+              onInput={(e) => set(i, "description_id", e.currentTarget.value)} /></label>
+          <label>{tr(T, "q_desc_en")}
+            <input name={`q_desc_en.${code}.${i}`} value={q.description_en} required maxLength={DESCRIPTION_MAX}
+              onInput={(e) => set(i, "description_en", e.currentTarget.value)} /></label>
+          <label class="inline">
+            <input type="checkbox" name={`q_required.${code}.${i}`} checked={q.required}
+              onChange={(e) => set(i, "required", e.currentTarget.checked)} />{tr(T, "q_required")}</label>
+          {LISTS.includes(q.datatype) && (
+            <fieldset class="admin-values">
+              <legend>{tr(T, "q_values")}</legend>
+              {q.values.map((v, m) => (
+                <div class="admin-value">
+                  <label>{tr(T, "v_key")}
+                    <input name={`v_key.${code}.${i}.${m}`} value={v.key} required maxLength={KEY_MAX}
+                      autocapitalize="none" spellcheck={false} onInput={(e) => setValue(i, m, "key", e.currentTarget.value)} /></label>
+                  <label>{tr(T, "v_name_id")}
+                    <input name={`v_name_id.${code}.${i}.${m}`} value={v.name_id} required maxLength={CHOICE_NAME_MAX}
+                      onInput={(e) => setValue(i, m, "name_id", e.currentTarget.value)} /></label>
+                  <label>{tr(T, "v_name_en")}
+                    <input name={`v_name_en.${code}.${i}.${m}`} value={v.name_en} required maxLength={CHOICE_NAME_MAX}
+                      onInput={(e) => setValue(i, m, "name_en", e.currentTarget.value)} /></label>
+                  <button type="button" class="secondary" data-action="remove-value" disabled={q.values.length <= 1}
+                    aria-label={`${tr(T, "remove_value")}: ${v.key || m + 1}`}
+                    onClick={() => set(i, "values", q.values.filter((_, x) => x !== m))}>{tr(T, "remove_value")}</button>
+                </div>
+              ))}
+              <button type="button" class="secondary" data-action="add-value" disabled={q.values.length >= VALUES_MAX}
+                onClick={() => set(i, "values", [...q.values, blankValue()])}>{tr(T, "add_value")}</button>
+            </fieldset>
+          )}
+          <div class="admin-row-actions">
+            <button type="button" class="secondary" data-action="remove-question"
+              aria-label={`${tr(T, "remove_question")}: ${q.code || i + 1}`}
+              onClick={() => onChange(questions.filter((_, n) => n !== i))}>{tr(T, "remove_question")}</button>
+          </div>
+        </div>
+      ))}
+      <button type="button" class="secondary" data-action="add-question" disabled={questions.length >= QUESTIONS_MAX}
+        onClick={() => onChange([...questions, blankQuestion()])}>{tr(T, "add_question")}</button>
+    </fieldset>
+  );
+}
+
+const questionOut = (q) => ({
+  code: q.code.trim(), datatype: q.datatype, description_id: q.description_id.trim(), description_en: q.description_en.trim(),
+  required: Boolean(q.required),
+  values: LISTS.includes(q.datatype) ? q.values.map((v) => ({ key: v.key.trim(), name_id: v.name_id.trim(), name_en: v.name_en.trim() })) : [],
+});
+
 function Categories({ regionId, categories, agencies, onSaved }) {
   const [rows, setRows] = useState(() => categories.map((k) => ({
     code: k.code, name_id: k.name.id, name_en: k.name.en, agency: k.agency, team: k.team, active: true,
-    emergency: Boolean(k.emergency) })));
+    emergency: Boolean(k.emergency), questions: (k.questions || []).map((q) => ({ ...q, values: q.values || [] })) })));
+  const [sent, setSent] = useState([]);
   const empty = { code: "", name_id: "", name_en: "", agency: "", team: "orange", emergency: false };
   const [fresh, setFresh] = useState(empty);
   const [addError, setAddError] = useState(null);
   const action = useAction();
+  const failedRow = errorRow(action.error, "categories", sent);
   const edit = (code, field, value) => setRows((all) => all.map((r) => (r.code === code ? { ...r, [field]: value } : r)));
   function add() {
     const error = checkNew(fresh, rows.map((r) => r.code)) || (!fresh.agency ? problem("need_agency") : null);
     setAddError(error);
     if (error) return;
     setRows((all) => [...all, { ...fresh, code: fresh.code.trim(), name_id: fresh.name_id.trim(), name_en: fresh.name_en.trim(),
-      active: true, added: true }]);
+      active: true, added: true, questions: [] }]);
     setFresh(empty);
   }
   async function save(event) {
     event.preventDefault();
     const body = {
       categories: rows.map((r) => ({ code: r.code, name_id: r.name_id.trim(), name_en: r.name_en.trim(),
-        agency: r.agency, team: r.team, active: r.active, emergency: Boolean(r.emergency) })),
+        agency: r.agency, team: r.team, active: r.active, emergency: Boolean(r.emergency),
+        questions: r.questions.map(questionOut) })),
     };
+    setSent(body.categories.map((k) => k.code));
     const done = await action.run(() => request(`/v1/regions/${encodeURIComponent(regionId)}/categories`, { method: "PUT", body }));
     if (done) onSaved(done);
   }
@@ -214,6 +380,8 @@ function Categories({ regionId, categories, agencies, onSaved }) {
             <label class="inline">
               <input type="checkbox" name={`emergency.${r.code}`} checked={r.emergency}
                 onChange={(e) => edit(r.code, "emergency", e.currentTarget.checked)} />{tr(T, "emergency")}</label>
+            <Questions code={r.code} questions={r.questions} onChange={(qs) => edit(r.code, "questions", qs)} />
+            {failedRow === r.code && <RowError error={action.error} />}
             {r.added && (
               <div class="admin-row-actions">
                 <button type="button" class="secondary" data-action="remove" aria-label={`${tr(T, "remove")}: ${r.code}`}
@@ -259,7 +427,7 @@ function Categories({ regionId, categories, agencies, onSaved }) {
 
 export default function CategoriesPage({ app }) {
   const base = `/v1/regions/${encodeURIComponent(app.regionId)}`;
-  // the region's staff view, read here (app.region is not reloaded after a change)
+  // the region's staff view, read here (and app.region refreshed after a save, for the other pages)
   const region = useApi(() => get(base, undefined, FRESH), [base]);
   const categories = useApi(() => get(`${base}/categories`, undefined, FRESH), [base]);
   // which table was saved last (null: none, or a change was cancelled) and the codes the PUT reported retired
@@ -267,7 +435,11 @@ export default function CategoriesPage({ app }) {
   const agencies = (region.data && region.data.agencies) || [];
   const agencyStamp = useStamp(region.data);
   const categoryStamp = useStamp(categories.data);
-  const after = (which, reload) => (done) => { setSaved(done ? { which, retired: done.retired } : null); reload(); };
+  const after = (which, reload) => (done) => {
+    setSaved(done ? { which, retired: done.retired } : null);
+    reload();
+    if (done && app.refreshRegion) app.refreshRegion();
+  };
   return (
     <Page title={tr(T, "title")} wide>
       <h2 id="agencies-title">{tr(T, "agencies")}</h2>

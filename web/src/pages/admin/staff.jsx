@@ -2,7 +2,9 @@
 // 100 with filters), a new account (POST …/accounts: Cognito sends its
 // temporary password, which the API never shows), and deactivating or
 // reactivating an account (sign-in refused, sessions revoked; its actions
-// stay on record). One's own account cannot be deactivated.
+// stay on record). One's own account cannot be deactivated. An account that
+// has not signed in yet (awaiting_first_sign_in) can get its invitation again
+// (POST …/staff/{username}/resend-invite: a new temporary password).
 import { useState } from "preact/hooks";
 import { get, post } from "../../lib/api.js";
 import { text, tr } from "../../lib/i18n.js";
@@ -22,6 +24,9 @@ const T = {
     sent_email: "Kata sandi sementara dikirim ke e-mail {username}; staf menggantinya saat pertama masuk.",
     sent_sms: "Kata sandi sementara dikirim lewat SMS ke {username}; staf menggantinya saat pertama masuk.",
     deactivated: "Akun dinonaktifkan.", reactivated: "Akun diaktifkan kembali.",
+    awaiting: "Belum pernah masuk", resend: "Kirim ulang undangan",
+    resent_email: "Undangan dikirim ulang ke e-mail {username}: kata sandi sementara baru, berlaku lagi sejak sekarang.",
+    resent_sms: "Undangan dikirim ulang lewat SMS ke {username}: kata sandi sementara baru, berlaku lagi sejak sekarang.",
     role_verifier: "Verifikator", role_officer: "Petugas", role_agency_head: "Kepala dinas",
     role_region_admin: "Admin daerah", role_finance: "Keuangan", role_contractor: "Kontraktor",
   },
@@ -38,6 +43,9 @@ const T = {
     sent_email: "A temporary password was e-mailed to {username}; they choose their own at the first sign-in.",
     sent_sms: "A temporary password was sent by SMS to {username}; they choose their own at the first sign-in.",
     deactivated: "Account deactivated.", reactivated: "Account reactivated.",
+    awaiting: "Not signed in yet", resend: "Resend invitation",
+    resent_email: "Invitation e-mailed again to {username}: a new temporary password, valid again from now.",
+    resent_sms: "Invitation sent again by SMS to {username}: a new temporary password, valid again from now.",
     role_verifier: "Verifier", role_officer: "Officer", role_agency_head: "Agency head",
     role_region_admin: "Region admin", role_finance: "Finance", role_contractor: "Contractor",
   },
@@ -61,6 +69,9 @@ function Place({ entry, agencies, kelurahan }) {
 
 function Row({ entry, base, self, agencies, kelurahan, onChanged }) {
   const action = useAction();
+  const invite = useAction();
+  const resend = () => invite.run(() => post(`${base}/staff/${segment(entry.username)}/resend-invite`))
+    .then((done) => done && onChanged(done.entry));
   const toggle = () => action.run(() => post(`${base}/staff/${segment(entry.username)}/${entry.active ? "deactivate" : "reactivate"}`))
     .then((done) => done && onChanged(done));
   return (
@@ -72,6 +83,7 @@ function Row({ entry, base, self, agencies, kelurahan, onChanged }) {
       <td data-label={tr(T, "status")}>
         <span class={`badge ${entry.active ? "status-done" : "status-rejected"}`} data-testid="staff-status">
           <span aria-hidden="true">{entry.active ? "●" : "○"}</span> {tr(T, entry.active ? "active" : "inactive")}</span>
+        {entry.awaiting_first_sign_in && <> <span class="badge" data-testid="staff-awaiting">{tr(T, "awaiting")}</span></>}
       </td>
       <td data-label={tr(T, "actions")}>
         {self
@@ -80,7 +92,17 @@ function Row({ entry, base, self, agencies, kelurahan, onChanged }) {
               data-action={entry.active ? "deactivate" : "reactivate"}
               aria-label={`${tr(T, entry.active ? "deactivate" : "reactivate")}: ${entry.name}`}
               onClick={toggle}>{tr(T, entry.active ? "deactivate" : "reactivate")}</button>}
+        {!self && entry.active && entry.awaiting_first_sign_in && (
+          <>{" "}<button type="button" class="secondary" disabled={invite.busy} data-action="resend-invite"
+            aria-label={`${tr(T, "resend")}: ${entry.name}`} onClick={resend}>{tr(T, "resend")}</button></>
+        )}
         <ErrorBox error={action.error} />
+        <ErrorBox error={invite.error} />
+        {invite.done && invite.done.username && (
+          <div data-testid="staff-resent"><Notice>
+            {tr(T, invite.done.delivery === "sms" ? "resent_sms" : "resent_email", { username: invite.done.username })}
+          </Notice></div>
+        )}
       </td>
     </tr>
   );
@@ -232,7 +254,7 @@ function Create({ base, agencies, kecamatan, onCreated }) {
 
 export default function Staff({ app }) {
   const base = `/v1/regions/${encodeURIComponent(app.regionId)}`;
-  // the agencies as they are now (app.region is not reloaded after the admin changes them)
+  // the agencies as they are now (read fresh; app.region is refreshed only after a save on the categories page)
   const region = useApi(() => get(base, undefined, FRESH), [base]);
   const areas = useApi(() => get(`${base}/areas`), [base]);
   const [stamp, setStamp] = useState(0);
