@@ -208,6 +208,29 @@ def test_an_invitation_is_resent_to_an_account_that_has_not_signed_in(api, world
     assert user["UserStatus"] == "FORCE_CHANGE_PASSWORD"
 
 
+def test_a_directory_page_asks_cognito_once_and_only_while_someone_has_not_signed_in(api):
+    from chalicelib.adapters import aws
+
+    for n in range(3):
+        assert api.post("/v1/regions/trenggalek/accounts", {"name": f"Baru {n}", "email": f"baru{n}@dlh.demo",
+                                                               "role": "verifier"}, as_="region_admin").status_code == 201
+    asked = []
+    events = aws.client("cognito-idp").meta.events
+    watch = lambda model, **_: asked.append(model.name)  # noqa: E731
+    events.register("before-call.cognito-idp", watch)
+    try:
+        page = api.get(f"{STAFF}?limit=100", as_="region_admin").json_body["items"]
+        assert [e["username"] for e in page if e["awaiting_first_sign_in"]] == [f"baru{n}@dlh.demo" for n in range(3)]
+        assert asked == ["ListUsers"]  # one call for the page, not one per entry
+        asked.clear()
+        signed_in = [e["username"] for e in page if not e["awaiting_first_sign_in"]]
+        only_known = api.get(f"{STAFF}?limit=100&q=verifikator", as_="region_admin").json_body["items"]
+        assert only_known and all(e["username"] in signed_in for e in only_known)
+        assert asked == []  # every entry of the page is known to have signed in: Cognito is not asked
+    finally:
+        events.unregister("before-call.cognito-idp", watch)
+
+
 def test_an_account_that_set_its_password_or_is_deactivated_gets_409(api, world):
     # the seeded accounts have set their passwords
     done = api.post(f"{STAFF}/petugas.pupr@trenggalek.demo/resend-invite", as_="region_admin")

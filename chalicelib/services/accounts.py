@@ -233,16 +233,37 @@ def _cognito_status(cognito: Any, username: str) -> str | None:
         return None
 
 
-def _awaiting(cognito: Any, region_id: str, item: Any) -> bool:
-    """Whether the account still awaits its first sign-in.  Asked of Cognito
-    only while the directory does not know it has signed in (one
-    AdminGetUser per such entry; once it has, the entry says so for good)."""
+def _pending_sign_in(cognito: Any) -> set[str]:
+    """The username and ``sub`` of every account of the pool still awaiting
+    its first sign-in: one ListUsers filtered by status (paged, no other
+    attribute read) for a whole directory page, not one AdminGetUser per
+    entry.  Both, because a pool that signs in by e-mail or phone names its
+    users by ``sub`` there, and moto's RESEND gives a user a new ``sub``.
+    Citizens sign up (UNCONFIRMED, then CONFIRMED): only staff accounts an
+    admin created wait in FORCE_CHANGE_PASSWORD, so the answer is short."""
+    pages = cognito.get_paginator("list_users").paginate(
+        UserPoolId=verifier.pool_id(), Filter='cognito:user_status = "FORCE_CHANGE_PASSWORD"', AttributesToGet=["sub"])
+    users = [user for page in pages for user in page.get("Users", [])]
+    return {user["Username"] for user in users} | {
+        attribute["Value"] for user in users for attribute in user.get("Attributes", []) if attribute["Name"] == "sub"}
+
+
+def _awaiting(region_id: str, item: Any, pending: set[str]) -> bool:
+    """Whether the account still awaits its first sign-in, as ``pending``
+    says, recorded on the entry when that changed (once it has signed in,
+    the entry says so for good and Cognito is not asked again)."""
     if item.awaiting_first_sign_in is False:
         return False
-    awaiting = _cognito_status(cognito, item.username) == "FORCE_CHANGE_PASSWORD"
+    awaiting = item.sub in pending or item.username in pending
     if item.awaiting_first_sign_in is None or not awaiting:
         staff_store.set_awaiting(region_id, item.username, awaiting)
     return awaiting
+
+
+def _awaiting_of(region_id: str, items: list[Any]) -> list[bool]:
+    asked = any(item.awaiting_first_sign_in is not False for item in items)
+    pending = _pending_sign_in(aws.client("cognito-idp")) if asked else set()
+    return [_awaiting(region_id, item, pending) for item in items]
 
 
 def _known_staff(region_id: str, username: str) -> Any:
@@ -268,8 +289,8 @@ def list_staff(region_id: str, actor: Identity, query: contract.StaffQuery) -> t
                                          query.q)
     except staff_store.BadCursor:
         raise InvalidInput("invalid_cursor") from None
-    cognito = aws.client("cognito-idp")
-    return [_entry(item, _awaiting(cognito, region.region_id, item)) for item in items], cursor
+    return [_entry(item, awaiting) for item, awaiting in zip(items, _awaiting_of(region.region_id, items),
+                                                             strict=True)], cursor
 
 
 def set_staff_active(region_id: str, username: str, active: bool, actor: Identity) -> contract.StaffEntry:
@@ -290,7 +311,8 @@ def set_staff_active(region_id: str, username: str, active: bool, actor: Identit
     item = staff_store.set_active(region.region_id, username, active, rules.iso_utc(rules.now_utc()))
     if item is None:
         raise NotFound("staff_not_found")
-    return _entry(item, _awaiting(cognito, region.region_id, item))
+    [awaiting] = _awaiting_of(region.region_id, [item])
+    return _entry(item, awaiting)
 
 
 def resend_invitation(region_id: str, username: str, actor: Identity) -> contract.InvitationResent:

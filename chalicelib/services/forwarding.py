@@ -16,13 +16,13 @@ from ..auth.identity import Identity
 from ..contract import reports as contract
 from ..domain import reports as rules
 from ..domain import workflow as plans
-from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Unprocessable
+from ..domain.errors import Forbidden, InvalidInput, NotFound, Unprocessable
 from ..domain.lifecycle import FORWARD_ROLES
 from ..domain.regions import RegionConfig
 from ..store import reports as store
 from ..store.models import ReportModel
 from . import partners, regions
-from .workflow import publish_event
+from .workflow import apply_read, publish_event
 
 
 def forward(report_id: str, body: contract.ForwardRequest, actor: Identity) -> tuple[ReportModel, RegionConfig]:
@@ -40,15 +40,7 @@ def forward(report_id: str, body: contract.ForwardRequest, actor: Identity) -> t
         raise Unprocessable("partner_revoked")
     if not partner.webhook_url:
         raise Unprocessable("partner_no_webhook")
-    change = plans.plan_forward(report, partner.partner_id, partner.name, body.reason, actor, region, rules.now_utc())
-    if plans.history_full(report):
-        store.compact_history(report, plans.compaction(report))
-        report = store.get(report_id) or report
-        change = plans.plan_forward(report, partner.partner_id, partner.name, body.reason, actor, region,
-                                    rules.now_utc())
-    try:
-        updated = store.apply(report_id, change)
-    except store.ConditionFailed:
-        raise Conflict("concurrent_update") from None
+    updated = apply_read(report, lambda current: plans.plan_forward(
+        current, partner.partner_id, partner.name, body.reason, actor, region, rules.now_utc()))
     publish_event(updated, "status_changed", actor)
     return updated, region

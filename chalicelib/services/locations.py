@@ -16,12 +16,13 @@ from ..auth.identity import Identity
 from ..contract import reports as contract
 from ..domain import reports as rules
 from ..domain import workflow as plans
-from ..domain.errors import Conflict, Forbidden, NotFound
+from ..domain.errors import Forbidden, NotFound
 from ..domain.regions import RegionConfig
 from ..store import reports as store
 from ..store.models import ReportModel
 from . import regions
 from .boundaries import files as boundary_files
+from .workflow import apply_read
 
 
 def set_location(report_id: str, body: contract.LocationRequest,
@@ -35,15 +36,5 @@ def set_location(report_id: str, body: contract.LocationRequest,
     region = regions.get_region(report.region_id)
     areas = boundary_files.area_index(region)
 
-    def plan(current: ReportModel) -> plans.Change:
-        return plans.plan_location(current, body.lat, body.lon, body.note, actor, region, areas, rules.now_utc())
-
-    change = plan(report)
-    if plans.history_full(report):
-        store.compact_history(report, plans.compaction(report))
-        report = store.get(report_id) or report
-        change = plan(report)
-    try:
-        return store.apply(report_id, change), region
-    except store.ConditionFailed:
-        raise Conflict("concurrent_update") from None
+    return apply_read(report, lambda current: plans.plan_location(
+        current, body.lat, body.lon, body.note, actor, region, areas, rules.now_utc())), region

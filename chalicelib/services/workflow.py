@@ -61,6 +61,22 @@ def _apply(report_id: str, change: plans.Change | None,
     raise refusal(current if change is not None else store.get(report_id))
 
 
+def apply_read(report: ReportModel, plan: Callable[[ReportModel], plans.Change]) -> ReportModel:
+    """Apply a change planned on the report as read (a hand-off, a forward,
+    a point): one conditional write on that version.  A report whose history
+    on its item is full has its oldest entries moved first and the change is
+    planned again; a report changed meanwhile is a 409."""
+    change = plan(report)
+    if plans.history_full(report):
+        store.compact_history(report, plans.compaction(report))
+        report = store.get(report.id) or report
+        change = plan(report)
+    try:
+        return store.apply(report.id, change)
+    except store.ConditionFailed:
+        raise Conflict("concurrent_update") from None
+
+
 def publish_event(report: ReportModel, event: str, actor: Identity | None = None, strict: bool = False) -> None:
     """One message per change; a lost send is logged, the change stands
     (``strict``: raised, for a worker whose message SQS then redelivers)."""
@@ -101,15 +117,7 @@ def handoff(report_id: str, body: contract.HandoffRequest, actor: Identity) -> t
         raise NotFound("report_not_found", report_id=report_id)
     region = regions.get_region(report.region_id)
     request = plans.Handoff(agency=body.agency, kelurahan_code=body.kelurahan_code, reason=body.reason)
-    change = plans.plan_handoff(report, request, actor, region, rules.now_utc())
-    if plans.history_full(report):
-        store.compact_history(report, plans.compaction(report))
-        report = store.get(report_id) or report
-        change = plans.plan_handoff(report, request, actor, region, rules.now_utc())
-    try:
-        updated = store.apply(report_id, change)
-    except store.ConditionFailed:
-        raise Conflict("concurrent_update") from None
+    updated = apply_read(report, lambda current: plans.plan_handoff(current, request, actor, region, rules.now_utc()))
     publish_event(updated, "status_changed", actor)
     return updated, region
 
